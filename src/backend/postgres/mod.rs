@@ -1,0 +1,3 @@
+//! The PostgreSQL backend: typed DDL statements, PL/pgSQL action bodies, output layouts.
+
+pub mod quote;

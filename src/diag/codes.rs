@@ -1,0 +1,163 @@
+//! The registry of diagnostic codes: one entry per code, with an explanation that
+//! `specqlc explain CODE` prints. Codes are grouped by stage: E01xx loading, E02xx
+//! expression and step syntax, E03xx names, E04xx types, E05xx ordering, E09xx backend;
+//! warnings use W with the same grouping.
+
+/// A stable diagnostic code such as `E0301`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code {
+    pub id: &'static str,
+    pub name: &'static str,
+}
+
+/// One registry entry: the code and a paragraph with a wrong and a right example.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    pub code: Code,
+    pub explanation: &'static str,
+}
+
+macro_rules! registry {
+    ($($konst:ident = $id:literal $name:literal: $explanation:literal;)*) => {
+        $(pub const $konst: Code = Code { id: $id, name: $name };)*
+        /// Every code, in numeric order.
+        pub static REGISTRY: &[Entry] = &[$(Entry { code: $konst, explanation: $explanation }),*];
+    };
+}
+
+registry! {
+    IO_ERROR = "E0101" "io-error":
+        "A path given on the command line cannot be read (missing file, permission, \
+         not UTF-8). Check the path: `specqlc check specs/` reads every `*.yaml` below `specs/`.";
+    YAML_SYNTAX = "E0102" "yaml-syntax":
+        "The file is not valid YAML. Wrong: `fields: {name: text` (unclosed flow mapping). \
+         Right: `fields: {name: text}`.";
+    WRONG_SHAPE = "E0103" "wrong-shape":
+        "A YAML node has the wrong shape: a mapping where a string is expected, a list \
+         where a mapping is expected, an anchor or alias. Wrong: `schema: [crm]`. Right: \
+         `schema: crm`.";
+    UNKNOWN_KEY = "E0104" "unknown-key":
+        "A mapping has a key that SpecQL does not define; keys are never silently ignored \
+         (keys starting with `_` are reserved for tools). Wrong: `feilds:`. Right: `fields:`.";
+    MISSING_KEY = "E0105" "missing-key":
+        "A required key is absent. Every entity needs `entity` and `schema`; every action \
+         needs `name`. Wrong: an entity without `schema:`. Right: `schema: crm`.";
+    DUPLICATE_KEY = "E0106" "duplicate-key":
+        "A key appears twice in one mapping; YAML would keep only one of them. Wrong: \
+         `schema: crm` twice. Right: once.";
+    SYNTAX = "E0201" "syntax":
+        "A step or an expression does not parse. The report points at the first character \
+         that could not be read. Wrong: `validate: status = `. Right: `validate: status = 'lead'`.";
+    UNKNOWN_STEP = "E0202" "unknown-step":
+        "A step's kind is not one of validate, if, update, insert, delete, call, notify, \
+         foreach, select, return. Wrong: `- valdate: x > 0`. Right: `- validate: x > 0`.";
+    INVALID_LITERAL = "E0203" "invalid-literal":
+        "A literal cannot be read: a number out of range, a malformed default. Wrong: \
+         `count: integer = 99999999999`. Right: `count: bigint = 99999999999`.";
+    UNKNOWN_ENTITY = "E0301" "unknown-entity":
+        "A reference or a step names an entity that no loaded spec defines. Wrong: \
+         `company: ref(Compny)`. Right: `company: ref(Company)`, with `Company` defined in a \
+         file given to specqlc.";
+    UNKNOWN_FIELD = "E0302" "unknown-field":
+        "A name in an expression, `identifier`, `translations` or `SET` is not a field of \
+         the entity. Wrong: `validate: emial IS NOT NULL`. Right: `validate: email IS NOT NULL`.";
+    UNKNOWN_NAME = "E0303" "unknown-name":
+        "A qualified name is not in scope: `item.key` outside a `foreach` over `item`, or \
+         `Entity.field` for an entity the step does not touch. Wrong: `item.qty` outside \
+         `foreach`. Right: `foreach: item in $lines` with `do:` steps that read `item.qty`.";
+    DUPLICATE_ENTITY = "E0304" "duplicate-entity":
+        "Two documents define the same entity, or two entities map to the same table. \
+         Rename one of them.";
+    DUPLICATE_FIELD = "E0305" "duplicate-field":
+        "A field is declared twice in one entity. Remove or rename one of them.";
+    DUPLICATE_ACTION = "E0306" "duplicate-action":
+        "Two actions of one schema have the same name (each becomes `<schema>.<name>`), \
+         declarations included. Wrong: `create_contact` in two entities of schema `crm`. \
+         Right: distinct names.";
+    RESERVED_COLUMN = "E0307" "reserved-column":
+        "A field uses a name that the Trinity pattern reserves (`pk_*`, `fk_*`, `id`, \
+         `identifier`, `tenant_id`, `created_*`, `updated_*`, `deleted_*`). Wrong: \
+         `created_at: timestamp`. Right: `signed_up_at: timestamp`.";
+    INVALID_IDENTIFIER = "E0308" "invalid-identifier":
+        "A name cannot be used as a PostgreSQL identifier without quoting: it must be \
+         lower-case ASCII letters, digits and `_`, start with a letter or `_`, and the \
+         generated name must fit in 63 bytes. Wrong: `schema: Sales-EU`. Right: `schema: sales_eu`.";
+    UNKNOWN_TYPE = "E0309" "unknown-type":
+        "A field type is not one SpecQL defines. Wrong: `age: int`. Right: `age: integer`.";
+    UNKNOWN_FUNCTION = "E0310" "unknown-function":
+        "An expression calls a function outside the allow-list, so no spec can smuggle SQL. \
+         Wrong: `pg_sleep(10)`. Right: `now()`, `lower(email)`, `coalesce(a, b)`.";
+    REF_SCHEMA_MISMATCH = "E0311" "ref-schema-mismatch":
+        "A reference's `schema:` is not the schema of the target entity. Wrong: \
+         `schema: sales` on `ref(Company)` when `Company` is in `crm`. Right: `schema: crm`.";
+    TYPE_MISMATCH = "E0401" "type-mismatch":
+        "Two operands have incompatible types, or a value does not fit the field it is \
+         assigned to. Wrong: `validate: amount = 'ten'` for a `money` field. Right: \
+         `validate: amount = 10`.";
+    NOT_IN_ENUM = "E0402" "not-in-enum":
+        "A literal compared with or assigned to an `enum` field is not one of its values. \
+         Wrong: `SET status = 'refunded'` with `status: enum(pending, succeeded)`. Right: add \
+         `refunded` to the enum, or use one of its values.";
+    INVALID_DEFAULT = "E0403" "invalid-default":
+        "A field's default does not fit its type. Wrong: `active: boolean = yes please`. \
+         Right: `active: boolean = true`.";
+    NON_BOOLEAN_CONDITION = "E0404" "non-boolean-condition":
+        "A `validate`, `if` or `WHERE` condition is not boolean. Wrong: `validate: amount`. \
+         Right: `validate: amount > 0`.";
+    WRONG_ARGUMENTS = "E0405" "wrong-arguments":
+        "A function is called with the wrong number or types of arguments. Wrong: \
+         `lower()`. Right: `lower(email)`.";
+    MISPLACED_PLACEHOLDER = "E0406" "misplaced-placeholder":
+        "`?` stands for the input value of the field being set and may appear only as the \
+         whole right-hand side of `SET f = ?`. Wrong: `validate: amount > ?`. Right: \
+         `validate: $amount > 0`.";
+    INVALID_TYPE_ARGUMENTS = "E0407" "invalid-type-arguments":
+        "A type's arguments are out of range. Wrong: `text(0)`, `integer(10, 1)`, \
+         `decimal(2, 5)`. Right: `text(80)`, `integer(1, 10)`, `decimal(10, 2)`.";
+    CONFLICTING_NULLABILITY = "E0408" "conflicting-nullability":
+        "A field says both `required:` and `nullable:` and they disagree, or marks `!` and \
+         `required: false`. Wrong: `required: true` with `nullable: true`. Right: one of them.";
+    OPTIONAL_MARKER = "E0409" "optional-marker":
+        "Fields are nullable by default; a trailing `?` is not SpecQL. Wrong: `phone: text?`. \
+         Right: `phone: text`.";
+    INVALID_TRANSLATIONS = "E0410" "invalid-translations":
+        "A field listed under `translations.fields` must be a text-typed field of the entity. \
+         Wrong: `fields: [price]` for a `money` field. Right: `fields: [name]`.";
+    INVALID_HIERARCHY = "E0411" "invalid-hierarchy":
+        "A `hierarchical: true` entity needs exactly one nullable reference to itself (the \
+         parent). Wrong: no `parent: ref(Category)`. Right: add `parent: ref(Category)`.";
+    ASSIGNMENT_TARGET = "E0412" "assignment-target":
+        "A step writes a column that actions may not set directly (Trinity, tenant and audit \
+         columns are set by the compiler). Wrong: `SET id = $x`. Right: set business fields.";
+    REQUIRED_REFERENCE_CYCLE = "E0501" "required-reference-cycle":
+        "Required references form a cycle, so no row of any entity in the cycle can ever be \
+         inserted first. Make one reference in the cycle optional.";
+    NOT_AN_ENTITY = "W0101" "not-an-entity":
+        "A YAML document has no `entity` key (for example a deployment or security config \
+         kept beside the specs). It is skipped, and this warning says so.";
+    DECLARATION_ONLY = "W0401" "declaration-only":
+        "An action without `steps` whose name is not `create_<e>`, `update_<e>` or \
+         `delete_<e>` is only a declaration: no function is generated. Add steps, e.g. \
+         `steps: [{update: Contact SET status = 'qualified'}]`.";
+}
+
+/// The entry for a code such as `E0301` (case-insensitive).
+pub fn lookup(id: &str) -> Option<&'static Entry> {
+    REGISTRY.iter().find(|e| e.code.id.eq_ignore_ascii_case(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let ids: Vec<_> = REGISTRY.iter().map(|e| e.code.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        let errors: Vec<_> = ids.iter().filter(|i| i.starts_with('E')).collect();
+        assert!(errors.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        assert_eq!(sorted.len(), ids.len());
+    }
+}

@@ -1,0 +1,278 @@
+//! The typed, resolved intermediate representation: the output of lowering and passes,
+//! the input of ordering and the backend.
+//!
+//! Invariants once `passes::run` succeeded: every name is resolved to an id, every
+//! expression carries its type, every SQL name is a valid unquoted identifier, and every
+//! node keeps the span of the spec text that produced it.
+
+mod dump;
+mod expr;
+mod types;
+
+pub use dump::dump;
+pub use expr::*;
+pub use types::*;
+
+use crate::source::Span;
+
+/// Index of an entity in [`Project::entities`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(pub u32);
+
+/// Index of a field in its entity's [`Entity::fields`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldId(pub u32);
+
+/// A field of a given entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldRef {
+    pub entity: EntityId,
+    pub field: FieldId,
+}
+
+/// A whole compilation: every entity of every file, in load order (file path order,
+/// then document order).
+#[derive(Clone, Debug, Default)]
+pub struct Project {
+    pub entities: Vec<Entity>,
+}
+
+impl Project {
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        &self.entities[id.0 as usize]
+    }
+
+    pub fn field(&self, r: FieldRef) -> &Field {
+        self.entity(r.entity).field(r.field)
+    }
+
+    pub fn entity_ids(&self) -> impl Iterator<Item = EntityId> + '_ {
+        (0..self.entities.len() as u32).map(EntityId)
+    }
+
+    /// Schemas used by entities, sorted and deduplicated.
+    pub fn schemas(&self) -> Vec<&str> {
+        let mut schemas: Vec<&str> = self.entities.iter().map(|e| e.schema.as_str()).collect();
+        schemas.sort_unstable();
+        schemas.dedup();
+        schemas
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub id: EntityId,
+    /// The name as written (`Contact`, `OrderLine`, `manufacturer`).
+    pub name: String,
+    /// snake_case of the name (`order_line`): table `tb_<snake>`, key `pk_<snake>`.
+    pub snake: String,
+    pub schema: String,
+    pub description: Option<String>,
+    pub tenant_scoped: bool,
+    /// Fields the Trinity `identifier` is derived from (joined with `-`, slugified), or
+    /// empty when it comes from input key `identifier`.
+    pub identifier_from: Vec<FieldId>,
+    pub fields: Vec<Field>,
+    pub actions: Vec<Action>,
+    /// The self-reference that makes this entity a tree, when `hierarchical: true`.
+    pub parent: Option<FieldId>,
+    /// Fields with per-locale values in `tl_<snake>`, when translations are enabled.
+    pub translated: Vec<FieldId>,
+    /// Span of the `entity:` value.
+    pub span: Span,
+    pub schema_span: Span,
+}
+
+impl Entity {
+    pub fn field(&self, id: FieldId) -> &Field {
+        &self.fields[id.0 as usize]
+    }
+
+    pub fn field_by_name(&self, name: &str) -> Option<FieldId> {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FieldId(i as u32))
+    }
+
+    pub fn field_ids(&self) -> impl Iterator<Item = FieldId> + '_ {
+        (0..self.fields.len() as u32).map(FieldId)
+    }
+
+    pub fn table(&self) -> String {
+        format!("tb_{}", self.snake)
+    }
+
+    pub fn translation_table(&self) -> String {
+        format!("tl_{}", self.snake)
+    }
+
+    pub fn pk_column(&self) -> String {
+        format!("pk_{}", self.snake)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub id: FieldId,
+    pub name: String,
+    pub ty: FieldType,
+    /// `NOT NULL` (`!`, `required: true` or `nullable: false`).
+    pub required: bool,
+    /// Unique per tenant among rows that are not soft-deleted.
+    pub unique: bool,
+    pub default: Option<Value>,
+    pub description: Option<String>,
+    /// Span of the field's key.
+    pub span: Span,
+    /// Span of the type text.
+    pub type_span: Span,
+}
+
+impl Field {
+    /// The table column: `fk_<name>` for references, the name otherwise.
+    pub fn column(&self) -> String {
+        match self.ty {
+            FieldType::Ref(_) => format!("fk_{}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// The public input/output key: `<name>_id` for references, the name otherwise.
+    pub fn public_key(&self) -> String {
+        match self.ty {
+            FieldType::Ref(_) => format!("{}_id", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// A compile-time constant (field defaults, literals in steps).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Text(String),
+    /// A number as written, already checked to fit the target type.
+    Number(String),
+    Bool(bool),
+    Null,
+    /// `interval '...'`
+    Interval(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Action {
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: ActionKind,
+    /// Span of the `name:` value.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ActionKind {
+    /// `create_<e>` without steps.
+    Create,
+    /// `update_<e>` without steps.
+    Update,
+    /// `delete_<e>` without steps.
+    Delete,
+    /// An action with steps.
+    Custom(Vec<Step>),
+    /// No steps and not a standard name: a warning, and no function.
+    Declaration,
+}
+
+impl Action {
+    /// True when the action finds an existing row by `p_input->>'id'` first.
+    pub fn targets_existing_row(&self, entity: EntityId) -> bool {
+        match &self.kind {
+            ActionKind::Create | ActionKind::Declaration => false,
+            ActionKind::Update | ActionKind::Delete => true,
+            ActionKind::Custom(steps) => !steps_create_row(steps, entity),
+        }
+    }
+
+    /// True when the action creates its own entity's row (standard create, or a
+    /// top-level `insert:` of its own entity), so bare names read the input.
+    pub fn creates_row(&self, entity: EntityId) -> bool {
+        match &self.kind {
+            ActionKind::Create => true,
+            ActionKind::Custom(steps) => steps_create_row(steps, entity),
+            _ => false,
+        }
+    }
+}
+
+fn steps_create_row(steps: &[Step], entity: EntityId) -> bool {
+    steps
+        .iter()
+        .any(|s| matches!(&s.kind, StepKind::Insert { entity: e, .. } if *e == entity))
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub kind: StepKind,
+    /// Span of the step's key and value (the `- validate: ...` item).
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StepKind {
+    Validate {
+        condition: Expr,
+        /// `error:` code (default `validation_failed`).
+        error: String,
+        /// `message:`, else `validation failed: <condition text>`.
+        message: String,
+    },
+    If {
+        condition: Expr,
+        then: Vec<Step>,
+        otherwise: Vec<Step>,
+    },
+    Update {
+        entity: EntityId,
+        /// Empty with `from_input` = true for `update: Entity` alone.
+        set: Vec<Assignment>,
+        from_input: bool,
+        /// `None`: the action's row.
+        filter: Option<Expr>,
+    },
+    Insert {
+        entity: EntityId,
+        /// `None`: values from input (as a standard create).
+        values: Option<Vec<Assignment>>,
+    },
+    Delete {
+        entity: EntityId,
+        filter: Option<Expr>,
+    },
+    Call {
+        schema: String,
+        function: String,
+        args: Vec<(String, Expr)>,
+    },
+    Notify {
+        channel: String,
+        data: Vec<(String, Expr)>,
+    },
+    Foreach {
+        var: String,
+        input_key: String,
+        body: Vec<Step>,
+    },
+    Select {
+        entity: EntityId,
+    },
+    Return {
+        message: String,
+    },
+}
+
+/// `field = value` in `SET` or in an `insert` value list.
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub field: FieldId,
+    pub value: Expr,
+    pub span: Span,
+}

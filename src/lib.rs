@@ -1,0 +1,19 @@
+//! specqlc: a compiler from SpecQL YAML specs to PostgreSQL (Trinity tables and one
+//! PL/pgSQL function per business action).
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! `spec::load` → `lower::run` (parses step text with `expr`) → `passes::run` →
+//! `order::run` → `backend::postgres::emit`.
+
+pub mod backend;
+pub mod diag;
+pub mod driver;
+pub mod expr;
+pub mod ir;
+pub mod lower;
+pub mod order;
+pub mod passes;
+pub mod source;
+pub mod spec;
+
+pub use driver::{Checked, check_paths, check_sources};

@@ -1,0 +1,1 @@
+//! Stage 3: syntax tree -> IR, names resolved to ids, expressions typed.

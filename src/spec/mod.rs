@@ -1,0 +1,1 @@
+//! Stage 1: YAML files -> spanned syntax tree of entity documents.
