@@ -217,10 +217,12 @@ impl Builder<'_> {
         if anchor == 0 {
             return Ok(());
         }
-        Err(
-            Diagnostic::error(codes::WRONG_SHAPE, "YAML anchors are not supported in specs", span)
-                .with_help("write the value out in full"),
+        Err(Diagnostic::error(
+            codes::WRONG_SHAPE,
+            "YAML anchors are not supported in specs",
+            span,
         )
+        .with_help("write the value out in full"))
     }
 
     fn scalar(&self, value: String, style: ScalarStyle, span: Span) -> Node {
@@ -280,7 +282,10 @@ mod tests {
         };
         let b = entries[1].1.as_scalar().unwrap();
         assert_eq!(&text[entries[1].1.span.range()], "'x y'");
-        assert_eq!(b.origin.verbatim_start, Some(text.find("x y").unwrap() as u32));
+        assert_eq!(
+            b.origin.verbatim_start,
+            Some(text.find("x y").unwrap() as u32)
+        );
     }
 
     #[test]

@@ -1,0 +1,106 @@
+//! Finding and reading spec files: files and directories of `*.yaml` (recursive, sorted).
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostics;
+use crate::source::SourceMap;
+
+/// A path that could not be read, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Reads every spec file named by `paths` (directories are searched recursively for
+/// `*.yaml` and `*.yml`, in sorted path order) into a new source map.
+pub fn read_paths(paths: &[PathBuf]) -> Result<SourceMap, Vec<ReadError>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        collect(path, &mut files, &mut errors);
+    }
+    let mut sources = SourceMap::new();
+    for path in files {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                sources.add(display(&path), text);
+            }
+            Err(e) => errors.push(ReadError {
+                path: display(&path),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(sources)
+    } else {
+        Err(errors)
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn is_spec_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
+    if path.is_dir() {
+        let mut found = Vec::new();
+        walk(path, &mut found, errors);
+        found.sort();
+        files.extend(found);
+    } else if path.exists() {
+        files.push(path.to_path_buf());
+    } else {
+        errors.push(ReadError {
+            path: display(path),
+            reason: "no such file or directory".into(),
+        });
+    }
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(ReadError {
+                path: display(dir),
+                reason: e.to_string(),
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, found, errors);
+        } else if is_spec_file(&path) {
+            found.push(path);
+        }
+    }
+}
+
+/// Parses every document of every file into entity syntax trees.
+pub fn parse_all(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<super::syntax::EntityDoc> {
+    let mut docs = Vec::new();
+    for (id, file) in sources.files() {
+        match super::yaml::parse_documents(id, &file.text) {
+            Ok(nodes) => {
+                for node in &nodes {
+                    if let super::read::Document::Entity(doc) = super::read::document(node, diags) {
+                        docs.push(*doc);
+                    }
+                }
+            }
+            Err(diagnostic) => diags.push(diagnostic),
+        }
+    }
+    docs
+}

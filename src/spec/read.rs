@@ -1,0 +1,518 @@
+//! Reading the YAML tree into the syntax tree: shape checks, unknown and duplicate keys.
+//! Every problem is pushed as a diagnostic and reading goes on with what is usable.
+
+use super::syntax::*;
+use super::yaml::{Node, NodeKind, Scalar};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+
+const ENTITY_KEYS: &[&str] = &[
+    "entity",
+    "schema",
+    "description",
+    "tenant_scoped",
+    "identifier",
+    "fields",
+    "actions",
+    "hierarchical",
+    "translations",
+];
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "required",
+    "nullable",
+    "unique",
+    "default",
+    "description",
+    "schema",
+];
+const ACTION_KEYS: &[&str] = &["name", "description", "steps"];
+const TRANSLATION_KEYS: &[&str] = &["enabled", "fields"];
+const STEP_KINDS: &[&str] = &[
+    "validate", "if", "update", "insert", "delete", "call", "notify", "foreach", "select", "return",
+];
+
+/// What one YAML document turned out to be.
+pub enum Document {
+    Entity(Box<EntityDoc>),
+    /// No `entity` key: not a spec (a warning was pushed).
+    Other,
+}
+
+/// The entries of a mapping with duplicate keys reported, `_`-keys skipped, and every
+/// key checked against `allowed`.
+fn entries<'a>(
+    node: &'a Node,
+    context: &str,
+    allowed: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<(&'a Scalar, &'a Node)> {
+    let NodeKind::Mapping(pairs) = &node.kind else {
+        diags.push(Diagnostic::wrong_shape(
+            "a mapping",
+            node.describe(),
+            node.span,
+        ));
+        return Vec::new();
+    };
+    let mut seen: Vec<&Scalar> = Vec::new();
+    let mut out = Vec::new();
+    for (key, value) in pairs {
+        let Some(key) = key.as_scalar() else {
+            diags.push(Diagnostic::wrong_shape(
+                "a plain key",
+                key.describe(),
+                key.span,
+            ));
+            continue;
+        };
+        if let Some(first) = seen.iter().find(|k| k.value == key.value) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_KEY,
+                    format!("duplicate key `{}` in {context}", key.value),
+                    key.origin.scalar,
+                )
+                .with_label("second occurrence")
+                .with_secondary(first.origin.scalar, "first occurrence"),
+            );
+            continue;
+        }
+        seen.push(key);
+        if key.value.starts_with('_') {
+            continue;
+        }
+        if !allowed.is_empty() && !allowed.contains(&key.value.as_str()) {
+            diags.push(Diagnostic::unknown_key(
+                context,
+                &key.value,
+                key.origin.scalar,
+                allowed.iter().copied(),
+            ));
+            continue;
+        }
+        out.push((key, value));
+    }
+    out
+}
+
+fn text(scalar: &Scalar) -> Text {
+    Text {
+        value: scalar.value.clone(),
+        plain: scalar.plain,
+        origin: scalar.origin,
+    }
+}
+
+/// A string value; `null` counts as absent.
+fn optional_text(node: &Node, diags: &mut Diagnostics) -> Option<Text> {
+    match &node.kind {
+        NodeKind::Scalar(s) if s.is_null() => None,
+        NodeKind::Scalar(s) => Some(text(s)),
+        _ => {
+            diags.push(Diagnostic::wrong_shape(
+                "a string",
+                node.describe(),
+                node.span,
+            ));
+            None
+        }
+    }
+}
+
+fn required_text(node: &Node, diags: &mut Diagnostics) -> Option<Text> {
+    match &node.kind {
+        NodeKind::Scalar(s) if !s.is_null() => Some(text(s)),
+        _ => {
+            diags.push(Diagnostic::wrong_shape(
+                "a string",
+                node.describe(),
+                node.span,
+            ));
+            None
+        }
+    }
+}
+
+fn flag(node: &Node, diags: &mut Diagnostics) -> Option<Flag> {
+    match node.as_scalar().and_then(Scalar::as_bool) {
+        Some(value) => Some(Flag {
+            value,
+            span: node.span,
+        }),
+        None => {
+            diags.push(Diagnostic::wrong_shape(
+                "`true` or `false`",
+                node.describe(),
+                node.span,
+            ));
+            None
+        }
+    }
+}
+
+fn sequence<'a>(node: &'a Node, diags: &mut Diagnostics) -> &'a [Node] {
+    match &node.kind {
+        NodeKind::Sequence(items) => items,
+        NodeKind::Scalar(s) if s.is_null() => &[],
+        _ => {
+            diags.push(Diagnostic::wrong_shape(
+                "a list",
+                node.describe(),
+                node.span,
+            ));
+            &[]
+        }
+    }
+}
+
+/// Reads one document.
+pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
+    let is_entity = match &node.kind {
+        NodeKind::Mapping(pairs) => pairs
+            .iter()
+            .any(|(k, _)| k.as_scalar().is_some_and(|s| s.value == "entity")),
+        _ => false,
+    };
+    if !is_entity {
+        if !node.is_null() {
+            diags.push(
+                Diagnostic::warning(
+                    codes::NOT_AN_ENTITY,
+                    "document has no `entity` key; it is not a SpecQL entity and is skipped",
+                    Span0::first_line(node),
+                )
+                .with_help("add `entity: Name` and `schema: name` if this is meant to be a spec"),
+            );
+        }
+        return Document::Other;
+    }
+    let mut doc = EntityDoc {
+        entity: Text {
+            value: String::new(),
+            plain: true,
+            origin: crate::source::Origin {
+                scalar: node.span,
+                verbatim_start: None,
+            },
+        },
+        schema: None,
+        description: None,
+        tenant_scoped: None,
+        identifier: Vec::new(),
+        fields: Vec::new(),
+        actions: Vec::new(),
+        hierarchical: None,
+        translations: None,
+        span: node.span,
+    };
+    let mut has_name = false;
+    for (key, value) in entries(node, "an entity", ENTITY_KEYS, diags) {
+        match key.value.as_str() {
+            "entity" => {
+                if let Some(t) = required_text(value, diags) {
+                    doc.entity = t;
+                    has_name = true;
+                }
+            }
+            "schema" => doc.schema = required_text(value, diags),
+            "description" => doc.description = optional_text(value, diags),
+            "tenant_scoped" => doc.tenant_scoped = flag(value, diags),
+            "hierarchical" => doc.hierarchical = flag(value, diags),
+            "identifier" => doc.identifier = identifier(value, diags),
+            "fields" => {
+                doc.fields = match &value.kind {
+                    NodeKind::Scalar(s) if s.is_null() => Vec::new(),
+                    _ => entries(value, "`fields`", &[], diags)
+                        .into_iter()
+                        .filter_map(|(k, v)| field(k, v, diags))
+                        .collect(),
+                }
+            }
+            "actions" => {
+                doc.actions = sequence(value, diags)
+                    .iter()
+                    .filter_map(|a| action(a, diags))
+                    .collect()
+            }
+            "translations" => doc.translations = translations(value, diags),
+            _ => unreachable!("entries() only yields allowed keys"),
+        }
+    }
+    if !has_name {
+        return Document::Other;
+    }
+    Document::Entity(Box::new(doc))
+}
+
+/// Helpers for the span of a document's first line (used where no key is to blame).
+struct Span0;
+
+impl Span0 {
+    fn first_line(node: &Node) -> crate::source::Span {
+        match &node.kind {
+            NodeKind::Mapping(pairs) if !pairs.is_empty() => pairs[0].0.span,
+            _ => node.span,
+        }
+    }
+}
+
+fn identifier(node: &Node, diags: &mut Diagnostics) -> Vec<Text> {
+    match &node.kind {
+        NodeKind::Sequence(items) => items
+            .iter()
+            .filter_map(|i| required_text(i, diags))
+            .collect(),
+        _ => optional_text(node, diags).into_iter().collect(),
+    }
+}
+
+fn translations(node: &Node, diags: &mut Diagnostics) -> Option<TranslationsDecl> {
+    let mut enabled = None;
+    let mut fields = Vec::new();
+    for (key, value) in entries(node, "`translations`", TRANSLATION_KEYS, diags) {
+        match key.value.as_str() {
+            "enabled" => enabled = flag(value, diags),
+            "fields" => {
+                fields = sequence(value, diags)
+                    .iter()
+                    .filter_map(|i| required_text(i, diags))
+                    .collect()
+            }
+            _ => unreachable!(),
+        }
+    }
+    let Some(enabled) = enabled else {
+        diags.push(Diagnostic::missing_key(
+            "enabled",
+            "`translations`",
+            node.span,
+        ));
+        return None;
+    };
+    Some(TranslationsDecl {
+        enabled,
+        fields,
+        span: node.span,
+    })
+}
+
+fn field(key: &Scalar, value: &Node, diags: &mut Diagnostics) -> Option<FieldDecl> {
+    let name = text(key);
+    if let NodeKind::Scalar(s) = &value.kind {
+        if s.is_null() {
+            diags.push(
+                Diagnostic::wrong_shape("a type", "nothing", key.origin.scalar)
+                    .with_help(format!("write a type, e.g. `{}: text`", key.value)),
+            );
+            return None;
+        }
+        return Some(FieldDecl {
+            name,
+            ty: text(s),
+            short: true,
+            required: None,
+            nullable: None,
+            unique: None,
+            default: None,
+            description: None,
+            schema: None,
+        });
+    }
+    let mut decl = FieldDecl {
+        name,
+        ty: Text {
+            value: String::new(),
+            plain: true,
+            origin: key.origin,
+        },
+        short: false,
+        required: None,
+        nullable: None,
+        unique: None,
+        default: None,
+        description: None,
+        schema: None,
+    };
+    let mut has_type = false;
+    for (k, v) in entries(value, &format!("field `{}`", key.value), FIELD_KEYS, diags) {
+        match k.value.as_str() {
+            "type" => {
+                if let Some(t) = required_text(v, diags) {
+                    decl.ty = t;
+                    has_type = true;
+                }
+            }
+            "required" => decl.required = flag(v, diags),
+            "nullable" => decl.nullable = flag(v, diags),
+            "unique" => decl.unique = flag(v, diags),
+            "default" => {
+                decl.default = v.as_scalar().map(text).or_else(|| {
+                    diags.push(Diagnostic::wrong_shape("a literal", v.describe(), v.span));
+                    None
+                })
+            }
+            "description" => decl.description = optional_text(v, diags),
+            "schema" => decl.schema = required_text(v, diags),
+            _ => unreachable!(),
+        }
+    }
+    if !has_type {
+        diags.push(Diagnostic::missing_key(
+            "type",
+            &format!("field `{}`", key.value),
+            key.origin.scalar,
+        ));
+        return None;
+    }
+    Some(decl)
+}
+
+fn action(node: &Node, diags: &mut Diagnostics) -> Option<ActionDecl> {
+    let mut name = None;
+    let mut description = None;
+    let mut steps = None;
+    for (key, value) in entries(node, "an action", ACTION_KEYS, diags) {
+        match key.value.as_str() {
+            "name" => name = required_text(value, diags),
+            "description" => description = optional_text(value, diags),
+            "steps" => {
+                let list = step_list(value, diags);
+                steps = (!list.is_empty()).then_some(list);
+            }
+            _ => unreachable!(),
+        }
+    }
+    let Some(name) = name else {
+        if matches!(node.kind, NodeKind::Mapping(_)) {
+            diags.push(Diagnostic::missing_key("name", "action", node.span));
+        }
+        return None;
+    };
+    Some(ActionDecl {
+        name,
+        description,
+        steps,
+        span: node.span,
+    })
+}
+
+fn step_list(node: &Node, diags: &mut Diagnostics) -> Vec<StepDecl> {
+    sequence(node, diags)
+        .iter()
+        .filter_map(|s| step(s, diags))
+        .collect()
+}
+
+/// Attribute keys each step kind accepts besides its own key.
+fn step_attributes(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "validate" => &["error", "message"],
+        "if" => &["then", "else"],
+        "call" => &["args"],
+        "notify" => &["data"],
+        "foreach" => &["do"],
+        _ => &[],
+    }
+}
+
+fn step(node: &Node, diags: &mut Diagnostics) -> Option<StepDecl> {
+    let NodeKind::Mapping(pairs) = &node.kind else {
+        diags.push(Diagnostic::wrong_shape(
+            "a step mapping",
+            node.describe(),
+            node.span,
+        ));
+        return None;
+    };
+    // The step's kind is its first key that names a step; the rest are attributes.
+    let head = pairs.iter().find_map(|(k, v)| {
+        k.as_scalar()
+            .filter(|s| STEP_KINDS.contains(&s.value.as_str()))
+            .map(|s| (s, v))
+    });
+    let Some((head_key, head_value)) = head else {
+        let first = pairs.first().and_then(|(k, _)| k.as_scalar());
+        let diagnostic = match first {
+            Some(k) => Diagnostic::error(
+                codes::UNKNOWN_STEP,
+                format!("unknown step `{}`", k.value),
+                k.origin.scalar,
+            )
+            .with_label("not a step kind")
+            .with_suggestion(&k.value, STEP_KINDS.iter().copied())
+            .with_note(format!("steps are: {}", STEP_KINDS.join(", "))),
+            None => Diagnostic::wrong_shape("a step", "an empty mapping", node.span),
+        };
+        diags.push(diagnostic);
+        return None;
+    };
+    let kind = head_key.value.as_str();
+    let mut allowed: Vec<&str> = vec![kind];
+    allowed.extend_from_slice(step_attributes(kind));
+    let attrs: Vec<(&Scalar, &Node)> = entries(node, &format!("a `{kind}` step"), &allowed, diags)
+        .into_iter()
+        .filter(|(k, _)| k.value != kind)
+        .collect();
+    let attr = |name: &str| attrs.iter().find(|(k, _)| k.value == name).map(|(_, v)| *v);
+    let head_text = required_text(head_value, diags)?;
+    let kind = match kind {
+        "validate" => StepDeclKind::Validate {
+            condition: head_text,
+            error: attr("error").and_then(|v| required_text(v, diags)),
+            message: attr("message").and_then(|v| required_text(v, diags)),
+        },
+        "if" => {
+            let Some(then) = attr("then") else {
+                diags.push(Diagnostic::missing_key("then", "an `if` step", node.span));
+                return None;
+            };
+            StepDeclKind::If {
+                condition: head_text,
+                then: step_list(then, diags),
+                otherwise: attr("else")
+                    .map(|v| step_list(v, diags))
+                    .unwrap_or_default(),
+            }
+        }
+        "update" => StepDeclKind::Update(head_text),
+        "insert" => StepDeclKind::Insert(head_text),
+        "delete" => StepDeclKind::Delete(head_text),
+        "select" => StepDeclKind::Select(head_text),
+        "return" => StepDeclKind::Return(head_text),
+        "call" => StepDeclKind::Call {
+            target: head_text,
+            args: attr("args")
+                .map(|v| expr_map(v, "`args`", diags))
+                .unwrap_or_default(),
+        },
+        "notify" => StepDeclKind::Notify {
+            channel: head_text,
+            data: attr("data")
+                .map(|v| expr_map(v, "`data`", diags))
+                .unwrap_or_default(),
+        },
+        "foreach" => {
+            let Some(body) = attr("do") else {
+                diags.push(Diagnostic::missing_key("do", "a `foreach` step", node.span));
+                return None;
+            };
+            StepDeclKind::Foreach {
+                head: head_text,
+                body: step_list(body, diags),
+            }
+        }
+        _ => unreachable!("head is one of STEP_KINDS"),
+    };
+    Some(StepDecl {
+        kind,
+        span: node.span,
+    })
+}
+
+/// `{name: <expr>, ...}` for `args:` and `data:`.
+fn expr_map(node: &Node, context: &str, diags: &mut Diagnostics) -> Vec<(Text, Text)> {
+    entries(node, context, &[], diags)
+        .into_iter()
+        .filter_map(|(k, v)| Some((text(k), required_text(v, diags)?)))
+        .collect()
+}
