@@ -5,6 +5,7 @@
 //! expression carries its type, every SQL name is a valid unquoted identifier, and every
 //! node keeps the span of the spec text that produced it.
 
+pub mod analysis;
 mod dump;
 mod expr;
 mod types;

@@ -1,1 +1,207 @@
-//! Stage 5: the dependency graph of DDL objects and its deterministic topological order.
+//! Stage 5: the dependency graph of every DDL object the project needs, and its
+//! deterministic topological order.
+//!
+//! Input: the checked [`ir::Project`]. Output: a [`Plan`]: a petgraph whose nodes are
+//! [`Object`]s (prelude, schemas, types, tables, foreign keys, indexes, comments, helper
+//! and action functions) and whose edges point from an object to what it needs. The order
+//! is Kahn's algorithm with ties broken by `(kind rank, key)`, so it never depends on the
+//! order the files were given in (entity ids are never used for ordering).
+
+mod build;
+mod dump;
+#[cfg(test)]
+pub(crate) mod fixtures;
+pub mod names;
+mod sort;
+#[cfg(test)]
+mod tests;
+
+pub use dump::dump;
+
+use petgraph::stable_graph::{NodeIndex, StableGraph};
+use std::collections::BTreeSet;
+
+use crate::ir::{self, EntityId, FieldId};
+use crate::source::Span;
+
+/// Builds the dependency graph of `project`'s DDL objects and orders it.
+pub fn run(project: &ir::Project) -> Plan {
+    let graph = build::graph(project);
+    let order = sort::topological(&graph);
+    Plan { graph, order }
+}
+
+/// The ordered DDL objects of a project.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Edges point from an object to an object it depends on.
+    pub graph: StableGraph<Object, Edge>,
+    /// Every node of `graph`, dependencies first.
+    pub order: Vec<NodeIndex>,
+}
+
+impl Plan {
+    /// The objects in dependency order.
+    pub fn objects(&self) -> impl Iterator<Item = &Object> + '_ {
+        self.order.iter().map(|&i| &self.graph[i])
+    }
+
+    /// The object with this key, if any.
+    pub fn find(&self, key: &str) -> Option<NodeIndex> {
+        self.order
+            .iter()
+            .copied()
+            .find(|&i| self.graph[i].key == key)
+    }
+
+    /// What the object at `node` depends on, sorted by key.
+    pub fn dependencies(&self, node: NodeIndex) -> Vec<(&Object, &Edge)> {
+        let mut deps: Vec<(&Object, &Edge)> = self
+            .graph
+            .edges(node)
+            .map(|e| {
+                use petgraph::visit::EdgeRef;
+                (&self.graph[e.target()], e.weight())
+            })
+            .collect();
+        deps.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+        deps
+    }
+}
+
+/// One DDL object: one statement (or one idempotent guard around a statement).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Object {
+    pub kind: ObjectKind,
+    /// Stable, unique, human-readable (`table crm.tb_contact`).
+    pub key: String,
+    /// The spec text that produced the object; `None` for the framework prelude.
+    pub span: Option<Span>,
+    pub target: Target,
+}
+
+/// Object kinds, in the order they are preferred when several are ready.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ObjectKind {
+    Prelude,
+    Schema,
+    Type,
+    Table,
+    ForeignKey,
+    Index,
+    Comment,
+    Helper,
+    Action,
+}
+
+impl ObjectKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectKind::Prelude => "prelude",
+            ObjectKind::Schema => "schema",
+            ObjectKind::Type => "type",
+            ObjectKind::Table => "table",
+            ObjectKind::ForeignKey => "foreign-key",
+            ObjectKind::Index => "index",
+            ObjectKind::Comment => "comment",
+            ObjectKind::Helper => "helper",
+            ObjectKind::Action => "action",
+        }
+    }
+}
+
+/// What an object is, precisely enough for the backend to emit it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Schemas `app`, `common`, `core`.
+    PreludeSchemas,
+    /// `app.slugify` and the array CHECK helpers.
+    PreludeFunctions,
+    /// Runtime helper functions of the action bodies.
+    PreludeRuntime,
+    /// `app.mutation_result`.
+    MutationResult,
+    Schema(String),
+    Table(EntityId, ir::analysis::TableKind),
+    /// `fk_<field>` of the main table, or (`None`) the translation table's link to it.
+    ForeignKey {
+        entity: EntityId,
+        field: Option<FieldId>,
+    },
+    Index(Index),
+    Comment(CommentOn),
+    Helper {
+        entity: EntityId,
+        helper: Helper,
+    },
+    /// `project.entity(entity).actions[action]`.
+    Action {
+        entity: EntityId,
+        action: usize,
+    },
+}
+
+/// An index on one of an entity's tables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Index {
+    pub entity: EntityId,
+    pub table: ir::analysis::TableKind,
+    pub name: String,
+    pub columns: Vec<String>,
+    /// A unique index among live rows (`WHERE deleted_at IS NULL`).
+    pub unique_live: bool,
+}
+
+/// What a comment is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommentOn {
+    Table(EntityId, ir::analysis::TableKind),
+    /// A column of the main table: a field, or (`None`) a Trinity column by name.
+    Column {
+        entity: EntityId,
+        field: Option<FieldId>,
+        column: String,
+    },
+}
+
+/// The Trinity helper functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Helper {
+    /// `<snake>_pk(p_id UUID) RETURNS INTEGER`
+    Pk,
+    /// `<snake>_id(p_pk INTEGER) RETURNS UUID`
+    Id,
+    /// `<snake>_identifier(p_id UUID) RETURNS TEXT`
+    Identifier,
+}
+
+impl Helper {
+    pub const ALL: [Helper; 3] = [Helper::Pk, Helper::Id, Helper::Identifier];
+
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Helper::Pk => "pk",
+            Helper::Id => "id",
+            Helper::Identifier => "identifier",
+        }
+    }
+}
+
+/// Why one object needs another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// Must exist first.
+    Requires,
+    /// A function reads or writes these columns of the table (ordering as `Requires`).
+    Touches(BTreeSet<String>),
+    /// A function calls another function: recorded, but not an ordering constraint
+    /// (PL/pgSQL resolves calls at run time, and actions may call each other).
+    Calls,
+}
+
+impl Edge {
+    /// True when the target must be created before the source.
+    pub fn orders(&self) -> bool {
+        !matches!(self, Edge::Calls)
+    }
+}

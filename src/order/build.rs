@@ -1,0 +1,395 @@
+//! Builds the object graph: one node per DDL object, one edge per real dependency.
+//! Entities are visited sorted by `(schema, table)`, so node indices, like the order,
+//! never depend on the order files were given in.
+
+use std::collections::BTreeMap;
+
+use petgraph::stable_graph::{NodeIndex, StableGraph};
+
+use super::{CommentOn, Edge, Helper, Index, Object, ObjectKind, Target, names};
+use crate::ir::analysis::TableKind;
+use crate::ir::{ActionKind, Entity, FieldType, Project};
+use crate::source::Span;
+
+pub const KEY_PRELUDE_SCHEMAS: &str = "prelude schemas";
+pub const KEY_PRELUDE_FUNCTIONS: &str = "prelude functions";
+pub const KEY_PRELUDE_RUNTIME: &str = "prelude runtime";
+pub const KEY_MUTATION_RESULT: &str = "type app.mutation_result";
+
+struct Builder<'p> {
+    project: &'p Project,
+    graph: StableGraph<Object, Edge>,
+    keys: BTreeMap<String, NodeIndex>,
+    /// `call:` edges, added once every function exists.
+    calls: Vec<(NodeIndex, String)>,
+}
+
+pub fn graph(project: &Project) -> StableGraph<Object, Edge> {
+    let mut b = Builder {
+        project,
+        graph: StableGraph::new(),
+        keys: BTreeMap::new(),
+        calls: Vec::new(),
+    };
+    b.prelude();
+    let mut entities: Vec<&Entity> = project.entities.iter().collect();
+    entities.sort_by(|a, b| (&a.schema, &a.snake).cmp(&(&b.schema, &b.snake)));
+    for schema in project.schemas() {
+        let span = entities
+            .iter()
+            .find(|e| e.schema == schema)
+            .map(|e| e.schema_span);
+        let node = b.add(
+            ObjectKind::Schema,
+            format!("schema {schema}"),
+            span,
+            Target::Schema(schema.to_owned()),
+        );
+        b.require(node, KEY_PRELUDE_SCHEMAS);
+    }
+    // Every table first, so that references in any direction find their target.
+    for e in &entities {
+        b.tables(e);
+    }
+    for e in &entities {
+        b.entity(e);
+    }
+    for e in &entities {
+        b.actions(e);
+    }
+    for (node, key) in std::mem::take(&mut b.calls) {
+        b.edge(node, &key, Edge::Calls);
+    }
+    b.graph
+}
+
+/// `<schema>.<name>` as used in keys.
+pub fn qualified(schema: &str, name: &str) -> String {
+    format!("{schema}.{name}")
+}
+
+pub fn table_key(e: &Entity, table: TableKind) -> String {
+    let name = match table {
+        TableKind::Main => e.table(),
+        TableKind::Translation => e.translation_table(),
+    };
+    format!("table {}", qualified(&e.schema, &name))
+}
+
+impl Builder<'_> {
+    fn add(
+        &mut self,
+        kind: ObjectKind,
+        key: String,
+        span: Option<Span>,
+        target: Target,
+    ) -> NodeIndex {
+        if let Some(&existing) = self.keys.get(&key) {
+            // Duplicate names are reported by the passes; keep the first object.
+            return existing;
+        }
+        let node = self.graph.add_node(Object {
+            kind,
+            key: key.clone(),
+            span,
+            target,
+        });
+        self.keys.insert(key, node);
+        node
+    }
+
+    fn edge(&mut self, from: NodeIndex, to_key: &str, edge: Edge) {
+        if let Some(&to) = self.keys.get(to_key) {
+            // One edge per pair: a self-reference needs its table once.
+            if from != to && self.graph.find_edge(from, to).is_none() {
+                self.graph.add_edge(from, to, edge);
+            }
+        }
+    }
+
+    fn require(&mut self, from: NodeIndex, to_key: &str) {
+        self.edge(from, to_key, Edge::Requires);
+    }
+
+    fn prelude(&mut self) {
+        self.add(
+            ObjectKind::Prelude,
+            KEY_PRELUDE_SCHEMAS.into(),
+            None,
+            Target::PreludeSchemas,
+        );
+        let functions = self.add(
+            ObjectKind::Prelude,
+            KEY_PRELUDE_FUNCTIONS.into(),
+            None,
+            Target::PreludeFunctions,
+        );
+        self.require(functions, KEY_PRELUDE_SCHEMAS);
+        let ty = self.add(
+            ObjectKind::Type,
+            KEY_MUTATION_RESULT.into(),
+            None,
+            Target::MutationResult,
+        );
+        self.require(ty, KEY_PRELUDE_SCHEMAS);
+        // The runtime may return `app.mutation_result` and use the functions.
+        let runtime = self.add(
+            ObjectKind::Prelude,
+            KEY_PRELUDE_RUNTIME.into(),
+            None,
+            Target::PreludeRuntime,
+        );
+        self.require(runtime, KEY_MUTATION_RESULT);
+        self.require(runtime, KEY_PRELUDE_FUNCTIONS);
+    }
+
+    fn tables(&mut self, e: &Entity) {
+        let schema_key = format!("schema {}", e.schema);
+        let main = self.add(
+            ObjectKind::Table,
+            table_key(e, TableKind::Main),
+            Some(e.span),
+            Target::Table(e.id, TableKind::Main),
+        );
+        self.require(main, &schema_key);
+        self.require(main, KEY_PRELUDE_FUNCTIONS);
+        if !e.translated.is_empty() {
+            let tl = self.add(
+                ObjectKind::Table,
+                table_key(e, TableKind::Translation),
+                Some(e.span),
+                Target::Table(e.id, TableKind::Translation),
+            );
+            self.require(tl, &schema_key);
+            self.require(tl, KEY_PRELUDE_FUNCTIONS);
+        }
+    }
+
+    fn entity(&mut self, e: &Entity) {
+        let schema_key = format!("schema {}", e.schema);
+        let main_key = table_key(e, TableKind::Main);
+        let table = e.table();
+
+        if e.tenant_scoped {
+            self.index(
+                e,
+                TableKind::Main,
+                names::index(&table, "tenant_id"),
+                vec!["tenant_id".into()],
+                false,
+                e.span,
+            );
+        }
+        let scope = |column: String| -> Vec<String> {
+            if e.tenant_scoped {
+                vec!["tenant_id".into(), column]
+            } else {
+                vec![column]
+            }
+        };
+        self.index(
+            e,
+            TableKind::Main,
+            names::unique_live(&table, "identifier"),
+            scope("identifier".into()),
+            true,
+            e.span,
+        );
+
+        for field in &e.fields {
+            let column = field.column();
+            if let FieldType::Ref(target) = field.ty {
+                let fk = self.add(
+                    ObjectKind::ForeignKey,
+                    format!("fk {}.{column}", qualified(&e.schema, &table)),
+                    Some(field.span),
+                    Target::ForeignKey {
+                        entity: e.id,
+                        field: Some(field.id),
+                    },
+                );
+                self.require(fk, &main_key);
+                let target_key = table_key(self.project.entity(target), TableKind::Main);
+                self.require(fk, &target_key);
+                self.index(
+                    e,
+                    TableKind::Main,
+                    names::index(&table, &column),
+                    vec![column.clone()],
+                    false,
+                    field.span,
+                );
+            }
+            if field.unique {
+                self.index(
+                    e,
+                    TableKind::Main,
+                    names::unique_live(&table, &column),
+                    scope(column.clone()),
+                    true,
+                    field.span,
+                );
+            }
+        }
+
+        if e.description.is_some() {
+            let c = self.add(
+                ObjectKind::Comment,
+                format!("comment on {main_key}"),
+                Some(e.span),
+                Target::Comment(CommentOn::Table(e.id, TableKind::Main)),
+            );
+            self.require(c, &main_key);
+        }
+        let trinity = [e.pk_column(), "id".to_owned(), "identifier".to_owned()];
+        for column in trinity {
+            self.column_comment(e, None, column, e.span, &main_key);
+        }
+        for field in &e.fields {
+            if field.description.is_some() {
+                self.column_comment(e, Some(field.id), field.column(), field.span, &main_key);
+            }
+        }
+
+        if !e.translated.is_empty() {
+            self.translation(e, &main_key);
+        }
+
+        for helper in Helper::ALL {
+            let name = format!("{}_{}", e.snake, helper.suffix());
+            let h = self.add(
+                ObjectKind::Helper,
+                format!("function {}", qualified(&e.schema, &name)),
+                Some(e.span),
+                Target::Helper {
+                    entity: e.id,
+                    helper,
+                },
+            );
+            self.require(h, &schema_key);
+            self.edge(h, &main_key, Edge::Touches(helper_columns(e, helper)));
+        }
+    }
+
+    fn translation(&mut self, e: &Entity, main_key: &str) {
+        let tl_key = table_key(e, TableKind::Translation);
+        let tl_table = e.translation_table();
+        let link = e.pk_column().replacen("pk_", "fk_", 1);
+        let fk = self.add(
+            ObjectKind::ForeignKey,
+            format!("fk {}.{link}", qualified(&e.schema, &tl_table)),
+            Some(e.span),
+            Target::ForeignKey {
+                entity: e.id,
+                field: None,
+            },
+        );
+        self.require(fk, &tl_key);
+        self.require(fk, main_key);
+        if e.tenant_scoped {
+            self.index(
+                e,
+                TableKind::Translation,
+                names::index(&tl_table, "tenant_id"),
+                vec!["tenant_id".into()],
+                false,
+                e.span,
+            );
+        }
+    }
+
+    fn column_comment(
+        &mut self,
+        e: &Entity,
+        field: Option<crate::ir::FieldId>,
+        column: String,
+        span: Span,
+        main_key: &str,
+    ) {
+        let key = format!("comment on column {}.{}.{column}", e.schema, e.table());
+        let c = self.add(
+            ObjectKind::Comment,
+            key,
+            Some(span),
+            Target::Comment(CommentOn::Column {
+                entity: e.id,
+                field,
+                column,
+            }),
+        );
+        self.require(c, main_key);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn index(
+        &mut self,
+        e: &Entity,
+        table: TableKind,
+        name: String,
+        columns: Vec<String>,
+        unique_live: bool,
+        span: Span,
+    ) {
+        let key = format!("index {}", qualified(&e.schema, &name));
+        let node = self.add(
+            ObjectKind::Index,
+            key,
+            Some(span),
+            Target::Index(Index {
+                entity: e.id,
+                table,
+                name,
+                columns,
+                unique_live,
+            }),
+        );
+        self.require(node, &table_key(e, table));
+    }
+
+    fn actions(&mut self, e: &Entity) {
+        let schema_key = format!("schema {}", e.schema);
+        for (i, action) in e.actions.iter().enumerate() {
+            if matches!(action.kind, ActionKind::Declaration) {
+                continue;
+            }
+            let node = self.add(
+                ObjectKind::Action,
+                format!("function {}", qualified(&e.schema, &action.name)),
+                Some(action.span),
+                Target::Action {
+                    entity: e.id,
+                    action: i,
+                },
+            );
+            self.require(node, &schema_key);
+            self.require(node, KEY_MUTATION_RESULT);
+            self.require(node, KEY_PRELUDE_RUNTIME);
+            self.require(node, KEY_PRELUDE_FUNCTIONS);
+            let touches = action.touches(self.project, e.id);
+            let mut tables: Vec<(String, std::collections::BTreeSet<String>)> = touches
+                .tables
+                .into_iter()
+                .map(|((entity, kind), columns)| {
+                    (table_key(self.project.entity(entity), kind), columns)
+                })
+                .collect();
+            tables.sort();
+            for (key, columns) in tables {
+                self.edge(node, &key, Edge::Touches(columns));
+            }
+            for (schema, function) in touches.calls {
+                self.calls
+                    .push((node, format!("function {}", qualified(&schema, &function))));
+            }
+        }
+    }
+}
+
+fn helper_columns(e: &Entity, helper: Helper) -> std::collections::BTreeSet<String> {
+    let mut columns: std::collections::BTreeSet<String> =
+        [e.pk_column(), "id".to_owned(), "deleted_at".to_owned()].into();
+    if helper == Helper::Identifier {
+        columns.insert("identifier".to_owned());
+    }
+    columns
+}
