@@ -1,6 +1,59 @@
-//! The pipeline driver: runs the stages in order and stops between stages on errors.
+//! The pipeline driver: runs the front-end stages in order, collecting diagnostics,
+//! and stops between stages when there were errors.
 
-/// The result of checking a project.
-pub struct Checked;
-pub fn check_paths() {}
-pub fn check_sources() {}
+use std::path::PathBuf;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ir::Project;
+use crate::source::SourceMap;
+use crate::spec::{self, ReadError};
+use crate::{lower, passes};
+
+/// The outcome of checking a project: the sources (for rendering), every diagnostic in
+/// source order, and the IR when there were no errors.
+#[derive(Debug)]
+pub struct Checked {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub project: Option<Project>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Options that change how diagnostics count.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    /// Warnings become errors.
+    pub deny_warnings: bool,
+}
+
+/// Reads `paths` and checks them.
+pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, Vec<ReadError>> {
+    let sources = spec::read_paths(paths)?;
+    Ok(check_sources(sources, options))
+}
+
+/// Checks already-loaded sources: load → lower → passes.
+pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
+    let mut diags = Diagnostics::new();
+    let docs = spec::parse_all(&sources, &mut diags);
+    // Lowering also runs on documents that had shape errors, so that a user with
+    // several mistakes sees them all; passes need a complete IR.
+    let project = lower::run(&docs, &mut diags);
+    if !diags.has_errors() {
+        passes::run(&project, &mut diags);
+    }
+    if options.deny_warnings {
+        diags.deny_warnings();
+    }
+    let project = (!diags.has_errors()).then_some(project);
+    Checked {
+        sources,
+        diagnostics: diags.into_sorted(),
+        project,
+    }
+}

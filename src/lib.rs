@@ -16,4 +16,4 @@ pub mod passes;
 pub mod source;
 pub mod spec;
 
-pub use driver::{Checked, check_paths, check_sources};
+pub use driver::{CheckOptions, Checked, check_paths, check_sources};

@@ -1,10 +1,12 @@
 //! Rendering diagnostics at the edge: codespan-reporting for people (colour on a
 //! terminal, plain otherwise) and JSON for machines.
 
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
+};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, Config};
 use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, WriteColor};
+use codespan_reporting::term::{self, Config};
 use serde::Serialize;
 
 use super::{Diagnostic, Severity};
@@ -32,7 +34,11 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<usize> {
     labels.extend(diagnostic.secondary.iter().map(|l| {
         CsLabel::secondary(l.span.file.0 as usize, l.span.range()).with_message(l.message.clone())
     }));
-    let mut notes: Vec<String> = diagnostic.notes.iter().map(|n| format!("note: {n}")).collect();
+    let mut notes: Vec<String> = diagnostic
+        .notes
+        .iter()
+        .map(|n| format!("note: {n}"))
+        .collect();
     if let Some(help) = &diagnostic.help {
         notes.push(format!("help: {help}"));
     }
@@ -90,7 +96,11 @@ pub fn to_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
             notes.extend(d.help.iter().map(|h| format!("help: {h}")));
             notes.extend(d.secondary.iter().map(|l| {
                 let (line, column) = sources.line_col(l.span.file, l.span.start);
-                format!("{}:{line}:{column}: {}", sources.get(l.span.file).name, l.message)
+                format!(
+                    "{}:{line}:{column}: {}",
+                    sources.get(l.span.file).name,
+                    l.message
+                )
             }));
             JsonDiagnostic {
                 code: d.code.id,

@@ -1,1 +1,15 @@
-//! Stage 4: whole-project checks over the IR.
+//! Stage 4: whole-project checks over the IR, in this order:
+//! 1. `action_names_are_unique_per_schema`
+//! 2. `required_references_allow_an_insert`
+
+mod action_names;
+mod reference_cycles;
+
+use crate::diag::Diagnostics;
+use crate::ir::Project;
+
+/// Runs every check; none of them changes the project.
+pub fn run(project: &Project, diags: &mut Diagnostics) {
+    action_names::action_names_are_unique_per_schema(project, diags);
+    reference_cycles::required_references_allow_an_insert(project, diags);
+}

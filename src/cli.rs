@@ -1,0 +1,76 @@
+//! The command line, as clap derive types. No logic here.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "specqlc",
+    version,
+    about = "Compile SpecQL YAML specs to PostgreSQL"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to colour diagnostics (`NO_COLOR` is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
+    pub color: ColorMode,
+    /// Format of diagnostics on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors.
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report diagnostics for spec files and directories; writes nothing.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Compile specs to SQL: `-o -` prints one script, `-o DIR` writes a Confiture tree.
+    Compile {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// `-` for stdout, or a directory for a Confiture project.
+        #[arg(short, long, default_value = "-")]
+        output: String,
+    },
+    /// Dump an intermediate stage.
+    Debug {
+        #[command(subcommand)]
+        stage: DebugStage,
+    },
+    /// Explain a diagnostic code, e.g. `specqlc explain E0301`.
+    Explain { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugStage {
+    /// The resolved, typed IR.
+    Ir {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// The DDL objects in dependency order, with their dependencies.
+    Order {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorMode {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}

@@ -1,0 +1,71 @@
+//! Actions: standard create/update/delete, custom actions with steps, and step-less
+//! declarations (a warning, no function).
+
+use super::expr::Scope;
+use super::names::check_sql_name;
+use super::steps::lower_steps;
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::ir::{Action, ActionKind, EntityId, Project};
+use crate::spec::syntax::EntityDoc;
+
+pub fn lower_actions(
+    doc: &EntityDoc,
+    id: EntityId,
+    project: &Project,
+    diags: &mut Diagnostics,
+) -> Vec<Action> {
+    let entity = project.entity(id);
+    let mut actions: Vec<Action> = Vec::new();
+    for decl in &doc.actions {
+        let name = decl.name.value.trim().to_string();
+        let span = decl.name.span();
+        if let Err(d) = check_sql_name("action", &name, &[], span) {
+            diags.push(d);
+            continue;
+        }
+        let kind = match &decl.steps {
+            Some(steps) => {
+                let scope = Scope {
+                    project,
+                    entity: id,
+                    filtered: None,
+                    items: Vec::new(),
+                };
+                ActionKind::Custom(lower_steps(steps, &scope, diags))
+            }
+            None if name == format!("create_{}", entity.snake) => ActionKind::Create,
+            None if name == format!("update_{}", entity.snake) => ActionKind::Update,
+            None if name == format!("delete_{}", entity.snake) => ActionKind::Delete,
+            None => {
+                diags.push(
+                    Diagnostic::warning(
+                        codes::DECLARATION_ONLY,
+                        format!("action `{name}` has no steps, so no function is generated"),
+                        span,
+                    )
+                    .with_label("declaration only")
+                    .with_note(format!(
+                        "only `create_{0}`, `update_{0}` and `delete_{0}` are standard actions without steps",
+                        entity.snake
+                    ))
+                    .with_help(format!(
+                        "add steps, e.g.\n  steps:\n    - update: {} SET <field> = $<key>",
+                        entity.name
+                    )),
+                );
+                ActionKind::Declaration
+            }
+        };
+        actions.push(Action {
+            name,
+            description: decl
+                .description
+                .as_ref()
+                .map(|d| d.value.trim().to_string())
+                .filter(|d| !d.is_empty()),
+            kind,
+            span,
+        });
+    }
+    actions
+}

@@ -1,0 +1,391 @@
+//! Entities and their fields: names, schemas, types, defaults, identifier derivation,
+//! translations and hierarchies.
+
+use super::default::check_default;
+use super::names::{check_sql_name, is_reserved_column, snake_case};
+use super::types::{TypeSyntax, parse_short_form};
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::ir::{Entity, EntityId, Field, FieldId, FieldType, Project};
+use crate::source::Span;
+use crate::spec::syntax::{EntityDoc, FieldDecl};
+
+/// Phase 1: one IR entity per document with a usable name; duplicates reported.
+pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
+    let mut project = Project::default();
+    for doc in docs {
+        let name = doc.entity.value.trim().to_string();
+        let span = doc.entity.span();
+        if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_IDENTIFIER,
+                    format!("entity name `{name}` is not a valid name"),
+                    span,
+                )
+                .with_help(
+                    "entity names are PascalCase ASCII letters and digits, e.g. `OrderLine`",
+                ),
+            );
+            continue;
+        }
+        let snake = snake_case(&name);
+        let Some(schema) = &doc.schema else {
+            diags.push(
+                Diagnostic::missing_key("schema", &format!("entity `{name}`"), span)
+                    .with_help("add the PostgreSQL schema of the entity, e.g. `schema: crm`"),
+            );
+            continue;
+        };
+        let schema_name = schema.value.trim().to_string();
+        if let Err(d) = check_sql_name("schema", &schema_name, &[], schema.span()) {
+            diags.push(d);
+            continue;
+        }
+        let generated = [
+            format!("tb_{snake}"),
+            format!("tl_{snake}"),
+            format!("pk_tl_{snake}"),
+            format!("{snake}_identifier"),
+        ];
+        if let Err(d) = check_sql_name("entity", &snake, &generated, span) {
+            diags.push(d);
+            continue;
+        }
+        if let Some(first) = project
+            .entities
+            .iter()
+            .find(|e| e.name == name || (e.schema == schema_name && e.snake == snake))
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_ENTITY,
+                    format!("entity `{name}` is defined twice"),
+                    span,
+                )
+                .with_label("second definition")
+                .with_secondary(first.span, "first definition"),
+            );
+            continue;
+        }
+        let id = EntityId(project.entities.len() as u32);
+        project.entities.push(Entity {
+            id,
+            name,
+            snake,
+            schema: schema_name,
+            description: doc
+                .description
+                .as_ref()
+                .map(|d| d.value.trim().to_string())
+                .filter(|d| !d.is_empty()),
+            tenant_scoped: doc.tenant_scoped.as_ref().is_none_or(|f| f.value),
+            identifier_from: Vec::new(),
+            fields: Vec::new(),
+            actions: Vec::new(),
+            parent: None,
+            translated: Vec::new(),
+            span,
+            schema_span: schema.span(),
+        });
+    }
+    project
+}
+
+/// The documents that became entities, with their ids.
+pub fn documents_with_ids<'a>(
+    docs: &'a [EntityDoc],
+    project: &Project,
+) -> Vec<(&'a EntityDoc, EntityId)> {
+    docs.iter()
+        .filter_map(|doc| {
+            project
+                .entities
+                .iter()
+                .find(|e| e.span == doc.entity.span())
+                .map(|e| (doc, e.id))
+        })
+        .collect()
+}
+
+/// Phase 2: the fields of one entity.
+pub fn lower_fields(doc: &EntityDoc, project: &Project, diags: &mut Diagnostics) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    for decl in &doc.fields {
+        let Some(field) = lower_field(decl, project, diags) else {
+            continue;
+        };
+        if let Some(first) = fields.iter().find(|f| f.name == field.name) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_FIELD,
+                    format!("field `{}` is declared twice", field.name),
+                    field.span,
+                )
+                .with_secondary(first.span, "first declared here"),
+            );
+            continue;
+        }
+        let id = FieldId(fields.len() as u32);
+        fields.push(Field { id, ..field });
+    }
+    fields
+}
+
+fn lower_field(decl: &FieldDecl, project: &Project, diags: &mut Diagnostics) -> Option<Field> {
+    let name = decl.name.value.clone();
+    let span = decl.name.span();
+    if is_reserved_column(&name) {
+        diags.push(
+            Diagnostic::error(
+                codes::RESERVED_COLUMN,
+                format!("`{name}` is a column the Trinity pattern reserves"),
+                span,
+            )
+            .with_label("reserved name")
+            .with_note("every table already has pk_*, id, identifier, tenant_id and the created_/updated_/deleted_ audit columns")
+            .with_help("choose another name for this field"),
+        );
+        return None;
+    }
+    let generated = [format!("fk_{name}"), format!("{name}_id")];
+    if let Err(d) = check_sql_name("field", &name, &generated, span) {
+        diags.push(d);
+        return None;
+    }
+    let form = match parse_short_form(&decl.ty.value, &decl.ty.origin, decl.short) {
+        Ok(form) => form,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let ty = match resolve_type(&form.ty, project) {
+        Ok(ty) => ty,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let required = match nullability(decl, form.required) {
+        Ok(required) => required,
+        Err(d) => {
+            diags.push(d);
+            form.required
+        }
+    };
+    if let (Some(schema), FieldType::Ref(target)) = (&decl.schema, &ty) {
+        let target = project.entity(*target);
+        if schema.value != target.schema {
+            diags.push(
+                Diagnostic::error(
+                    codes::REF_SCHEMA_MISMATCH,
+                    format!(
+                        "`schema: {}` does not match entity `{}`, which is in schema `{}`",
+                        schema.value, target.name, target.schema
+                    ),
+                    schema.span(),
+                )
+                .with_secondary(target.schema_span, "the entity's schema")
+                .with_help(format!("write `schema: {}` or remove it", target.schema)),
+            );
+        }
+    } else if let Some(schema) = &decl.schema {
+        diags.push(Diagnostic::error(
+            codes::REF_SCHEMA_MISMATCH,
+            "`schema:` is only meaningful on a reference field",
+            schema.span(),
+        ));
+    }
+    let default = form
+        .default
+        .map(|(raw, span)| (raw, false, span))
+        .or_else(|| {
+            decl.default
+                .as_ref()
+                .map(|d| (d.value.clone(), !d.plain, d.span()))
+        })
+        .and_then(
+            |(raw, quoted, span)| match check_default(&ty, &raw, quoted, span) {
+                Ok(value) => Some(value),
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            },
+        );
+    Some(Field {
+        id: FieldId(0),
+        name,
+        ty,
+        required,
+        unique: decl.unique.as_ref().is_some_and(|u| u.value),
+        default,
+        description: decl
+            .description
+            .as_ref()
+            .map(|d| d.value.trim().to_string())
+            .filter(|d| !d.is_empty()),
+        span,
+        type_span: decl.ty.span(),
+    })
+}
+
+/// `!`, `required:` and `nullable:` combined; disagreement is an error.
+fn nullability(decl: &FieldDecl, bang: bool) -> Result<bool, Diagnostic> {
+    let from_required = decl.required.as_ref().map(|f| (f.value, f.span));
+    let from_nullable = decl.nullable.as_ref().map(|f| (!f.value, f.span));
+    match (from_required, from_nullable) {
+        (Some((a, span_a)), Some((b, span_b))) if a != b => Err(Diagnostic::error(
+            codes::CONFLICTING_NULLABILITY,
+            format!(
+                "field `{}` says both `required: {a}` and `nullable: {}`",
+                decl.name.value, !b
+            ),
+            span_b,
+        )
+        .with_secondary(span_a, "`required` is set here")
+        .with_help("keep one of them")),
+        (Some((required, _)), _) | (None, Some((required, _))) => Ok(required || bang),
+        (None, None) => Ok(bang),
+    }
+}
+
+fn resolve_type(ty: &TypeSyntax, project: &Project) -> Result<FieldType, Diagnostic> {
+    match ty {
+        TypeSyntax::Known(ty) => Ok(ty.clone()),
+        TypeSyntax::List(inner) => Ok(FieldType::List(Box::new(resolve_type(inner, project)?))),
+        TypeSyntax::Ref { target, span } => project
+            .entities
+            .iter()
+            .find(|e| &e.name == target)
+            .map(|e| FieldType::Ref(e.id))
+            .ok_or_else(|| {
+                Diagnostic::unknown_entity(
+                    target,
+                    *span,
+                    project.entities.iter().map(|e| e.name.as_str()),
+                )
+            }),
+    }
+}
+
+/// Phase 3: `identifier`, `translations`, `hierarchical`.
+pub fn lower_options(
+    doc: &EntityDoc,
+    id: EntityId,
+    project: &mut Project,
+    diags: &mut Diagnostics,
+) {
+    let entity = project.entity(id);
+    let candidates = |e: &Entity| e.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+    let names = candidates(entity);
+    let lookup = |name: &str, span: Span, diags: &mut Diagnostics| -> Option<FieldId> {
+        let found = entity.field_by_name(name);
+        if found.is_none() {
+            diags.push(Diagnostic::unknown_field(
+                &entity.name,
+                name,
+                span,
+                names.iter().map(String::as_str),
+            ));
+        }
+        found
+    };
+    let identifier_from: Vec<FieldId> = doc
+        .identifier
+        .iter()
+        .filter_map(|t| lookup(&t.value, t.span(), diags))
+        .collect();
+    let mut translated = Vec::new();
+    if let Some(tr) = doc.translations.as_ref().filter(|t| t.enabled.value) {
+        for item in &tr.fields {
+            let Some(field) = lookup(&item.value, item.span(), diags) else {
+                continue;
+            };
+            if !entity.field(field).ty.is_text()
+                || matches!(entity.field(field).ty, FieldType::Enum(_))
+            {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_TRANSLATIONS,
+                        format!(
+                            "field `{}` cannot be translated: it is not text",
+                            item.value
+                        ),
+                        item.span(),
+                    )
+                    .with_secondary(entity.field(field).type_span, "its type"),
+                );
+                continue;
+            }
+            if !translated.contains(&field) {
+                translated.push(field);
+            }
+        }
+        if tr.fields.is_empty() {
+            diags.push(Diagnostic::error(
+                codes::INVALID_TRANSLATIONS,
+                "`translations` is enabled but lists no fields",
+                tr.span,
+            ));
+        }
+    }
+    let mut parent = None;
+    if let Some(flag) = doc.hierarchical.as_ref().filter(|f| f.value) {
+        let self_refs: Vec<&Field> = entity
+            .fields
+            .iter()
+            .filter(|f| f.ty == FieldType::Ref(id))
+            .collect();
+        match self_refs[..] {
+            [field] if !field.required => parent = Some(field.id),
+            [field] => diags.push(
+                Diagnostic::error(
+                    codes::INVALID_HIERARCHY,
+                    format!(
+                        "the parent reference `{}` of a hierarchy must be nullable",
+                        field.name
+                    ),
+                    field.span,
+                )
+                .with_secondary(flag.span, "declared hierarchical here")
+                .with_help("roots have no parent: remove `!` / `required: true`"),
+            ),
+            [] => diags.push(
+                Diagnostic::error(
+                    codes::INVALID_HIERARCHY,
+                    format!(
+                        "hierarchical entity `{}` has no reference to itself",
+                        entity.name
+                    ),
+                    flag.span,
+                )
+                .with_help(format!(
+                    "add a parent field, e.g. `parent: ref({})`",
+                    entity.name
+                )),
+            ),
+            _ => {
+                let mut d = Diagnostic::error(
+                    codes::INVALID_HIERARCHY,
+                    format!(
+                        "hierarchical entity `{}` has {} references to itself; exactly one is the parent",
+                        entity.name,
+                        self_refs.len()
+                    ),
+                    flag.span,
+                );
+                for f in &self_refs {
+                    d = d.with_secondary(f.span, "a self-reference");
+                }
+                diags.push(d);
+            }
+        }
+    }
+    let entity = &mut project.entities[id.0 as usize];
+    entity.identifier_from = identifier_from;
+    entity.translated = translated;
+    entity.parent = parent;
+}

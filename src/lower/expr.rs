@@ -1,0 +1,631 @@
+//! Expressions: names resolved against the action's scope and every operand typed.
+//!
+//! Input values (`$key`), `null` and string literals take their type from context (the
+//! other operand of a comparison, the field being set), as PostgreSQL's unknown-typed
+//! literals do; everything else has a type of its own.
+
+use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::expr::ast::{self, BinaryOp, UnaryOp};
+use crate::ir::{EntityId, Expr, ExprKind, FieldRef, FieldType, Function, Project, Row, Ty, Value};
+
+/// What names mean where an expression appears.
+#[derive(Clone, Debug)]
+pub struct Scope<'a> {
+    pub project: &'a Project,
+    /// The action's entity: bare names are its fields.
+    pub entity: EntityId,
+    /// The entity a `WHERE` filters, when inside one.
+    pub filtered: Option<EntityId>,
+    /// `foreach` variables in scope, innermost last.
+    pub items: Vec<String>,
+}
+
+impl Scope<'_> {
+    fn field_ref(&self, entity: EntityId, name: &str) -> Option<FieldRef> {
+        self.project
+            .entity(entity)
+            .field_by_name(name)
+            .map(|field| FieldRef { entity, field })
+    }
+}
+
+/// True for expressions whose type comes from context.
+fn context_typed(e: &ast::Expr) -> bool {
+    matches!(
+        e.kind,
+        ast::ExprKind::Input(_)
+            | ast::ExprKind::Placeholder
+            | ast::ExprKind::Literal(ast::Literal::Null | ast::Literal::String(_))
+    ) || matches!(&e.kind, ast::ExprKind::Qualified(q, _) if q.name == "input" || q.name == "item")
+}
+
+pub fn lower(
+    e: &ast::Expr,
+    scope: &Scope,
+    expected: Option<&Ty>,
+    diags: &mut Diagnostics,
+) -> Option<Expr> {
+    let span = e.span;
+    let typed = |kind: ExprKind, ty: Ty| Some(Expr { kind, ty, span });
+    match &e.kind {
+        ast::ExprKind::Literal(lit) => {
+            let (value, ty) = match lit {
+                ast::Literal::String(s) => (Value::Text(s.clone()), string_type(expected)),
+                ast::Literal::Number(n) => (Value::Number(n.clone()), number_type(n, expected)),
+                ast::Literal::Bool(b) => (Value::Bool(*b), Ty::Boolean),
+                ast::Literal::Null => (Value::Null, expected.cloned().unwrap_or(Ty::Null)),
+            };
+            typed(ExprKind::Const(value), ty)
+        }
+        ast::ExprKind::Interval(text) => {
+            typed(ExprKind::Const(Value::Interval(text.clone())), Ty::Interval)
+        }
+        ast::ExprKind::Name(ident) => {
+            let entity = match scope.filtered {
+                Some(f) if f == scope.entity => f,
+                _ => scope.entity,
+            };
+            let row = if scope.filtered == Some(scope.entity) {
+                Row::Filtered
+            } else {
+                Row::Target
+            };
+            match scope.field_ref(entity, &ident.name) {
+                Some(field) => typed(
+                    ExprKind::Column { field, row },
+                    scope.project.field(field).ty.ty(),
+                ),
+                None => {
+                    let ent = scope.project.entity(entity);
+                    diags.push(Diagnostic::unknown_field(
+                        &ent.name,
+                        &ident.name,
+                        ident.span,
+                        ent.fields.iter().map(|f| f.name.as_str()),
+                    ));
+                    None
+                }
+            }
+        }
+        ast::ExprKind::Input(key) => input(&key.name, scope, expected, span),
+        ast::ExprKind::Qualified(head, key) => {
+            if head.name == "input" {
+                return input(&key.name, scope, expected, span);
+            }
+            if scope.items.iter().any(|v| *v == head.name) {
+                return typed(
+                    ExprKind::Item {
+                        var: head.name.clone(),
+                        key: key.name.clone(),
+                    },
+                    expected
+                        .cloned()
+                        .filter(|t| *t != Ty::Null)
+                        .unwrap_or(Ty::Text),
+                );
+            }
+            let target = scope
+                .project
+                .entities
+                .iter()
+                .find(|en| en.name == head.name)
+                .map(|en| en.id)
+                .filter(|id| Some(*id) == scope.filtered || *id == scope.entity);
+            let Some(entity) = target else {
+                let mut in_scope: Vec<&str> = vec!["input"];
+                in_scope.extend(scope.items.iter().map(String::as_str));
+                in_scope.push(&scope.project.entity(scope.entity).name);
+                if let Some(f) = scope.filtered {
+                    in_scope.push(&scope.project.entity(f).name);
+                }
+                diags.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_NAME,
+                        format!("`{}` is not in scope here", head.name),
+                        head.span,
+                    )
+                    .with_label("unknown qualifier")
+                    .with_note(format!(
+                        "names usable before `.` here: {}",
+                        in_scope.join(", ")
+                    ))
+                    .with_suggestion(&head.name, in_scope.iter().copied()),
+                );
+                return None;
+            };
+            let row = if Some(entity) == scope.filtered {
+                Row::Filtered
+            } else {
+                Row::Target
+            };
+            match scope.field_ref(entity, &key.name) {
+                Some(field) => typed(
+                    ExprKind::Column { field, row },
+                    scope.project.field(field).ty.ty(),
+                ),
+                None => {
+                    let ent = scope.project.entity(entity);
+                    diags.push(Diagnostic::unknown_field(
+                        &ent.name,
+                        &key.name,
+                        key.span,
+                        ent.fields.iter().map(|f| f.name.as_str()),
+                    ));
+                    None
+                }
+            }
+        }
+        ast::ExprKind::Placeholder => {
+            diags.push(
+                Diagnostic::error(
+                    codes::MISPLACED_PLACEHOLDER,
+                    "`?` is only allowed as the value of `SET field = ?`",
+                    span,
+                )
+                .with_label("placeholder here")
+                .with_help("read an input value with `$key` instead"),
+            );
+            None
+        }
+        ast::ExprKind::Unary(op, operand) => {
+            let want = match op {
+                UnaryOp::Not => Ty::Boolean,
+                UnaryOp::Neg => expected
+                    .cloned()
+                    .filter(Ty::is_numeric)
+                    .unwrap_or(Ty::Numeric),
+            };
+            let inner = lower(operand, scope, Some(&want), diags)?;
+            let ok = match op {
+                UnaryOp::Not => inner.ty == Ty::Boolean || inner.ty == Ty::Null,
+                UnaryOp::Neg => inner.ty.is_numeric() || inner.ty == Ty::Interval,
+            };
+            if !ok {
+                diags.push(mismatch(
+                    &format!(
+                        "`{}` needs a {} operand",
+                        if *op == UnaryOp::Not { "NOT" } else { "-" },
+                        want
+                    ),
+                    &inner,
+                ));
+                return None;
+            }
+            let ty = if *op == UnaryOp::Not {
+                Ty::Boolean
+            } else {
+                inner.ty.clone()
+            };
+            typed(ExprKind::Unary(*op, Box::new(inner)), ty)
+        }
+        ast::ExprKind::Binary(op, a, b) => binary(*op, a, b, scope, expected, diags, span),
+        ast::ExprKind::IsNull { expr, negated } => {
+            let inner = lower(expr, scope, None, diags)?;
+            typed(
+                ExprKind::IsNull {
+                    expr: Box::new(inner),
+                    negated: *negated,
+                },
+                Ty::Boolean,
+            )
+        }
+        ast::ExprKind::InList {
+            expr,
+            list,
+            negated,
+        } => {
+            let first_typed = list.iter().find(|i| !context_typed(i));
+            let subject = if context_typed(expr) {
+                let hint = first_typed.and_then(|i| lower(i, scope, None, &mut Diagnostics::new()));
+                lower(expr, scope, hint.as_ref().map(|h| &h.ty), diags)?
+            } else {
+                lower(expr, scope, None, diags)?
+            };
+            let mut items = Vec::new();
+            for item in list {
+                let item = lower(item, scope, Some(&subject.ty), diags)?;
+                check_comparable(&subject, &item, scope, diags)?;
+                items.push(item);
+            }
+            typed(
+                ExprKind::InList {
+                    expr: Box::new(subject),
+                    list: items,
+                    negated: *negated,
+                },
+                Ty::Boolean,
+            )
+        }
+        ast::ExprKind::Like {
+            expr,
+            pattern,
+            negated,
+            case_insensitive,
+        } => {
+            let subject = lower(expr, scope, Some(&Ty::Text), diags)?;
+            let pattern = lower(pattern, scope, Some(&Ty::Text), diags)?;
+            for side in [&subject, &pattern] {
+                if side.ty != Ty::Text && side.ty != Ty::Null {
+                    diags.push(mismatch("LIKE compares text", side));
+                    return None;
+                }
+            }
+            typed(
+                ExprKind::Like {
+                    expr: Box::new(subject),
+                    pattern: Box::new(pattern),
+                    negated: *negated,
+                    case_insensitive: *case_insensitive,
+                },
+                Ty::Boolean,
+            )
+        }
+        ast::ExprKind::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
+            let subject = lower(expr, scope, None, diags)?;
+            let low = lower(low, scope, Some(&subject.ty), diags)?;
+            let high = lower(high, scope, Some(&subject.ty), diags)?;
+            check_comparable(&subject, &low, scope, diags)?;
+            check_comparable(&subject, &high, scope, diags)?;
+            typed(
+                ExprKind::Between {
+                    expr: Box::new(subject),
+                    low: Box::new(low),
+                    high: Box::new(high),
+                    negated: *negated,
+                },
+                Ty::Boolean,
+            )
+        }
+        ast::ExprKind::Call { name, args } => call(name, args, scope, expected, diags, span),
+    }
+}
+
+fn string_type(expected: Option<&Ty>) -> Ty {
+    match expected {
+        Some(Ty::Null) | None => Ty::Text,
+        Some(t) => t.clone(),
+    }
+}
+
+fn number_type(n: &str, expected: Option<&Ty>) -> Ty {
+    match expected {
+        Some(t) if t.is_numeric() => t.clone(),
+        _ if n.contains(['.', 'e', 'E']) => Ty::Numeric,
+        _ if n.parse::<i32>().is_ok() => Ty::Integer,
+        _ if n.parse::<i64>().is_ok() => Ty::Bigint,
+        _ => Ty::Numeric,
+    }
+}
+
+/// `$key`: the entity's field of that name gives the type, else the context, else text.
+fn input(
+    key: &str,
+    scope: &Scope,
+    expected: Option<&Ty>,
+    span: crate::source::Span,
+) -> Option<Expr> {
+    let own = scope.project.entity(scope.entity);
+    let by_field = own
+        .fields
+        .iter()
+        .find(|f| f.name == key || f.public_key() == key)
+        .map(|f| f.ty.ty());
+    let ty = by_field
+        .or_else(|| expected.cloned().filter(|t| *t != Ty::Null))
+        .unwrap_or(Ty::Text);
+    Some(Expr {
+        kind: ExprKind::Input {
+            key: key.to_string(),
+        },
+        ty,
+        span,
+    })
+}
+
+fn mismatch(what: &str, e: &Expr) -> Diagnostic {
+    Diagnostic::error(
+        codes::TYPE_MISMATCH,
+        format!("type mismatch: {what}"),
+        e.span,
+    )
+    .with_label(format!("this is {}", e.ty))
+}
+
+/// The enum values of a column expression, if it reads an enum field.
+fn enum_values<'a>(e: &Expr, project: &'a Project) -> Option<&'a [String]> {
+    match &e.kind {
+        ExprKind::Column { field, .. } | ExprKind::InputField(field) => {
+            match &project.field(*field).ty {
+                FieldType::Enum(values) => Some(values),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A text literal compared with or assigned to an enum must be one of its values.
+pub fn check_enum_literal(
+    target: &Expr,
+    value: &Expr,
+    project: &Project,
+    diags: &mut Diagnostics,
+) -> Option<()> {
+    let (Some(values), ExprKind::Const(Value::Text(text))) =
+        (enum_values(target, project), &value.kind)
+    else {
+        return Some(());
+    };
+    if values.contains(text) {
+        return Some(());
+    }
+    diags.push(
+        Diagnostic::error(
+            codes::NOT_IN_ENUM,
+            format!("`{text}` is not a value of the enum"),
+            value.span,
+        )
+        .with_label("not in the enum")
+        .with_note(format!("the values are: {}", values.join(", ")))
+        .with_suggestion(text, values.iter().map(String::as_str)),
+    );
+    None
+}
+
+fn check_comparable(a: &Expr, b: &Expr, scope: &Scope, diags: &mut Diagnostics) -> Option<()> {
+    if !a.ty.comparable_with(&b.ty) {
+        diags.push(
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("cannot compare {} with {}", a.ty, b.ty),
+                b.span,
+            )
+            .with_label(format!("this is {}", b.ty))
+            .with_secondary(a.span, format!("this is {}", a.ty)),
+        );
+        return None;
+    }
+    check_enum_literal(a, b, scope.project, diags)?;
+    check_enum_literal(b, a, scope.project, diags)
+}
+
+/// Lowers two operands so that a context-typed one takes the other's type.
+fn operands(
+    a: &ast::Expr,
+    b: &ast::Expr,
+    scope: &Scope,
+    expected: Option<&Ty>,
+    diags: &mut Diagnostics,
+) -> Option<(Expr, Expr)> {
+    if context_typed(a) && !context_typed(b) {
+        let rb = lower(b, scope, expected, diags)?;
+        let ra = lower(a, scope, Some(&rb.ty), diags)?;
+        Some((ra, rb))
+    } else {
+        let ra = lower(a, scope, expected, diags);
+        let rb = lower(b, scope, ra.as_ref().map(|r| &r.ty).or(expected), diags);
+        Some((ra?, rb?))
+    }
+}
+
+fn binary(
+    op: BinaryOp,
+    a: &ast::Expr,
+    b: &ast::Expr,
+    scope: &Scope,
+    expected: Option<&Ty>,
+    diags: &mut Diagnostics,
+    span: crate::source::Span,
+) -> Option<Expr> {
+    use BinaryOp::*;
+    let (ra, rb, ty) = match op {
+        And | Or => {
+            let ra = lower(a, scope, Some(&Ty::Boolean), diags);
+            let rb = lower(b, scope, Some(&Ty::Boolean), diags);
+            let (ra, rb) = (ra?, rb?);
+            for side in [&ra, &rb] {
+                if side.ty != Ty::Boolean && side.ty != Ty::Null {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::NON_BOOLEAN_CONDITION,
+                            format!("`{}` needs boolean operands", op.as_str()),
+                            side.span,
+                        )
+                        .with_label(format!("this is {}", side.ty)),
+                    );
+                    return None;
+                }
+            }
+            (ra, rb, Ty::Boolean)
+        }
+        Eq | NotEq | Lt | LtEq | Gt | GtEq => {
+            let (ra, rb) = operands(a, b, scope, None, diags)?;
+            check_comparable(&ra, &rb, scope, diags)?;
+            (ra, rb, Ty::Boolean)
+        }
+        Concat => {
+            let ra = lower(a, scope, Some(&Ty::Text), diags);
+            let rb = lower(b, scope, Some(&Ty::Text), diags);
+            (ra?, rb?, Ty::Text)
+        }
+        Add | Sub | Mul | Div | Mod => {
+            let want = expected.filter(|t| t.is_numeric());
+            let (ra, rb) = operands(a, b, scope, want, diags)?;
+            let ty = arithmetic_type(op, &ra.ty, &rb.ty);
+            let Some(ty) = ty else {
+                diags.push(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("cannot apply `{}` to {} and {}", op.as_str(), ra.ty, rb.ty),
+                        span,
+                    )
+                    .with_secondary(ra.span, format!("this is {}", ra.ty))
+                    .with_secondary(rb.span, format!("this is {}", rb.ty)),
+                );
+                return None;
+            };
+            (ra, rb, ty)
+        }
+    };
+    Some(Expr {
+        kind: ExprKind::Binary(op, Box::new(ra), Box::new(rb)),
+        ty,
+        span,
+    })
+}
+
+fn numeric_rank(t: &Ty) -> u8 {
+    match t {
+        Ty::Smallint => 1,
+        Ty::Integer => 2,
+        Ty::Bigint => 3,
+        Ty::Numeric => 4,
+        Ty::Float => 5,
+        _ => 0,
+    }
+}
+
+fn arithmetic_type(op: BinaryOp, a: &Ty, b: &Ty) -> Option<Ty> {
+    use BinaryOp::*;
+    match (a, b) {
+        (x, y) if x.is_numeric() && y.is_numeric() => Some(if numeric_rank(x) >= numeric_rank(y) {
+            x.clone()
+        } else {
+            y.clone()
+        }),
+        (Ty::Null, y) | (y, Ty::Null) if y.is_numeric() => Some(y.clone()),
+        (Ty::Timestamptz, Ty::Interval) | (Ty::Interval, Ty::Timestamptz) if matches!(op, Add) => {
+            Some(Ty::Timestamptz)
+        }
+        (Ty::Timestamptz, Ty::Interval) if matches!(op, Sub) => Some(Ty::Timestamptz),
+        (Ty::Date, Ty::Interval) | (Ty::Interval, Ty::Date) if matches!(op, Add) => {
+            Some(Ty::Timestamptz)
+        }
+        (Ty::Date, Ty::Interval) if matches!(op, Sub) => Some(Ty::Timestamptz),
+        (Ty::Date, Ty::Integer) if matches!(op, Add | Sub) => Some(Ty::Date),
+        (Ty::Date, Ty::Date) if matches!(op, Sub) => Some(Ty::Integer),
+        (Ty::Timestamptz, Ty::Timestamptz) if matches!(op, Sub) => Some(Ty::Interval),
+        (Ty::Interval, Ty::Interval) if matches!(op, Add | Sub) => Some(Ty::Interval),
+        _ => None,
+    }
+}
+
+fn call(
+    name: &ast::Ident,
+    args: &[ast::Expr],
+    scope: &Scope,
+    expected: Option<&Ty>,
+    diags: &mut Diagnostics,
+    span: crate::source::Span,
+) -> Option<Expr> {
+    let Some(function) = Function::from_name(&name.name) else {
+        diags.push(
+            Diagnostic::error(
+                codes::UNKNOWN_FUNCTION,
+                format!("function `{}` is not allowed in expressions", name.name),
+                name.span,
+            )
+            .with_label("not in the allow-list")
+            .with_note(format!(
+                "allowed functions: {}",
+                Function::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .with_suggestion(&name.name, Function::ALL.iter().map(|f| f.name())),
+        );
+        return None;
+    };
+    let arity_error = |expected_arity: &str| {
+        Diagnostic::error(
+            codes::WRONG_ARGUMENTS,
+            format!(
+                "`{}` takes {expected_arity}, not {}",
+                function.name(),
+                args.len()
+            ),
+            span,
+        )
+    };
+    use Function::*;
+    let (min, max) = match function {
+        Now | CurrentDate => (0, 0),
+        Lower | Upper | Trim | Length | Abs | Floor | Ceil => (1, 1),
+        Round => (1, 2),
+        Nullif => (2, 2),
+        Coalesce | Greatest | Least => (1, usize::MAX),
+    };
+    if args.len() < min || args.len() > max {
+        let text = match (min, max) {
+            (0, 0) => "no arguments".to_string(),
+            (a, b) if a == b => format!("{a} argument{}", if a == 1 { "" } else { "s" }),
+            (a, usize::MAX) => format!("at least {a} argument"),
+            (a, b) => format!("{a} to {b} arguments"),
+        };
+        diags.push(arity_error(&text));
+        return None;
+    }
+    let arg_hint = match function {
+        Lower | Upper | Trim | Length => Some(Ty::Text),
+        Abs | Floor | Ceil | Round => Some(Ty::Numeric),
+        _ => expected.cloned(),
+    };
+    // The first argument with a type of its own types the others (coalesce($x, 0)).
+    let hint = match function {
+        Coalesce | Greatest | Least | Nullif => args
+            .iter()
+            .find(|a| !context_typed(a))
+            .and_then(|a| lower(a, scope, arg_hint.as_ref(), &mut Diagnostics::new()))
+            .map(|e| e.ty)
+            .or(arg_hint),
+        _ => arg_hint,
+    };
+    let mut lowered = Vec::new();
+    for arg in args {
+        lowered.push(lower(arg, scope, hint.as_ref(), diags));
+    }
+    let lowered: Vec<Expr> = lowered.into_iter().collect::<Option<_>>()?;
+    let ty = match function {
+        Now => Ty::Timestamptz,
+        CurrentDate => Ty::Date,
+        Lower | Upper | Trim => Ty::Text,
+        Length => Ty::Integer,
+        Abs | Floor | Ceil => lowered[0].ty.clone(),
+        Round => Ty::Numeric,
+        Coalesce | Greatest | Least | Nullif => lowered
+            .iter()
+            .map(|e| e.ty.clone())
+            .find(|t| *t != Ty::Null)
+            .unwrap_or(Ty::Null),
+    };
+    for arg in &lowered {
+        let ok = match function {
+            Lower | Upper | Trim | Length => arg.ty == Ty::Text || arg.ty == Ty::Null,
+            Abs | Floor | Ceil | Round => arg.ty.is_numeric() || arg.ty == Ty::Null,
+            Coalesce | Greatest | Least | Nullif => arg.ty.comparable_with(&ty),
+            Now | CurrentDate => true,
+        };
+        if !ok {
+            diags.push(mismatch(
+                &format!("wrong argument type for `{}`", function.name()),
+                arg,
+            ));
+            return None;
+        }
+    }
+    Some(Expr {
+        kind: ExprKind::Call {
+            function,
+            args: lowered,
+        },
+        ty,
+        span,
+    })
+}

@@ -1,0 +1,73 @@
+//! Writing compiled output: one script to stdout, or a Confiture tree written
+//! all-or-nothing (staged in a sibling directory, then moved into place).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use specqlc::ir::Project;
+
+/// Compiles `project` and writes it to `target` (`-` = stdout).
+pub fn compile(project: &Project, target: &str) -> ExitCode {
+    let plan = specqlc::order::run(project);
+    let output = specqlc::backend::postgres::emit(project, &plan);
+    if target == "-" {
+        let mut stdout = std::io::stdout().lock();
+        return match stdout
+            .write_all(output.script().as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write to stdout: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    match write_tree(Path::new(target), &output.confiture_files()) {
+        Ok(count) => {
+            eprintln!("wrote {count} files to {target}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{target}`: {e}; nothing was changed");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes `files` under `root`, replacing `root/db/schema` and the environment file as a
+/// whole: everything is written to a staging directory first, so a failure leaves the
+/// previous tree untouched. Other content of `root` (migrations) is kept.
+fn write_tree(root: &Path, files: &[(String, String)]) -> std::io::Result<usize> {
+    std::fs::create_dir_all(root)?;
+    let staging = root.join(format!(".specqlc-staging-{}", std::process::id()));
+    let result = (|| {
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        for (relative, content) in files {
+            let path = staging.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, content)?;
+        }
+        // Swap each top-level staged entry under `db/` into place.
+        let staged_db = staging.join("db");
+        let final_db = root.join("db");
+        std::fs::create_dir_all(&final_db)?;
+        for entry in std::fs::read_dir(&staged_db)? {
+            let entry = entry?;
+            let destination = final_db.join(entry.file_name());
+            if destination.exists() {
+                let old = staging.join(format!("old-{}", entry.file_name().to_string_lossy()));
+                std::fs::rename(&destination, &old)?;
+            }
+            std::fs::rename(entry.path(), &destination)?;
+        }
+        Ok(files.len())
+    })();
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
