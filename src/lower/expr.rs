@@ -50,8 +50,28 @@ pub fn lower(
     match &e.kind {
         ast::ExprKind::Literal(lit) => {
             let (value, ty) = match lit {
-                ast::Literal::String(s) => (Value::Text(s.clone()), string_type(expected)),
-                ast::Literal::Number(n) => (Value::Number(n.clone()), number_type(n, expected)),
+                ast::Literal::String(s) => {
+                    let ty = string_type(expected);
+                    if let Err(problem) = literal_fits(s, &ty) {
+                        diags.push(
+                            Diagnostic::error(codes::TYPE_MISMATCH, format!("`'{s}'` is not a valid {ty}: {problem}"), span)
+                                .with_label(format!("expected {ty} here")),
+                        );
+                        return None;
+                    }
+                    (Value::Text(s.clone()), ty)
+                }
+                ast::Literal::Number(n) => {
+                    let ty = number_type(n, expected);
+                    if let Err(problem) = number_fits(n, &ty) {
+                        diags.push(
+                            Diagnostic::error(codes::INVALID_LITERAL, format!("number `{n}` does not fit {ty}: {problem}"), span)
+                                .with_label("out of range"),
+                        );
+                        return None;
+                    }
+                    (Value::Number(n.clone()), ty)
+                }
                 ast::Literal::Bool(b) => (Value::Bool(*b), Ty::Boolean),
                 ast::Literal::Null => (Value::Null, expected.cloned().unwrap_or(Ty::Null)),
             };
@@ -292,8 +312,46 @@ fn string_type(expected: Option<&Ty>) -> Ty {
     }
 }
 
+/// Whether a string literal can be cast to `ty` (PostgreSQL would fail at run time).
+fn literal_fits(s: &str, ty: &Ty) -> Result<(), &'static str> {
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    match ty {
+        t if t.is_numeric() => {
+            let body = s.trim().trim_start_matches(['-', '+']);
+            let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
+            if digits(int) && (frac.is_empty() || digits(frac)) { Ok(()) } else { Err("not a number") }
+        }
+        Ty::Boolean => match s.to_ascii_lowercase().as_str() {
+            "true" | "false" | "t" | "f" | "yes" | "no" => Ok(()),
+            _ => Err("not a boolean"),
+        },
+        Ty::Uuid => {
+            let hex: String = s.chars().filter(|c| *c != '-').collect();
+            if hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) { Ok(()) } else { Err("not a UUID") }
+        }
+        Ty::Date => {
+            let parts: Vec<&str> = s.split('-').collect();
+            if parts.len() == 3 && parts.iter().all(|p| digits(p)) { Ok(()) } else { Err("not a date (YYYY-MM-DD)") }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether a numeric literal fits the integer type it is used as.
+fn number_fits(n: &str, ty: &Ty) -> Result<(), &'static str> {
+    let integral = !n.contains(['.', 'e', 'E']);
+    match ty {
+        Ty::Smallint | Ty::Integer | Ty::Bigint if !integral => Err("not an integer"),
+        Ty::Smallint if n.parse::<i16>().is_err() => Err("outside smallint range"),
+        Ty::Integer if n.parse::<i32>().is_err() => Err("outside integer range"),
+        Ty::Bigint if n.parse::<i64>().is_err() => Err("outside bigint range"),
+        _ => Ok(()),
+    }
+}
+
 fn number_type(n: &str, expected: Option<&Ty>) -> Ty {
     match expected {
+        Some(Ty::Smallint | Ty::Integer | Ty::Bigint) if n.contains(['.', 'e', 'E']) => Ty::Numeric,
         Some(t) if t.is_numeric() => t.clone(),
         _ if n.contains(['.', 'e', 'E']) => Ty::Numeric,
         _ if n.parse::<i32>().is_ok() => Ty::Integer,
