@@ -1,0 +1,100 @@
+//! The `specqlc` binary as users run it: exit codes, stdout/stderr split, formats.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn specqlc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("specqlc runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+#[test]
+fn check_of_clean_specs_exits_zero_and_prints_nothing() {
+    let out = specqlc(&["check", "tests/cases/ok/crm_contact.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn check_reports_every_error_and_exits_one() {
+    let out = specqlc(&["check", "tests/cases/err/many_errors.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "diagnostics never go to stdout");
+    settings().bind(|| insta::assert_snapshot!("cli_many_errors", text(&out.stderr)));
+}
+
+#[test]
+fn json_format_gives_positions() {
+    let out = specqlc(&["check", "--format", "json", "tests/cases/err/unknown_entity_ref.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
+    let first = &report[0];
+    assert_eq!(first["code"], "E0301");
+    assert_eq!(first["line"], 4);
+    assert_eq!(first["column"], 16);
+    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/err/unknown_entity_ref.yaml")).unwrap();
+    let (start, end) = (first["start"].as_u64().unwrap() as usize, first["end"].as_u64().unwrap() as usize);
+    assert_eq!(&source[start..end], "Compny");
+}
+
+#[test]
+fn warnings_keep_exit_zero_unless_denied() {
+    let path = "tests/cases/ok/shared_table_and_warnings.yaml";
+    let out = specqlc(&["check", path]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("warning[W0401]"));
+    let denied = specqlc(&["check", "--deny-warnings", path]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(text(&denied.stderr).contains("error[W0401]"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(specqlc(&["check"]).status.code(), Some(2));
+    assert_eq!(specqlc(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(specqlc(&["explain", "E9999"]).status.code(), Some(2));
+}
+
+#[test]
+fn unreadable_path_is_an_input_error() {
+    let out = specqlc(&["check", "tests/cases/does-not-exist.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error[E0101]"));
+}
+
+#[test]
+fn explain_prints_the_registry_entry() {
+    let out = specqlc(&["explain", "e0402"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).starts_with("E0402 (not-in-enum)"));
+}
+
+#[test]
+fn help_is_stable() {
+    let out = specqlc(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    settings().bind(|| insta::assert_snapshot!("cli_help", text(&out.stdout)));
+}
+
+#[test]
+fn debug_ir_dumps_the_project() {
+    let out = specqlc(&["debug", "ir", "tests/cases/ok/library_lending.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("entity library.Book"));
+}
