@@ -9,8 +9,8 @@
 //! also die from a panic, a signal or `SIGKILL`. So the cleanup is not a destructor: a
 //! detached watchdog shell blocks reading a pipe whose only writer is this process.
 //! The kernel closes the pipe however the process ends; the watchdog then stops the
-//! cluster (`pg_ctl stop -m immediate`) and removes the directory, within
-//! milliseconds of the test process's exit.
+//! cluster (as `pg_ctl stop -m immediate` would) and removes the directory, within
+//! tens of milliseconds of the test process's exit.
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -44,16 +44,15 @@ impl Cluster {
         let bindir = find_bindir().ok_or_else(super::db::no_server_message)?;
         let run_as = RunAs::detect()?;
         let dir = make_dir(&run_as)?;
-        let watchdog = spawn_watchdog(&dir, &bindir, &run_as)?;
+        let watchdog = spawn_watchdog(&dir)?;
         let data = dir.join("data");
-        run(
-            run_as
-                .command(&bindir.join("initdb"))
-                .arg("--pgdata")
-                .arg(&data)
-                .args(["--auth=trust", "--username", SUPERUSER, "--encoding=UTF8"])
-                .args(["--no-locale", "--no-sync", "--no-instructions"]),
-        )?;
+        let mut initdb = run_as.command(&bindir.join("initdb"));
+        initdb
+            .arg("--pgdata")
+            .arg(&data)
+            .args(["--auth=trust", "--username", SUPERUSER, "--encoding=UTF8"])
+            .args(["--no-locale", "--no-sync", "--no-instructions"]);
+        run(&mut initdb)?;
         let log = dir.join("postgres.log");
         let mut last_error = String::new();
         for _ in 0..5 {
@@ -63,32 +62,27 @@ impl Cluster {
                 options.push_str(" -c ");
                 options.push_str(setting);
             }
-            let started = run(
-                run_as
-                    .command(&bindir.join("pg_ctl"))
-                    .args(["start", "--wait", "--timeout=60", "--silent"])
-                    .arg("--pgdata")
-                    .arg(&data)
-                    .arg("--log")
-                    .arg(&log)
-                    .arg("-o")
-                    .arg(&options),
-            );
-            match started {
-                Ok(()) => {
-                    return Ok(Cluster {
-                        port,
-                        _watchdog: watchdog,
-                    });
-                }
-                Err(error) => {
-                    let log = std::fs::read_to_string(&log).unwrap_or_default();
-                    last_error = format!("{error}\nserver log:\n{log}");
-                    // Another process took the port between our probe and the start.
-                    if !log.contains("Address already in use") {
-                        break;
-                    }
-                }
+            let mut pg_ctl = run_as.command(&bindir.join("pg_ctl"));
+            pg_ctl
+                .args(["start", "--wait", "--timeout=60", "--silent"])
+                .arg("--pgdata")
+                .arg(&data)
+                .arg("--log")
+                .arg(&log)
+                .arg("-o")
+                .arg(&options);
+            let _ = std::fs::remove_file(&log);
+            let Err(error) = run(&mut pg_ctl) else {
+                return Ok(Cluster {
+                    port,
+                    _watchdog: watchdog,
+                });
+            };
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            last_error = format!("{error}\nserver log:\n{log}");
+            // Another process took the port between our probe and the start: retry.
+            if !log.contains("Address already in use") {
+                break;
             }
         }
         Err(format!(
@@ -128,20 +122,13 @@ impl RunAs {
         Ok(RunAs::Postgres { uid, gid })
     }
 
-    /// The words that prefix a command to run it as the right user.
-    fn prefix(&self) -> &'static [&'static str] {
-        match self {
-            RunAs::Me => &[],
-            RunAs::Postgres { .. } => &["runuser", "-u", "postgres", "--"],
-        }
-    }
-
+    /// A command that runs `program` as this user.
     fn command(&self, program: &Path) -> Command {
-        let mut command = match self.prefix().split_first() {
-            None => Command::new(program),
-            Some((first, rest)) => {
-                let mut command = Command::new(first);
-                command.args(rest).arg(program);
+        let mut command = match self {
+            RunAs::Me => Command::new(program),
+            RunAs::Postgres { .. } => {
+                let mut command = Command::new("runuser");
+                command.args(["-u", "postgres", "--"]).arg(program);
                 command
             }
         };
@@ -172,10 +159,7 @@ fn make_dir(run_as: &RunAs) -> Result<PathBuf, String> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.subsec_nanos());
-    let dir = std::env::temp_dir().join(format!(
-        "specqlc-pg-{}-{nanos:08x}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("specqlc-pg-{}-{nanos:08x}", std::process::id()));
     std::fs::DirBuilder::new()
         .mode(0o700)
         .create(&dir)
@@ -187,18 +171,23 @@ fn make_dir(run_as: &RunAs) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// Starts the watchdog described in the module documentation. It lives in its own
-/// process group, so a Ctrl-C that kills the test process does not kill it too.
-fn spawn_watchdog(dir: &Path, bindir: &Path, run_as: &RunAs) -> Result<ChildStdin, String> {
-    const SCRIPT: &str = r#"dir=$1 pg_ctl=$2; shift 2
-cat >/dev/null 2>&1
-"$@" "$pg_ctl" stop --pgdata "$dir/data" --mode immediate --wait >/dev/null 2>&1
-rm -rf "$dir""#;
+/// Starts the watchdog described in the module documentation. Its immediate shutdown is
+/// what `pg_ctl stop -m immediate` does (`SIGQUIT` to the postmaster, then wait for its
+/// pid file to go), polled every 10 ms rather than `pg_ctl`'s 100 ms. It lives in its own process group, so a Ctrl-C that
+/// kills the test process does not kill it too.
+fn spawn_watchdog(dir: &Path) -> Result<ChildStdin, String> {
+    // The postmaster removes its pid file as it exits; waiting for the process itself
+    // could take long where PID 1 is slow to reap the orphaned postmaster's zombie.
+    const SCRIPT: &str = r#"cat >/dev/null 2>&1
+pidfile=$1/data/postmaster.pid
+pid=$(head -n 1 "$pidfile" 2>/dev/null)
+if [ -n "$pid" ] && kill -QUIT "$pid" 2>/dev/null; then
+    while [ -e "$pidfile" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+fi
+rm -rf "$1""#;
     let mut child = Command::new("sh")
         .args(["-c", SCRIPT, "specqlc-pg-watchdog"])
         .arg(dir)
-        .arg(bindir.join("pg_ctl"))
-        .args(run_as.prefix())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

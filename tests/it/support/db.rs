@@ -49,10 +49,10 @@ pub struct TestDb {
     /// Why `plpgsql_check` is missing from this database, if it is.
     plpgsql_check: Result<(), String>,
     /// The connection the helpers share, opened on first use.
-    client: Mutex<Option<Client>>,
+    shared: Mutex<Option<Client>>,
 }
 
-/// One row of `app.mutation_result`, as an action returns it.
+/// One row of `app.mutation_result`, as an action returns it (`meta` is `_meta`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionResult {
     pub success: bool,
@@ -93,22 +93,18 @@ impl TestDb {
             panic!("{}", SqlError::new(error, &create));
         }
         drop(admin);
-        let mut client = None;
-        let plpgsql_check = match &server.template {
-            Some(template) => template.plpgsql_check.clone(),
-            None => {
-                let mut fresh = server.endpoint.connect(&name);
-                let prepared = prepare(&mut fresh);
-                client = Some(fresh);
-                prepared
-            }
-        };
-        TestDb {
+        // From here on, dropping `db` drops the database, even if preparing it panics.
+        let mut db = TestDb {
             name,
             server,
-            plpgsql_check,
-            client: Mutex::new(client),
-        }
+            plpgsql_check: Ok(()),
+            shared: Mutex::new(None),
+        };
+        db.plpgsql_check = match &server.template {
+            Some(template) => template.plpgsql_check.clone(),
+            None => db.try_batch(PREPARE).map_err(plpgsql_check_missing),
+        };
+        db
     }
 
     /// A new connection to this database.
@@ -213,7 +209,9 @@ impl TestDb {
             .with_client(&sql, |client| client.query(&sql, &[]))
             .unwrap_or_else(|error| panic!("{error}"));
         rows.iter()
-            .map(|row| serde_json::from_str(row.get(0)).expect("the server returns valid JSON"))
+            .map(|row| {
+                serde_json::from_str::<Value>(row.get(0)).expect("the server returns valid JSON")
+            })
             .collect()
     }
 
@@ -231,12 +229,13 @@ impl TestDb {
                    FROM pg_catalog.pg_proc p \
                    JOIN pg_catalog.pg_namespace s ON s.oid = p.pronamespace \
                    JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
-                   LEFT JOIN pg_catalog.pg_trigger t ON t.tgfoid = p.oid \
+                   LEFT JOIN (SELECT DISTINCT tgfoid, tgrelid FROM pg_catalog.pg_trigger) t \
+                       ON t.tgfoid = p.oid \
                    CROSS JOIN LATERAL public.plpgsql_check_function(p.oid, coalesce(t.tgrelid, 0), \
                        fatal_errors => false) WITH ORDINALITY AS m(line, n) \
                    WHERE s.nspname = $1 AND l.lanname = 'plpgsql' \
                    AND p.prorettype <> 'pg_catalog.event_trigger'::pg_catalog.regtype \
-                   AND (p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype OR t.oid IS NOT NULL) \
+                   AND (p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype OR t.tgrelid IS NOT NULL) \
                    GROUP BY p.oid, t.tgrelid ORDER BY 1";
         self.with_client(sql, |client| client.query(sql, &[&schema]))
             .unwrap_or_else(|error| panic!("{error}"))
@@ -245,7 +244,11 @@ impl TestDb {
             .collect()
     }
 
-    fn query_one(&self, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> postgres::Row {
+    fn query_one(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> postgres::Row {
         self.with_client(sql, |client| client.query_one(sql, params))
             .unwrap_or_else(|error| panic!("{error}"))
     }
@@ -257,7 +260,7 @@ impl TestDb {
         sql: &str,
         f: impl FnOnce(&mut Client) -> Result<T, postgres::Error>,
     ) -> Result<T, SqlError> {
-        let mut slot = self.client.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.as_ref().is_none_or(Client::is_closed) {
             *slot = Some(self.client());
         }
@@ -271,8 +274,11 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let client = self.client.get_mut().unwrap_or_else(PoisonError::into_inner);
-        drop(client.take());
+        let shared = self
+            .shared
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        drop(shared.take());
         let sql = format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             quote_ident(&self.name)
@@ -283,17 +289,21 @@ impl Drop for TestDb {
             .try_connect(&self.server.maintenance_db)
             .and_then(|mut admin| admin.batch_execute(&sql));
         if let Err(error) = dropped {
-            eprintln!("warning: could not drop test database {}: {error}", self.name);
+            eprintln!(
+                "warning: could not drop test database {}: {}",
+                self.name,
+                with_causes(&error)
+            );
         }
     }
 }
 
 impl SqlError {
-    /// Renders a server error against the SQL that caused it. An error that the server did
-    /// not report (a lost connection) is the harness's problem, so it panics.
+    /// Renders a server error against the SQL that caused it. Any other error (a lost
+    /// connection, a value of an unexpected type) is no test's to expect, so it panics.
     fn new(error: postgres::Error, sql: &str) -> SqlError {
         let Some(db) = error.as_db_error() else {
-            panic!("lost the test database connection: {error}");
+            panic!("{} in\n{sql}", with_causes(&error));
         };
         SqlError {
             code: db.code().code().to_string(),
@@ -318,9 +328,9 @@ impl fmt::Debug for SqlError {
 fn render(db: &DbError, sql: &str) -> String {
     let mut report = format!("{} {}: {}", db.severity(), db.code().code(), db.message());
     match db.position() {
-        Some(ErrorPosition::Original(position)) => report += &point_at(sql, *position),
+        Some(ErrorPosition::Original(position)) => report += &point_at("LINE", sql, *position),
         Some(ErrorPosition::Internal { position, query }) => {
-            report += &point_at(query, *position);
+            report += &point_at("QUERY LINE", query, *position);
         }
         None => {}
     }
@@ -338,7 +348,7 @@ fn render(db: &DbError, sql: &str) -> String {
 }
 
 /// The line of `sql` holding the 1-based character `position`, with a caret under it.
-fn point_at(sql: &str, position: u32) -> String {
+fn point_at(label: &str, sql: &str, position: u32) -> String {
     let before: String = sql
         .chars()
         .take((position as usize).saturating_sub(1))
@@ -346,7 +356,7 @@ fn point_at(sql: &str, position: u32) -> String {
     let line_number = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().unwrap_or("").chars().count();
     let line = sql.lines().nth(line_number - 1).unwrap_or("");
-    let label = format!("LINE {line_number}: ");
+    let label = format!("{label} {line_number}: ");
     format!("\n{label}{line}\n{}^", " ".repeat(label.len() + column))
 }
 
@@ -416,8 +426,9 @@ impl Server {
     fn shared(endpoint: Endpoint, maintenance_db: String) -> Result<Server, String> {
         endpoint.try_connect(&maintenance_db).map_err(|error| {
             format!(
-                "cannot connect to the test server {}: {error}\n{}",
+                "cannot connect to the test server {}: {}\n{}",
                 endpoint.url_with(&maintenance_db, endpoint.password.as_ref().map(|_| "***")),
+                with_causes(&error),
                 no_server_message()
             )
         })?;
@@ -448,10 +459,18 @@ impl Server {
         endpoint
             .try_connect(&maintenance_db)
             .and_then(|mut admin| admin.batch_execute(&create))
-            .map_err(|error| format!("cannot create the template database: {error}"))?;
-        let mut client = endpoint
-            .try_connect(TEMPLATE)
-            .map_err(|error| format!("cannot connect to the template database: {error}"))?;
+            .map_err(|error| {
+                format!(
+                    "cannot create the template database: {}",
+                    with_causes(&error)
+                )
+            })?;
+        let mut client = endpoint.try_connect(TEMPLATE).map_err(|error| {
+            format!(
+                "cannot connect to the template database: {}",
+                with_causes(&error)
+            )
+        })?;
         let plpgsql_check = prepare(&mut client);
         drop(client);
         Ok(Server {
@@ -470,14 +489,29 @@ impl Server {
 
 /// Prepares a fresh database; the error says why `plpgsql_check` is missing.
 fn prepare(client: &mut Client) -> Result<(), String> {
-    client.batch_execute(PREPARE).map_err(|error| {
-        format!(
-            "the test server lacks the plpgsql_check extension ({}): run scripts/setup.sh \
-             (it installs postgresql-15-plpgsql-check), or use docker-compose.test.yml, \
-             whose image has it",
-            SqlError::new(error, PREPARE)
-        )
-    })
+    client
+        .batch_execute(PREPARE)
+        .map_err(|error| plpgsql_check_missing(SqlError::new(error, PREPARE)))
+}
+
+fn plpgsql_check_missing(error: SqlError) -> String {
+    format!(
+        "the test databases need the plpgsql_check extension, which did not install \
+         ({error}). Run scripts/setup.sh (it installs postgresql-15-plpgsql-check), or use \
+         docker-compose.test.yml, whose image has it; a server of your own needs the \
+         package and a superuser to connect as"
+    )
+}
+
+/// An error and its causes, which the `Display` of `postgres::Error` leaves out.
+fn with_causes(error: &postgres::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        text += &format!(": {error}");
+        cause = error.source();
+    }
+    text
 }
 
 /// An environment variable, unless unset or empty.
@@ -496,9 +530,12 @@ struct Endpoint {
 impl Endpoint {
     /// Reads a `postgres://` URL or `key=value` string: the endpoint and the database.
     fn parse(text: &str) -> Result<(Endpoint, String), String> {
-        let config: Config = text
-            .parse()
-            .map_err(|error| format!("TEST_DATABASE_URL is not a connection string: {error}"))?;
+        let config: Config = text.parse().map_err(|error| {
+            format!(
+                "TEST_DATABASE_URL is not a connection string: {}",
+                with_causes(&error)
+            )
+        })?;
         let host = match config.get_hosts().first() {
             Some(Host::Tcp(host)) => host.clone(),
             Some(Host::Unix(path)) => path.display().to_string(),
@@ -537,8 +574,12 @@ impl Endpoint {
     }
 
     fn connect(&self, dbname: &str) -> Client {
-        self.try_connect(dbname)
-            .unwrap_or_else(|error| panic!("cannot connect to test database {dbname}: {error}"))
+        self.try_connect(dbname).unwrap_or_else(|error| {
+            panic!(
+                "cannot connect to test database {dbname}: {}",
+                with_causes(&error)
+            )
+        })
     }
 
     fn url(&self, dbname: &str) -> String {
@@ -552,8 +593,8 @@ impl Endpoint {
             percent_encode(&self.host)
         };
         let password = password.map_or(String::new(), |password| {
-                format!(":{}", percent_encode(password))
-            });
+            format!(":{}", percent_encode(password))
+        });
         format!(
             "postgres://{}{password}@{host}:{}/{}",
             percent_encode(&self.user),

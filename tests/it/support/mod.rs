@@ -3,4 +3,4 @@
 mod cluster;
 pub mod db;
 
-pub use db::{ActionResult, SqlError, TestDb};
+pub use db::TestDb;
