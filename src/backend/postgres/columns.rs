@@ -1,0 +1,116 @@
+//! Field types to PostgreSQL column types and typed default expressions (LANGUAGE §2).
+
+use super::quote::Literal;
+use crate::ir::{FieldType, Rich, Scalar, Value};
+
+/// The column type of a field (`INTEGER` for a reference: the `fk_*` column).
+pub fn sql_type(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Scalar(s) => scalar(*s).into(),
+        FieldType::Rich(r) => rich(*r).into(),
+        FieldType::Enum(_) => "TEXT".into(),
+        FieldType::Ref(_) => "INTEGER".into(),
+        FieldType::List(inner) => format!("{}[]", sql_type(inner)),
+    }
+}
+
+fn scalar(s: Scalar) -> std::borrow::Cow<'static, str> {
+    match s {
+        Scalar::Text { .. } => "TEXT".into(),
+        Scalar::Integer { .. } => "INTEGER".into(),
+        Scalar::Bigint => "BIGINT".into(),
+        Scalar::Smallint => "SMALLINT".into(),
+        Scalar::Decimal { precision: None } => "NUMERIC".into(),
+        Scalar::Decimal {
+            precision: Some((p, s)),
+        } => format!("NUMERIC({p},{s})").into(),
+        Scalar::Float => "DOUBLE PRECISION".into(),
+        Scalar::Boolean => "BOOLEAN".into(),
+        Scalar::Date => "DATE".into(),
+        Scalar::Timestamp => "TIMESTAMPTZ".into(),
+        Scalar::Time => "TIME".into(),
+        Scalar::Interval => "INTERVAL".into(),
+        Scalar::Uuid => "UUID".into(),
+        Scalar::Json => "JSON".into(),
+        Scalar::Jsonb => "JSONB".into(),
+    }
+}
+
+fn rich(r: Rich) -> &'static str {
+    match r {
+        Rich::Money => "NUMERIC(19,4)",
+        Rich::Percentage | Rich::Latitude | Rich::Longitude => "NUMERIC",
+        Rich::IpAddress => "INET",
+        Rich::MacAddress => "MACADDR",
+        Rich::Coordinates => "POINT",
+        Rich::Email
+        | Rich::Phone
+        | Rich::Url
+        | Rich::Slug
+        | Rich::CurrencyCode
+        | Rich::CountryCode
+        | Rich::Color
+        | Rich::DomainName
+        | Rich::Image
+        | Rich::Markdown
+        | Rich::Html => "TEXT",
+    }
+}
+
+/// A default value as a typed SQL expression: text-typed columns take a plain literal,
+/// other types a literal cast to the column type; numbers are emitted bare only when
+/// they are plain numerals (anything else is quoted and cast, so it cannot break out).
+pub fn default_expr(ty: &FieldType, value: &Value) -> String {
+    let cast = |text: &str| format!("{}::{}", Literal(text), sql_type(ty));
+    match value {
+        Value::Null => "NULL".into(),
+        Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        Value::Interval(text) => format!("INTERVAL {}", Literal(text)),
+        Value::Number(n) if is_numeral(n) => n.clone(),
+        Value::Number(n) => cast(n),
+        Value::Text(text) if ty.is_text() && !matches!(ty, FieldType::List(_)) => {
+            Literal(text).to_string()
+        }
+        Value::Text(text) => cast(text),
+    }
+}
+
+fn is_numeral(n: &str) -> bool {
+    let digits = n.strip_prefix('-').unwrap_or(n);
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.chars().filter(|&c| c == '.').count() <= 1
+        && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_types() {
+        let list = FieldType::List(Box::new(FieldType::Rich(Rich::Email)));
+        assert_eq!(sql_type(&list), "TEXT[]");
+        assert_eq!(sql_type(&FieldType::Rich(Rich::Money)), "NUMERIC(19,4)");
+    }
+
+    #[test]
+    fn defaults_are_typed_and_escaped() {
+        let text = FieldType::Scalar(Scalar::Text { max_len: None });
+        let date = FieldType::Scalar(Scalar::Date);
+        let int = FieldType::Scalar(Scalar::Integer {
+            min: None,
+            max: None,
+        });
+        assert_eq!(default_expr(&text, &Value::Text("it's".into())), "'it''s'");
+        assert_eq!(
+            default_expr(&date, &Value::Text("2024-01-01".into())),
+            "'2024-01-01'::DATE"
+        );
+        assert_eq!(default_expr(&int, &Value::Number("-12".into())), "-12");
+        assert_eq!(
+            default_expr(&int, &Value::Number("1); DROP".into())),
+            "'1); DROP'::INTEGER"
+        );
+    }
+}

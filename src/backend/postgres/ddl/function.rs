@@ -1,0 +1,96 @@
+//! `CREATE OR REPLACE FUNCTION` with a dollar-quoted body.
+
+use std::fmt;
+
+use crate::backend::postgres::quote::{Ident, Qualified, dollar_quote};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateFunction {
+    pub schema: String,
+    pub name: String,
+    /// `(name, SQL type)`.
+    pub args: Vec<(String, String)>,
+    pub returns: String,
+    /// `sql` or `plpgsql`.
+    pub language: &'static str,
+    pub volatility: Volatility,
+    /// `STRICT`: NULL in, NULL out, without running the body.
+    pub strict: bool,
+    pub parallel_safe: bool,
+    /// The body without its quotes; it ends with a newline.
+    pub body: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Volatility {
+    Immutable,
+    Stable,
+    Volatile,
+}
+
+impl CreateFunction {
+    /// The argument types, as `COMMENT ON FUNCTION` and `DROP FUNCTION` name them.
+    pub fn arg_types(&self) -> Vec<String> {
+        self.args.iter().map(|(_, ty)| ty.clone()).collect()
+    }
+}
+
+impl fmt::Display for CreateFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|(name, ty)| format!("{} {ty}", Ident(name)))
+            .collect();
+        writeln!(
+            f,
+            "CREATE OR REPLACE FUNCTION {}({})",
+            Qualified(&self.schema, &self.name),
+            args.join(", ")
+        )?;
+        writeln!(f, "RETURNS {}", self.returns)?;
+        writeln!(f, "LANGUAGE {}", self.language)?;
+        let volatility = match self.volatility {
+            Volatility::Immutable => "IMMUTABLE",
+            Volatility::Stable => "STABLE",
+            Volatility::Volatile => "VOLATILE",
+        };
+        write!(f, "{volatility}")?;
+        if self.strict {
+            f.write_str(" STRICT")?;
+        }
+        if self.parallel_safe {
+            f.write_str(" PARALLEL SAFE")?;
+        }
+        writeln!(f, "\nAS {};", dollar_quote(&self.body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_is_dollar_quoted_with_a_free_tag() {
+        let func = CreateFunction {
+            schema: "crm".into(),
+            name: "contact_pk".into(),
+            args: vec![("p_id".into(), "uuid".into())],
+            returns: "integer".into(),
+            language: "sql",
+            volatility: Volatility::Stable,
+            strict: false,
+            parallel_safe: false,
+            body: "SELECT 1 -- $fn$\n".into(),
+        };
+        insta::assert_snapshot!(func, @"
+        CREATE OR REPLACE FUNCTION crm.contact_pk(p_id uuid)
+        RETURNS integer
+        LANGUAGE sql
+        STABLE
+        AS $fn1$
+        SELECT 1 -- $fn$
+        $fn1$;
+        ");
+    }
+}

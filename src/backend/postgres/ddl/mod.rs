@@ -1,0 +1,17 @@
+//! Typed DDL statements: one struct per statement kind, whose `Display` is the SQL
+//! (terminated by `;` and a newline). Every name and literal goes through
+//! [`super::quote`]; nothing else in the backend formats SQL names.
+
+mod comment;
+mod function;
+mod guard;
+mod index;
+mod schema;
+mod table;
+
+pub use comment::{CommentOn, CommentTarget};
+pub use function::{CreateFunction, Volatility};
+pub use guard::{CreateCompositeType, DoIfAbsent, Probe};
+pub use index::CreateIndex;
+pub use schema::CreateSchema;
+pub use table::{AlterTableAddForeignKey, ColumnDef, CreateTable, TableConstraint};

@@ -1,0 +1,33 @@
+//! The Trinity helper functions of an entity (LANGUAGE §3): UUID → pk, pk → UUID,
+//! UUID → identifier. Soft-deleted rows are invisible; not tenant-filtered (§4.4).
+
+use super::ddl::{CreateFunction, Volatility};
+use super::quote::Qualified;
+use crate::ir::Entity;
+use crate::order::Helper;
+
+pub fn helper(e: &Entity, helper: Helper) -> CreateFunction {
+    let table = e.table();
+    let table = Qualified(&e.schema, &table);
+    let pk = e.pk_column();
+    let (arg, arg_ty, returns, select, by) = match helper {
+        Helper::Pk => ("p_id", "uuid", "integer", pk.as_str(), "id"),
+        Helper::Id => ("p_pk", "integer", "uuid", "id", pk.as_str()),
+        Helper::Identifier => ("p_id", "uuid", "text", "identifier", "id"),
+    };
+    CreateFunction {
+        schema: e.schema.clone(),
+        name: format!("{}_{}", e.snake, helper.suffix()),
+        args: vec![(arg.into(), arg_ty.into())],
+        returns: returns.into(),
+        language: "sql",
+        volatility: Volatility::Stable,
+        strict: true,
+        parallel_safe: true,
+        body: format!(
+            "SELECT t.{} FROM {table} AS t WHERE t.{} = {arg} AND t.deleted_at IS NULL\n",
+            super::quote::Ident(select),
+            super::quote::Ident(by)
+        ),
+    }
+}
