@@ -232,7 +232,7 @@ impl TestDb {
                    LEFT JOIN (SELECT DISTINCT tgfoid, tgrelid FROM pg_catalog.pg_trigger) t \
                        ON t.tgfoid = p.oid \
                    CROSS JOIN LATERAL public.plpgsql_check_function(p.oid, coalesce(t.tgrelid, 0), \
-                       fatal_errors => false) WITH ORDINALITY AS m(line, n) \
+                       fatal_errors => false, performance_warnings => true, extra_warnings => true, other_warnings => true) WITH ORDINALITY AS m(line, n) \
                    WHERE s.nspname = $1 AND l.lanname = 'plpgsql' \
                    AND p.prorettype <> 'pg_catalog.event_trigger'::pg_catalog.regtype \
                    AND (p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype OR t.tgrelid IS NOT NULL) \
