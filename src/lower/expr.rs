@@ -112,7 +112,7 @@ pub fn lower(
             if head.name == "input" {
                 return input(&key.name, scope, expected, span);
             }
-            if scope.items.iter().any(|v| *v == head.name) {
+            if scope.items.contains(&head.name) {
                 return typed(
                     ExprKind::Item {
                         var: head.name.clone(),

@@ -63,11 +63,9 @@ pub fn parse_short_form(
             rest.trim_end()
         )));
     }
-    if allow_suffixes {
-        if let Some(rest) = core.strip_suffix('!') {
-            required = true;
-            core = rest.trim_end();
-        }
+    if let Some(rest) = core.strip_suffix('!').filter(|_| allow_suffixes) {
+        required = true;
+        core = rest.trim_end();
     }
     let ty = parse_type(core, lead, origin)?;
     Ok(ShortForm {
