@@ -134,3 +134,125 @@ fn reparse(sql: &str) {
         Parser::parse_sql(&PostgreSqlDialect {}, &plain).unwrap_or_else(|e| panic!("{e}\n{plain}"));
     assert!(statements.len() > 3);
 }
+
+/// One field of every type of LANGUAGE §2, with defaults of several kinds.
+fn all_types() -> ir::Project {
+    use ir::Rich::*;
+    let mut e = entity(0, "Kitchen", "kitchen", "lab");
+    e.tenant_scoped = false;
+    let scalars = [
+        ("t", Scalar::Text { max_len: None }),
+        ("t10", Scalar::Text { max_len: Some(10) }),
+        (
+            "i",
+            Scalar::Integer {
+                min: Some(-5),
+                max: Some(5),
+            },
+        ),
+        ("b", Scalar::Bigint),
+        ("s", Scalar::Smallint),
+        (
+            "d",
+            Scalar::Decimal {
+                precision: Some((10, 2)),
+            },
+        ),
+        ("dn", Scalar::Decimal { precision: None }),
+        ("f", Scalar::Float),
+        ("flag", Scalar::Boolean),
+        ("day", Scalar::Date),
+        ("at", Scalar::Timestamp),
+        ("tm", Scalar::Time),
+        ("iv", Scalar::Interval),
+        ("u", Scalar::Uuid),
+        ("j", Scalar::Json),
+        ("jb", Scalar::Jsonb),
+    ];
+    for (name, s) in scalars {
+        field(&mut e, name, FieldType::Scalar(s));
+    }
+    let rich = [
+        Email,
+        Phone,
+        Url,
+        Slug,
+        Money,
+        Percentage,
+        CurrencyCode,
+        CountryCode,
+        Latitude,
+        Longitude,
+        IpAddress,
+        MacAddress,
+        Color,
+        DomainName,
+        Image,
+        Markdown,
+        Html,
+        Coordinates,
+    ];
+    for r in rich {
+        field(
+            &mut e,
+            &format!("r_{}", r.name().to_lowercase()),
+            FieldType::Rich(r),
+        );
+        field(
+            &mut e,
+            &format!("l_{}", r.name().to_lowercase()),
+            FieldType::List(Box::new(FieldType::Rich(r))),
+        );
+    }
+    field(
+        &mut e,
+        "l_t10",
+        FieldType::List(Box::new(FieldType::Scalar(Scalar::Text {
+            max_len: Some(10),
+        }))),
+    );
+    field(
+        &mut e,
+        "l_e",
+        FieldType::List(Box::new(FieldType::Enum(vec!["x".into(), "y".into()]))),
+    );
+    let defaults = [
+        ("flag", Value::Bool(true)),
+        ("day", Value::Text("2024-01-31".into())),
+        ("iv", Value::Interval("1 day".into())),
+        ("i", Value::Number("-3".into())),
+        ("r_currencycode", Value::Text("USD".into())),
+        ("jb", Value::Text("{\"a\": 1}".into())),
+    ];
+    for (name, value) in defaults {
+        let id = e.field_by_name(name).unwrap();
+        e.fields[id.0 as usize].default = Some(value);
+    }
+    ir::Project { entities: vec![e] }
+}
+
+#[test]
+fn every_type_reparses() {
+    reparse(&script(&all_types()));
+}
+
+/// `SPECQLC_WRITE_SCRIPTS=<dir> cargo test write_scripts -- --ignored` writes the
+/// fixture scripts, to apply them to a real PostgreSQL by hand.
+#[test]
+#[ignore]
+fn write_scripts() {
+    let dir = std::env::var("SPECQLC_WRITE_SCRIPTS").expect("SPECQLC_WRITE_SCRIPTS");
+    for (name, project) in [
+        ("crm", crm()),
+        ("hostile", hostile()),
+        ("types", all_types()),
+    ] {
+        std::fs::write(format!("{dir}/{name}.sql"), script(&project)).unwrap();
+        let output = emit(&project, &order::run(&project));
+        for (path, content) in output.confiture_files() {
+            let path = std::path::Path::new(&dir).join(name).join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+    }
+}
