@@ -20,6 +20,7 @@ pub struct Literal<'a>(pub &'a str);
 
 /// Words that must be quoted when used as identifiers (PostgreSQL's reserved keywords,
 /// plus the non-reserved ones that cannot be column names or function names).
+#[rustfmt::skip]
 const RESERVED: &[&str] = &[
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
     "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
