@@ -1,0 +1,479 @@
+//! The input keys an action accepts (LANGUAGE §4.4), and the code that reads them:
+//! strict key set, JSON-type checks, casts to typed locals, defaults, required checks and
+//! reference resolution.
+//!
+//! JSON typing (documented decision): text, enum and text-based rich types want a JSON
+//! string; numeric types (integer, decimal, float, money, percentage, latitude,
+//! longitude) a JSON number; booleans a JSON boolean; uuid, date, timestamp, time,
+//! interval, inet and macaddr a JSON string that casts; json/jsonb any JSON value;
+//! coordinates an object `{"latitude": n, "longitude": n}`; `list(T)` a JSON array whose
+//! elements follow T's rule. Anything else is `invalid_input` naming the key.
+
+use super::expr::const_sql;
+use super::{Ctx, col, live_in_tenant, ref_target, table};
+use crate::backend::postgres::quote::{Ident, Literal, Qualified};
+use crate::ir::{
+    self, ActionKind, EntityId, ExprKind, FieldRef, FieldType, Project, Row, Step, StepKind, Ty,
+};
+
+/// How a key's value is interpreted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `id` of an existing-row action: required UUID.
+    Id,
+    /// A field on create: JSON null = absent, the default applies, required → error.
+    Create(FieldRef),
+    /// A field on update: absent = unchanged, null = NULL (required → error).
+    Update(FieldRef),
+    /// `SET f = ?`: the field's input value, NULL when absent (required → error).
+    Value(FieldRef),
+    /// `$key`: the input value cast to a type, NULL when absent.
+    Plain,
+    /// `foreach` over a JSON array.
+    Array,
+    /// `identifier` of an entity that does not derive it.
+    Identifier,
+    /// `translations` of an entity with translated fields.
+    Translations(EntityId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub key: String,
+    pub mode: Mode,
+    pub ty: Ty,
+}
+
+/// The accepted keys, in check order.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs(pub Vec<Input>);
+
+impl Inputs {
+    pub fn get(&self, key: &str) -> Option<&Input> {
+        self.0.iter().find(|i| i.key == key)
+    }
+
+    fn add(&mut self, key: String, mode: Mode, ty: Ty) {
+        if self.get(&key).is_none() {
+            self.0.push(Input { key, mode, ty });
+        }
+    }
+
+    fn add_field(&mut self, project: &Project, f: FieldRef, mode: fn(FieldRef) -> Mode) {
+        let field = project.field(f);
+        self.add(field.public_key(), mode(f), field.ty.ty());
+    }
+
+    fn add_entity(&mut self, project: &Project, e: EntityId, mode: fn(FieldRef) -> Mode) {
+        let entity = project.entity(e);
+        for field in entity.field_ids() {
+            self.add_field(project, FieldRef { entity: e, field }, mode);
+        }
+        if entity.identifier_from.is_empty() {
+            self.add("identifier".into(), Mode::Identifier, Ty::Text);
+        }
+    }
+}
+
+/// The local holding the cast value of `key`.
+pub fn var(key: &str) -> String {
+    Ident(&format!("in_{key}")).to_string()
+}
+
+/// The local holding the resolved `fk_*` integer of reference input `key`.
+pub fn fk_var(key: &str) -> String {
+    Ident(&format!("v_fk_{key}")).to_string()
+}
+
+pub fn collect(project: &Project, eid: EntityId, action: &ir::Action) -> Inputs {
+    let mut inputs = Inputs::default();
+    if action.targets_existing_row(eid) {
+        inputs.add("id".into(), Mode::Id, Ty::Uuid);
+    }
+    let entity = project.entity(eid);
+    match &action.kind {
+        ActionKind::Create | ActionKind::Update => {
+            let create = matches!(action.kind, ActionKind::Create);
+            inputs.add_entity(
+                project,
+                eid,
+                if create { Mode::Create } else { Mode::Update },
+            );
+            if !entity.translated.is_empty() {
+                inputs.add("translations".into(), Mode::Translations(eid), Ty::Jsonb);
+            }
+        }
+        ActionKind::Custom(steps) => {
+            let creating = action.creates_row(eid);
+            walk_steps(project, eid, creating, steps, &mut inputs);
+        }
+        ActionKind::Delete | ActionKind::Declaration => {}
+    }
+    inputs
+}
+
+fn walk_steps(project: &Project, eid: EntityId, creating: bool, steps: &[Step], acc: &mut Inputs) {
+    let expr = |e: &ir::Expr, acc: &mut Inputs| {
+        e.walk(&mut |x| match &x.kind {
+            ExprKind::Input { key } => acc.add(key.clone(), Mode::Plain, x.ty.clone()),
+            ExprKind::InputField(f) => acc.add_field(project, *f, Mode::Value),
+            ExprKind::Column {
+                field,
+                row: Row::Target,
+            } if creating && field.entity == eid => acc.add_field(project, *field, Mode::Create),
+            _ => {}
+        })
+    };
+    for step in steps {
+        match &step.kind {
+            StepKind::Validate { condition, .. } => expr(condition, acc),
+            StepKind::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                expr(condition, acc);
+                walk_steps(project, eid, creating, then, acc);
+                walk_steps(project, eid, creating, otherwise, acc);
+            }
+            StepKind::Update {
+                entity,
+                set,
+                from_input,
+                filter,
+            } => {
+                if *from_input {
+                    acc.add_entity(project, *entity, Mode::Update);
+                }
+                set.iter().for_each(|a| expr(&a.value, acc));
+                filter.iter().for_each(|f| expr(f, acc));
+            }
+            StepKind::Insert { entity, values } => match values {
+                None => acc.add_entity(project, *entity, Mode::Create),
+                Some(values) => values.iter().for_each(|a| expr(&a.value, acc)),
+            },
+            StepKind::Delete { filter, .. } => filter.iter().for_each(|f| expr(f, acc)),
+            StepKind::Call { args, .. } => args.iter().for_each(|(_, a)| expr(a, acc)),
+            StepKind::Notify { data, .. } => data.iter().for_each(|(_, a)| expr(a, acc)),
+            StepKind::Foreach {
+                input_key, body, ..
+            } => {
+                acc.add(input_key.clone(), Mode::Array, Ty::Jsonb);
+                walk_steps(project, eid, creating, body, acc);
+            }
+            StepKind::Select { .. } | StepKind::Return { .. } => {}
+        }
+    }
+}
+
+/// Non-object input and unknown keys: `invalid_input`, before any subtransaction.
+pub fn emit_key_check(ctx: &mut Ctx) {
+    ctx.code.if_then(
+        "p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object'",
+        |c| {
+            c.line(
+                "RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;",
+            )
+        },
+    );
+    let keys: Vec<String> = ctx
+        .inputs
+        .0
+        .iter()
+        .map(|i| Literal(&i.key).to_string())
+        .collect();
+    let rest = if keys.is_empty() {
+        "p_input".to_string()
+    } else {
+        format!("(p_input - ARRAY[{}]::text[])", keys.join(", "))
+    };
+    ctx.code.if_then(&format!("{rest} <> '{{}}'::jsonb"), |c| {
+        c.line(format!(
+            "SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys({rest}) AS k(k);"
+        ));
+        c.line(
+            "RETURN ROW(false, 'invalid_input', pg_catalog.format('unknown input key \"%s\"', v_key), NULL, NULL)::app.mutation_result;",
+        );
+    });
+}
+
+/// The JSON type a value of `ty` must have (`None`: any).
+fn json_kind(ty: &Ty) -> Option<&'static str> {
+    match ty {
+        Ty::Json | Ty::Jsonb => None,
+        t if t.is_numeric() => Some("number"),
+        Ty::Boolean => Some("boolean"),
+        Ty::Point => Some("object"),
+        Ty::Array(_) => Some("array"),
+        _ => Some("string"),
+    }
+}
+
+fn kind_text(kind: &str) -> &'static str {
+    match kind {
+        "number" => "a JSON number",
+        "boolean" => "a JSON boolean",
+        "object" => "a JSON object",
+        "array" => "a JSON array",
+        _ => "a JSON string",
+    }
+}
+
+/// SQL that turns the JSON scalar `json` (known to have the right JSON type) into `ty`.
+fn cast_scalar(json: &str, ty: &Ty) -> String {
+    match ty {
+        Ty::Jsonb => json.to_string(),
+        Ty::Json => format!("{json}::json"),
+        Ty::Text | Ty::Null => format!("({json} #>> '{{}}')"),
+        Ty::Point => format!(
+            "pg_catalog.point(({json} ->> 'latitude')::double precision, ({json} ->> 'longitude')::double precision)"
+        ),
+        t => format!("({json} #>> '{{}}')::{}", t.sql()),
+    }
+}
+
+/// The enum values a field of `ty` must take, if it is an enum (or a list of one).
+fn enum_values(ty: &FieldType) -> Option<&[String]> {
+    match ty {
+        FieldType::Enum(v) => Some(v),
+        FieldType::List(inner) => enum_values(inner),
+        _ => None,
+    }
+}
+
+fn value_list(values: &[String]) -> String {
+    let v: Vec<String> = values.iter().map(|v| Literal(v).to_string()).collect();
+    format!("ARRAY[{}]::text[]", v.join(", "))
+}
+
+/// Reads and casts every accepted key, in order; leaves `v_key` NULL afterwards.
+pub fn emit_reads(ctx: &mut Ctx) {
+    let inputs = ctx.inputs.0.clone();
+    if inputs.is_empty() {
+        return;
+    }
+    ctx.code.declare("v_json", "jsonb");
+    for input in &inputs {
+        emit_read(ctx, input);
+    }
+    ctx.code.line("v_key := NULL;");
+}
+
+fn declared_type(ctx: &Ctx, input: &Input) -> String {
+    match input.mode {
+        Mode::Create(f) | Mode::Update(f) | Mode::Value(f) => {
+            let field = ctx.project.field(f);
+            if matches!(field.ty, FieldType::Ref(_)) {
+                "uuid".into()
+            } else {
+                let e = ctx.project.entity(f.entity);
+                format!(
+                    "{}.{}%TYPE",
+                    Qualified(&e.schema, &e.table()),
+                    Ident(&field.column())
+                )
+            }
+        }
+        _ => input.ty.sql(),
+    }
+}
+
+fn emit_read(ctx: &mut Ctx, input: &Input) {
+    let key = input.key.as_str();
+    let v = var(key);
+    let ty = declared_type(ctx, input);
+    ctx.code.declare(&format!("in_{key}"), &ty);
+    let k = Literal(key).to_string();
+    ctx.code.line(format!("-- {key}"));
+    ctx.code.line(format!("v_key := {k};"));
+    ctx.code
+        .line(format!("v_json := NULLIF(p_input -> {k}, 'null'::jsonb);"));
+    let field_ty = match input.mode {
+        Mode::Create(f) | Mode::Update(f) | Mode::Value(f) => Some(ctx.project.field(f).ty.clone()),
+        _ => None,
+    };
+    ctx.code.open("IF v_json IS NOT NULL THEN");
+    match input.mode {
+        Mode::Translations(e) => emit_translations_check(ctx, e, &v),
+        _ => emit_typed(ctx, key, &v, &input.ty, field_ty.as_ref()),
+    }
+    ctx.code.close("END IF;");
+    match input.mode {
+        Mode::Id => {
+            let m = Literal(&format!("missing required key \"{key}\"")).to_string();
+            ctx.code.if_then(&format!("{v} IS NULL"), |c| {
+                c.line(format!(
+                    "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
+                ))
+            });
+        }
+        Mode::Create(f) => {
+            let field = ctx.project.field(f);
+            if let Some(d) = &field.default {
+                if *d != ir::Value::Null && !matches!(field.ty, FieldType::Ref(_)) {
+                    let d = const_sql(d, &field.ty.ty());
+                    ctx.code
+                        .if_then(&format!("{v} IS NULL"), |c| c.line(format!("{v} := {d};")));
+                }
+            }
+            if field.required {
+                required(ctx, &v, &format!("missing required key \"{key}\""));
+            }
+        }
+        Mode::Value(f) if ctx.project.field(f).required => {
+            required(ctx, &v, &format!("missing required key \"{key}\""));
+        }
+        Mode::Update(f) if ctx.project.field(f).required => {
+            let m = Literal(&format!("key \"{key}\" must not be null")).to_string();
+            ctx.code.if_then(&format!("{v} IS NULL AND p_input ? {k}"), |c| {
+                c.line(format!(
+                    "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
+                ))
+            });
+        }
+        _ => {}
+    }
+}
+
+fn required(ctx: &mut Ctx, v: &str, message: &str) {
+    let m = Literal(message).to_string();
+    ctx.code.if_then(&format!("{v} IS NULL"), |c| {
+        c.line(format!(
+            "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
+        ))
+    });
+}
+
+fn invalid(c: &mut super::Code, message: &str) {
+    c.line(format!(
+        "RETURN ROW(false, 'invalid_input', {}, NULL, NULL)::app.mutation_result;",
+        Literal(message)
+    ));
+}
+
+/// Inside `IF v_json IS NOT NULL`: checks the JSON type (and enum values) and assigns.
+fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&FieldType>) {
+    let enums = field_ty.and_then(enum_values);
+    let Some(kind) = json_kind(ty) else {
+        ctx.code.line(format!("{v} := {};", cast_scalar("v_json", ty)));
+        return;
+    };
+    let mut bad = format!("pg_catalog.jsonb_typeof(v_json) <> '{kind}'");
+    match ty {
+        Ty::Point => bad.push_str(
+            " OR pg_catalog.jsonb_typeof(v_json -> 'latitude') IS DISTINCT FROM 'number' \
+             OR pg_catalog.jsonb_typeof(v_json -> 'longitude') IS DISTINCT FROM 'number' \
+             OR (v_json - ARRAY['latitude', 'longitude']::text[]) <> '{}'::jsonb",
+        ),
+        Ty::Array(inner) => {
+            let mut elem = match json_kind(inner) {
+                Some(k) => format!("pg_catalog.jsonb_typeof(e.v) <> '{k}'"),
+                None => "false".into(),
+            };
+            if let Some(values) = enums {
+                elem.push_str(&format!(" OR (e.v #>> '{{}}') <> ALL ({})", value_list(values)));
+            }
+            bad.push_str(&format!(
+                " OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(v_json) AS e(v) WHERE {elem})"
+            ));
+        }
+        _ => {}
+    }
+    let expected = match (ty, enums) {
+        (Ty::Array(_), Some(values)) => format!(
+            "a JSON array of strings among: {}",
+            values.join(", ")
+        ),
+        (Ty::Array(inner), None) => format!(
+            "a JSON array of {} ({})",
+            kind_text(json_kind(inner).unwrap_or("any")).trim_start_matches("a "),
+            inner.sql()
+        ),
+        (Ty::Point, _) => "a JSON object {\"latitude\": number, \"longitude\": number}".into(),
+        _ => kind_text(kind).to_string(),
+    };
+    let message = format!("key \"{key}\" must be {expected}");
+    ctx.code.if_then(&bad, |c| invalid(c, &message));
+    let value = match ty {
+        Ty::Array(inner) => format!(
+            "ARRAY(SELECT {} FROM pg_catalog.jsonb_array_elements(v_json) WITH ORDINALITY AS e(v, n) ORDER BY e.n)",
+            cast_scalar("e.v", inner)
+        ),
+        _ => cast_scalar("v_json", ty),
+    };
+    ctx.code.line(format!("{v} := {value};"));
+    if let (Some(values), false) = (enums, matches!(ty, Ty::Array(_))) {
+        let message = format!("key \"{key}\" must be one of: {}", values.join(", "));
+        ctx.code
+            .if_then(&format!("{v} <> ALL ({})", value_list(values)), |c| {
+                invalid(c, &message)
+            });
+    }
+}
+
+/// `translations`: an object of locale → object of translated fields → string or null.
+fn emit_translations_check(ctx: &mut Ctx, e: EntityId, v: &str) {
+    let entity = ctx.project.entity(e);
+    let fields: Vec<String> = entity
+        .translated
+        .iter()
+        .map(|f| entity.field(*f).name.clone())
+        .collect();
+    ctx.code.if_then("pg_catalog.jsonb_typeof(v_json) <> 'object'", |c| {
+        invalid(c, "key \"translations\" must be a JSON object of locale → object")
+    });
+    ctx.code.line(format!(
+        "SELECT pg_catalog.min(l.key) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l \
+         WHERE l.key !~ '^[a-z]{{2,3}}(-[A-Z]{{2}})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object' \
+         OR EXISTS (SELECT FROM pg_catalog.jsonb_each(l.value) AS f \
+         WHERE f.key <> ALL ({}) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null'));",
+        value_list(&fields)
+    ));
+    let message = format!(
+        "key \"translations\": locale \"%s\" is invalid (a locale such as fr or pt-BR, mapping to an object of {} with string values)",
+        fields.join(", ")
+    );
+    ctx.code.if_then("v_key IS NOT NULL", |c| {
+        c.line(format!(
+            "RETURN ROW(false, 'invalid_input', pg_catalog.format({}, v_key), NULL, NULL)::app.mutation_result;",
+            Literal(&message)
+        ))
+    });
+    ctx.code.line(format!("{v} := v_json;"));
+}
+
+/// Resolves every reference input to its target's `pk_*` within the tenant.
+pub fn emit_references(ctx: &mut Ctx) {
+    let inputs = ctx.inputs.0.clone();
+    for input in &inputs {
+        let (Mode::Create(f) | Mode::Update(f) | Mode::Value(f)) = input.mode else {
+            continue;
+        };
+        let field = ctx.project.field(f);
+        let Some(target) = ref_target(ctx.project, field) else {
+            continue;
+        };
+        let v = var(&input.key);
+        let fk = fk_var(&input.key);
+        ctx.code.declare(&format!("v_fk_{}", input.key), "integer");
+        let message = Literal(&format!(
+            "key \"{}\": no {} with id %s",
+            input.key, target.name
+        ))
+        .to_string();
+        let lookup = format!(
+            "SELECT {} INTO {fk} FROM {} AS x WHERE x.id = {v} AND {};",
+            col("x", &target.pk_column()),
+            table(target),
+            live_in_tenant(target, "x")
+        );
+        ctx.code.if_then(&format!("{v} IS NOT NULL"), |c| {
+            c.line(lookup);
+            c.if_then("NOT FOUND", |c| {
+                c.line(format!(
+                    "RETURN ROW(false, 'reference_not_found', pg_catalog.format({message}, {v}), NULL, NULL)::app.mutation_result;"
+                ))
+            });
+        });
+    }
+}

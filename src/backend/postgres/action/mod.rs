@@ -1,0 +1,231 @@
+//! Stage 6 (actions): one PL/pgSQL function per IR action, following LANGUAGE §4.
+//!
+//! Input: the checked [`ir::Project`] and one action of one entity. Output: a
+//! [`FunctionSql`] with `CREATE OR REPLACE FUNCTION <schema>.<action>(p_tenant_id uuid,
+//! p_user_id uuid, p_input jsonb) RETURNS app.mutation_result` (and its `COMMENT ON`).
+//!
+//! Shape of every body (see `assemble`):
+//! 1. NULL tenant on a tenant-scoped entity raises 22004; a non-object input or an
+//!    unknown key returns `invalid_input` (cheap checks, no subtransaction yet).
+//! 2. One `BEGIN ... EXCEPTION` block (the only subtransaction on the success path) holds
+//!    the input reads and casts (in field order), reference resolution, the target-row
+//!    lookup (`FOR NO KEY UPDATE`), then the steps.
+//! 3. User errors before any write `RETURN` a failure directly; after a write they
+//!    `RAISE` SQLSTATE `SQ001` (message = error message, detail = error code), so the
+//!    handler returns the failure after PostgreSQL rolled the block back: actions are
+//!    atomic. The handler catches only `SQ001`, the cast SQLSTATEs (while `v_key` names
+//!    the input key being read; outside input reads they propagate, except 22003 which
+//!    is `out_of_range`), 23505, 23514 and 23503 — never `OTHERS`.
+//!
+//! Every name is schema-qualified and `search_path` is pinned to `pg_catalog, pg_temp`;
+//! locals carry prefixes (`v_`, `in_`, `it_`) and every column in an expression is
+//! qualified by a table alias, so a field name can never be captured by a variable.
+
+mod code;
+mod expr;
+mod identifier;
+mod input;
+mod result;
+mod steps;
+#[cfg(test)]
+mod tests;
+
+use crate::backend::postgres::quote::{Ident, Literal, Qualified, dollar_quote};
+use crate::ir::{self, Action, ActionKind, Entity, EntityId, Project};
+use code::Code;
+use input::Inputs;
+
+/// The SQL of one action function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionSql {
+    pub schema: String,
+    pub name: String,
+    /// `CREATE OR REPLACE FUNCTION ...;` and, with a description, `COMMENT ON FUNCTION ...;`.
+    pub sql: String,
+}
+
+/// The function for `action` of `entity`, or `None` for a declaration (no steps, not a
+/// standard name: LANGUAGE §4.1 emits no function for it).
+pub fn function(project: &Project, entity: EntityId, action: &Action) -> Option<FunctionSql> {
+    if matches!(action.kind, ActionKind::Declaration) {
+        return None;
+    }
+    let e = project.entity(entity);
+    let mut ctx = Ctx::new(project, entity, action);
+    let body = assemble(&mut ctx);
+    let name = Qualified(&e.schema, &action.name);
+    let mut sql = format!(
+        "CREATE OR REPLACE FUNCTION {name}(p_tenant_id uuid, p_user_id uuid, p_input jsonb)\n\
+         RETURNS app.mutation_result\n\
+         LANGUAGE plpgsql\n\
+         VOLATILE\n\
+         SECURITY INVOKER\n\
+         SET search_path = pg_catalog, pg_temp\n\
+         AS {};\n",
+        dollar_quote(&body)
+    );
+    if let Some(description) = action.description.as_deref().filter(|d| !d.is_empty()) {
+        sql.push_str(&format!(
+            "COMMENT ON FUNCTION {name}(uuid, uuid, jsonb) IS {};\n",
+            Literal(description)
+        ));
+    }
+    Some(FunctionSql {
+        schema: e.schema.clone(),
+        name: action.name.clone(),
+        sql,
+    })
+}
+
+/// Everything the emitters share while writing one function body.
+struct Ctx<'a> {
+    pub project: &'a Project,
+    pub eid: EntityId,
+    pub entity: &'a Entity,
+    pub action: &'a Action,
+    /// The action creates its row: bare names read input until the row is inserted.
+    pub creating: bool,
+    /// `v_row` holds the action's row (found by id, or inserted).
+    pub row_loaded: bool,
+    /// A write may have happened: user errors must roll back (RAISE, not RETURN).
+    pub wrote: bool,
+    pub inputs: Inputs,
+    /// Active `foreach` variables, innermost last.
+    pub items: Vec<String>,
+    pub code: Code,
+    tmp: u32,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(project: &'a Project, eid: EntityId, action: &'a Action) -> Ctx<'a> {
+        let creating = action.creates_row(eid);
+        let inputs = input::collect(project, eid, action);
+        Ctx {
+            project,
+            eid,
+            entity: project.entity(eid),
+            action,
+            creating,
+            row_loaded: false,
+            wrote: false,
+            inputs,
+            items: Vec::new(),
+            code: Code::default(),
+            tmp: 0,
+        }
+    }
+
+    /// A fresh local name `v_<stem>_<n>`, declared with `ty`.
+    pub fn temp(&mut self, stem: &str, ty: &str) -> String {
+        self.tmp += 1;
+        let name = format!("v_{stem}_{}", self.tmp);
+        self.code.declare(&name, ty);
+        name
+    }
+
+    /// `v_row`: the action's row, `%ROWTYPE` of its table.
+    pub fn row_var(&mut self) -> &'static str {
+        let ty = format!("{}%ROWTYPE", table(self.entity));
+        self.code.declare("v_row", &ty);
+        "v_row"
+    }
+
+    /// Emits a user error: a direct failure result before any write, else a `SQ001`
+    /// raise that the block's handler turns into the same result after rolling back.
+    /// `code` and `message` are SQL text expressions.
+    pub fn fail(&mut self, code: &str, message: &str) {
+        if self.wrote {
+            self.code.line(format!(
+                "RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = {message}, DETAIL = {code};"
+            ));
+        } else {
+            self.code.line(format!(
+                "RETURN ROW(false, {code}, {message}, NULL, NULL)::app.mutation_result;"
+            ));
+        }
+    }
+
+    /// [`Ctx::fail`] with constant code and message.
+    pub fn fail_const(&mut self, code: &str, message: &str) {
+        let (c, m) = (Literal(code).to_string(), Literal(message).to_string());
+        self.fail(&c, &m);
+    }
+}
+
+/// `<schema>.tb_<snake>`
+fn table(e: &Entity) -> String {
+    Qualified(&e.schema, &e.table()).to_string()
+}
+
+/// `<alias>.<column>`
+fn col(alias: &str, column: &str) -> String {
+    format!("{alias}.{}", Ident(column))
+}
+
+/// The WHERE conjuncts that confine alias `alias` of `e`'s table to the caller's
+/// tenant and to live rows.
+fn live_in_tenant(e: &Entity, alias: &str) -> String {
+    if e.tenant_scoped {
+        format!("{alias}.tenant_id = p_tenant_id AND {alias}.deleted_at IS NULL")
+    } else {
+        format!("{alias}.deleted_at IS NULL")
+    }
+}
+
+fn assemble(ctx: &mut Ctx) -> String {
+    let e = ctx.entity;
+    ctx.code.declare("v_key", "text");
+    ctx.code.open("BEGIN");
+    if e.tenant_scoped {
+        ctx.code.if_then("p_tenant_id IS NULL", |c| {
+            c.line(format!(
+                "RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = {};",
+                Literal(&format!(
+                    "{}: p_tenant_id must not be NULL",
+                    Qualified(&e.schema, &ctx.action.name)
+                ))
+            ));
+        });
+    }
+    input::emit_key_check(ctx);
+    ctx.code.open("BEGIN");
+    input::emit_reads(ctx);
+    input::emit_references(ctx);
+    if ctx.action.targets_existing_row(ctx.eid) {
+        steps::emit_find_target(ctx);
+    }
+    match &ctx.action.kind {
+        ActionKind::Create => steps::emit_standard_create(ctx),
+        ActionKind::Update => steps::emit_standard_update(ctx),
+        ActionKind::Delete => steps::emit_delete_target(ctx),
+        ActionKind::Custom(steps) => steps::emit_steps(ctx, steps),
+        ActionKind::Declaration => {}
+    }
+    ctx.code.indent_out();
+    ctx.code.line("EXCEPTION");
+    ctx.code.indent_in();
+    result::emit_handlers(ctx);
+    ctx.code.close("END;");
+    let done = result::success(ctx, None);
+    ctx.code.line(format!("RETURN {done};"));
+    ctx.code.close("END;");
+
+    let mut out = String::new();
+    let decls = ctx.code.declarations();
+    if !decls.is_empty() {
+        out.push_str("DECLARE\n");
+        for (name, ty) in decls {
+            out.push_str(&format!("    {} {ty};\n", Ident(name)));
+        }
+    }
+    out.push_str(&ctx.code.body());
+    out
+}
+
+/// The target entity of a reference field, if `f` is one.
+fn ref_target<'p>(project: &'p Project, f: &ir::Field) -> Option<&'p Entity> {
+    match f.ty {
+        ir::FieldType::Ref(t) => Some(project.entity(t)),
+        _ => None,
+    }
+}

@@ -1,0 +1,130 @@
+//! The `app.mutation_result` an action returns: `object_data` (the row as the public API
+//! sees it, LANGUAGE §4) and the exception handler that maps the few SQLSTATEs that are
+//! user errors to failure results.
+
+use super::{Ctx, col, table};
+use crate::backend::postgres::quote::{Ident, Literal};
+use crate::ir::{Entity, FieldType, Project, Rich};
+
+/// `jsonb_build_object` accepts at most 100 arguments: larger objects are concatenated.
+const PAIRS_PER_CALL: usize = 50;
+
+/// `object_data` for `row` (a `%ROWTYPE` local) of entity `e`: `id`, `identifier`,
+/// business fields (references as `<field>_id` UUIDs, coordinates as an object),
+/// `created_at`, `updated_at`, and `translations` where enabled.
+pub fn object_data(project: &Project, e: &Entity, row: &str) -> String {
+    let mut pairs = vec![
+        ("id".to_string(), col(row, "id")),
+        ("identifier".to_string(), col(row, "identifier")),
+    ];
+    for f in &e.fields {
+        let value = col(row, &f.column());
+        let json = match &f.ty {
+            FieldType::Ref(t) => {
+                let target = project.entity(*t);
+                format!(
+                    "(SELECT r.id FROM {} AS r WHERE {} = {value})",
+                    table(target),
+                    col("r", &target.pk_column())
+                )
+            }
+            FieldType::Rich(Rich::Coordinates) => format!(
+                "CASE WHEN {value} IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', {value}[0], 'longitude', {value}[1]) END"
+            ),
+            _ => value,
+        };
+        pairs.push((f.public_key(), json));
+    }
+    pairs.push(("created_at".into(), col(row, "created_at")));
+    pairs.push(("updated_at".into(), col(row, "updated_at")));
+    if !e.translated.is_empty() {
+        pairs.push(("translations".into(), translations(e, row)));
+    }
+    let calls: Vec<String> = pairs
+        .chunks(PAIRS_PER_CALL)
+        .map(|chunk| {
+            let args: Vec<String> = chunk
+                .iter()
+                .map(|(k, v)| format!("{}, {v}", Literal(k)))
+                .collect();
+            format!("pg_catalog.jsonb_build_object({})", args.join(", "))
+        })
+        .collect();
+    calls.join(" || ")
+}
+
+/// `{locale: {field: value}}` from `tl_<snake>`.
+fn translations(e: &Entity, row: &str) -> String {
+    let fields: Vec<String> = e
+        .translated
+        .iter()
+        .map(|f| {
+            let name = &e.field(*f).name;
+            format!("{}, {}", Literal(name), col("l", name))
+        })
+        .collect();
+    let tenant = if e.tenant_scoped {
+        " AND l.tenant_id = p_tenant_id"
+    } else {
+        ""
+    };
+    format!(
+        "COALESCE((SELECT pg_catalog.jsonb_object_agg(l.locale, pg_catalog.jsonb_build_object({})) FROM {}.{} AS l WHERE {} = {}{tenant}), '{{}}'::jsonb)",
+        fields.join(", "),
+        Ident(&e.schema),
+        Ident(&e.translation_table()),
+        col("l", &format!("fk_{}", e.snake)),
+        col(row, &e.pk_column()),
+    )
+}
+
+/// The success result: `object_data` of the action's row (NULL when a creating custom
+/// action inserted nothing), `_meta` from `meta` (a jsonb SQL expression) if any.
+pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
+    let row = ctx.row_var();
+    let data = object_data(ctx.project, ctx.entity, row);
+    let data = if ctx.creating && matches!(ctx.action.kind, crate::ir::ActionKind::Custom(_)) {
+        format!(
+            "CASE WHEN {} IS NULL THEN NULL ELSE {data} END",
+            col(row, &ctx.entity.pk_column())
+        )
+    } else {
+        data
+    };
+    format!(
+        "ROW(true, NULL, NULL, {data}, {})::app.mutation_result",
+        meta.unwrap_or_else(|| "NULL".into())
+    )
+}
+
+/// The handler of the action's block: user errors only, never `OTHERS`.
+pub fn emit_handlers(ctx: &mut Ctx) {
+    ctx.code.declare("v_code", "text");
+    ctx.code.declare("v_message", "text");
+    let c = &mut ctx.code;
+    c.open("WHEN SQLSTATE 'SQ001' THEN");
+    c.line("GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;");
+    c.close("RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;");
+    c.open("WHEN numeric_value_out_of_range THEN");
+    c.if_then("v_key IS NULL", |c| {
+        c.line("RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;")
+    });
+    c.close(
+        "RETURN ROW(false, 'invalid_input', pg_catalog.format('key \"%s\": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;",
+    );
+    c.open(
+        "WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN",
+    );
+    c.if_then("v_key IS NULL", |c| c.line("RAISE;"));
+    c.close(
+        "RETURN ROW(false, 'invalid_input', pg_catalog.format('key \"%s\": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;",
+    );
+    c.open("WHEN unique_violation THEN");
+    c.close("RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;");
+    c.open("WHEN check_violation THEN");
+    c.close("RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;");
+    c.open("WHEN foreign_key_violation THEN");
+    c.close(
+        "RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;",
+    );
+}
