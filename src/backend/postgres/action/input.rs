@@ -209,6 +209,16 @@ fn json_kind(ty: &Ty) -> Option<&'static str> {
     }
 }
 
+fn plural(kind: &str) -> &'static str {
+    match kind {
+        "number" => "numbers",
+        "boolean" => "booleans",
+        "object" => "objects",
+        "array" => "arrays",
+        _ => "strings",
+    }
+}
+
 fn kind_text(kind: &str) -> &'static str {
     match kind {
         "number" => "a JSON number",
@@ -295,6 +305,14 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
     ctx.code.open("IF v_json IS NOT NULL THEN");
     match input.mode {
         Mode::Translations(e) => emit_translations_check(ctx, e, &v),
+        Mode::Array => {
+            let message = format!("key \"{key}\" must be a JSON array");
+            ctx.code
+                .if_then("pg_catalog.jsonb_typeof(v_json) <> 'array'", |c| {
+                    invalid(c, &message)
+                });
+            ctx.code.line(format!("{v} := v_json;"));
+        }
         _ => emit_typed(ctx, key, &v, &input.ty, field_ty.as_ref()),
     }
     ctx.code.close("END IF;");
@@ -384,11 +402,10 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
             "a JSON array of strings among: {}",
             values.join(", ")
         ),
-        (Ty::Array(inner), None) => format!(
-            "a JSON array of {} ({})",
-            kind_text(json_kind(inner).unwrap_or("any")).trim_start_matches("a "),
-            inner.sql()
-        ),
+        (Ty::Array(inner), None) => match json_kind(inner) {
+            Some(k) => format!("a JSON array of {}", plural(k)),
+            None => "a JSON array".into(),
+        },
         (Ty::Point, _) => "a JSON object {\"latitude\": number, \"longitude\": number}".into(),
         _ => kind_text(kind).to_string(),
     };

@@ -89,6 +89,8 @@ struct Ctx<'a> {
     pub row_loaded: bool,
     /// A write may have happened: user errors must roll back (RAISE, not RETURN).
     pub wrote: bool,
+    /// Every path so far ended in `RETURN` (a `return:` step): nothing after is reachable.
+    pub returned: bool,
     pub inputs: Inputs,
     /// Active `foreach` variables, innermost last.
     pub items: Vec<String>,
@@ -108,6 +110,7 @@ impl<'a> Ctx<'a> {
             creating,
             row_loaded: false,
             wrote: false,
+            returned: false,
             inputs,
             items: Vec::new(),
             code: Code::default(),
@@ -206,11 +209,19 @@ fn assemble(ctx: &mut Ctx) -> String {
     ctx.code.indent_in();
     result::emit_handlers(ctx);
     ctx.code.close("END;");
-    let done = result::success(ctx, None);
-    ctx.code.line(format!("RETURN {done};"));
+    if !ctx.returned {
+        let done = result::success(ctx, None);
+        ctx.code.line(format!("RETURN {done};"));
+    }
     ctx.code.close("END;");
 
     let mut out = String::new();
+    if !ctx.code.body().contains("p_tenant_id") {
+        // A shared entity's action never needs the tenant, but the signature is the
+        // same for every action; plpgsql_check would report the unused parameter, and
+        // it has no finer switch than this one for that warning.
+        out.push_str("-- @plpgsql_check_options: extra_warnings = false\n");
+    }
     let decls = ctx.code.declarations();
     if !decls.is_empty() {
         out.push_str("DECLARE\n");

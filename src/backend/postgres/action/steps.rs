@@ -365,6 +365,9 @@ fn writes(steps: &[Step]) -> bool {
 
 pub fn emit_steps(ctx: &mut Ctx, steps: &[Step]) {
     for step in steps {
+        if ctx.returned {
+            break;
+        }
         emit_step(ctx, step);
     }
 }
@@ -390,8 +393,9 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
             let (wrote, loaded) = (ctx.wrote, ctx.row_loaded);
             ctx.code.open(format!("IF COALESCE({cond}, false) THEN"));
             emit_steps(ctx, then);
-            let (then_wrote, then_loaded) = (ctx.wrote, ctx.row_loaded);
-            (ctx.wrote, ctx.row_loaded) = (wrote, loaded);
+            let (then_wrote, then_loaded, then_returned) =
+                (ctx.wrote, ctx.row_loaded, ctx.returned);
+            (ctx.wrote, ctx.row_loaded, ctx.returned) = (wrote, loaded, false);
             if !otherwise.is_empty() {
                 ctx.code.indent_out();
                 ctx.code.line("ELSE");
@@ -403,6 +407,7 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
             // A column read after the `if` must not assume the row was inserted on
             // only one branch; `v_row` is then still read, and is NULL when absent.
             ctx.row_loaded |= then_loaded;
+            ctx.returned &= then_returned && !otherwise.is_empty();
         }
         StepKind::Update {
             entity,
@@ -464,6 +469,7 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
             );
             let done = success(ctx, Some(meta));
             ctx.code.line(format!("RETURN {done};"));
+            ctx.returned = true;
         }
     }
 }
@@ -677,5 +683,7 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
     ctx.items.push(var.to_string());
     emit_steps(ctx, body);
     ctx.items.pop();
+    // The loop may run zero times.
+    ctx.returned = false;
     ctx.code.close("END LOOP;");
 }
