@@ -63,7 +63,13 @@ pub fn emit_derive(
 
 /// Fails with `hierarchy_cycle` when `new_parent` (an `fk_*` SQL expression) is the
 /// row `pk` itself or one of its descendants.
-pub fn emit_cycle_check(ctx: &mut Ctx, e: &Entity, parent_column: &str, new_parent: &str, pk: &str) {
+pub fn emit_cycle_check(
+    ctx: &mut Ctx,
+    e: &Entity,
+    parent_column: &str,
+    new_parent: &str,
+    pk: &str,
+) {
     let lock_key = Literal(&format!("{}.{}/hierarchy", e.schema, e.table())).to_string();
     let tenant_key = if e.tenant_scoped {
         "pg_catalog.hashtext(p_tenant_id::text)"

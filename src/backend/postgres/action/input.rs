@@ -327,12 +327,14 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
         }
         Mode::Create(f) => {
             let field = ctx.project.field(f);
-            if let Some(d) = &field.default {
-                if *d != ir::Value::Null && !matches!(field.ty, FieldType::Ref(_)) {
-                    let d = const_sql(d, &field.ty.ty());
-                    ctx.code
-                        .if_then(&format!("{v} IS NULL"), |c| c.line(format!("{v} := {d};")));
-                }
+            if let Some(d) = field
+                .default
+                .as_ref()
+                .filter(|d| **d != ir::Value::Null && !matches!(field.ty, FieldType::Ref(_)))
+            {
+                let d = const_sql(d, &field.ty.ty());
+                ctx.code
+                    .if_then(&format!("{v} IS NULL"), |c| c.line(format!("{v} := {d};")));
             }
             if field.required {
                 required(ctx, &v, &format!("missing required key \"{key}\""));
@@ -343,11 +345,12 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
         }
         Mode::Update(f) if ctx.project.field(f).required => {
             let m = Literal(&format!("key \"{key}\" must not be null")).to_string();
-            ctx.code.if_then(&format!("{v} IS NULL AND p_input ? {k}"), |c| {
-                c.line(format!(
-                    "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
-                ))
-            });
+            ctx.code
+                .if_then(&format!("{v} IS NULL AND p_input ? {k}"), |c| {
+                    c.line(format!(
+                        "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
+                    ))
+                });
         }
         _ => {}
     }
@@ -373,7 +376,8 @@ fn invalid(c: &mut super::Code, message: &str) {
 fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&FieldType>) {
     let enums = field_ty.and_then(enum_values);
     let Some(kind) = json_kind(ty) else {
-        ctx.code.line(format!("{v} := {};", cast_scalar("v_json", ty)));
+        ctx.code
+            .line(format!("{v} := {};", cast_scalar("v_json", ty)));
         return;
     };
     let mut bad = format!("pg_catalog.jsonb_typeof(v_json) <> '{kind}'");
@@ -389,7 +393,10 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
                 None => "false".into(),
             };
             if let Some(values) = enums {
-                elem.push_str(&format!(" OR (e.v #>> '{{}}') <> ALL ({})", value_list(values)));
+                elem.push_str(&format!(
+                    " OR (e.v #>> '{{}}') <> ALL ({})",
+                    value_list(values)
+                ));
             }
             bad.push_str(&format!(
                 " OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(v_json) AS e(v) WHERE {elem})"
@@ -398,10 +405,9 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
         _ => {}
     }
     let expected = match (ty, enums) {
-        (Ty::Array(_), Some(values)) => format!(
-            "a JSON array of strings among: {}",
-            values.join(", ")
-        ),
+        (Ty::Array(_), Some(values)) => {
+            format!("a JSON array of strings among: {}", values.join(", "))
+        }
         (Ty::Array(inner), None) => match json_kind(inner) {
             Some(k) => format!("a JSON array of {}", plural(k)),
             None => "a JSON array".into(),
@@ -436,9 +442,13 @@ fn emit_translations_check(ctx: &mut Ctx, e: EntityId, v: &str) {
         .iter()
         .map(|f| entity.field(*f).name.clone())
         .collect();
-    ctx.code.if_then("pg_catalog.jsonb_typeof(v_json) <> 'object'", |c| {
-        invalid(c, "key \"translations\" must be a JSON object of locale → object")
-    });
+    ctx.code
+        .if_then("pg_catalog.jsonb_typeof(v_json) <> 'object'", |c| {
+            invalid(
+                c,
+                "key \"translations\" must be a JSON object of locale → object",
+            )
+        });
     ctx.code.line(format!(
         "SELECT pg_catalog.min(l.key) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l \
          WHERE l.key !~ '^[a-z]{{2,3}}(-[A-Z]{{2}})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object' \

@@ -102,29 +102,43 @@ pub fn emit_handlers(ctx: &mut Ctx) {
     ctx.code.declare("v_code", "text");
     ctx.code.declare("v_message", "text");
     let c = &mut ctx.code;
-    c.open("WHEN SQLSTATE 'SQ001' THEN");
-    c.line("GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;");
-    c.close("RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;");
-    c.open("WHEN numeric_value_out_of_range THEN");
-    c.if_then("v_key IS NULL", |c| {
-        c.line("RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;")
+    let invalid_key = "RETURN ROW(false, 'invalid_input', pg_catalog.format('key \"%s\": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;";
+    handler(c, "SQLSTATE 'SQ001'", |c| {
+        c.line("GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;");
+        c.line("RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;");
     });
-    c.close(
-        "RETURN ROW(false, 'invalid_input', pg_catalog.format('key \"%s\": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;",
+    // 22003 while reading input is a bad value; in a step it is a computed value that
+    // does not fit its column.
+    handler(c, "numeric_value_out_of_range", |c| {
+        c.if_then("v_key IS NULL", |c| {
+            c.line("RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;")
+        });
+        c.line(invalid_key);
+    });
+    // Cast failures are user errors only while an input key is being read.
+    handler(
+        c,
+        "invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value",
+        |c| {
+            c.if_then("v_key IS NULL", |c| c.line("RAISE;"));
+            c.line(invalid_key);
+        },
     );
-    c.open(
-        "WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN",
-    );
-    c.if_then("v_key IS NULL", |c| c.line("RAISE;"));
-    c.close(
-        "RETURN ROW(false, 'invalid_input', pg_catalog.format('key \"%s\": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;",
-    );
-    c.open("WHEN unique_violation THEN");
-    c.close("RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;");
-    c.open("WHEN check_violation THEN");
-    c.close("RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;");
-    c.open("WHEN foreign_key_violation THEN");
-    c.close(
-        "RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;",
-    );
+    for (condition, code) in [
+        ("unique_violation", "unique_violation"),
+        ("check_violation", "check_violation"),
+        ("foreign_key_violation", "reference_not_found"),
+    ] {
+        handler(c, condition, |c| {
+            c.line(format!(
+                "RETURN ROW(false, '{code}', SQLERRM, NULL, NULL)::app.mutation_result;"
+            ))
+        });
+    }
+}
+
+fn handler(c: &mut super::Code, condition: &str, body: impl FnOnce(&mut super::Code)) {
+    c.open(format!("WHEN {condition} THEN"));
+    body(c);
+    c.indent_out();
 }

@@ -149,7 +149,10 @@ fn resolve_ref(ctx: &mut Ctx, target: EntityId, uuid: String, field: &str) -> St
     ));
     let message = Literal(&format!("{field}: no {} with id %s", t.name)).to_string();
     ctx.code.open("IF NOT FOUND THEN");
-    ctx.fail("'reference_not_found'", &format!("pg_catalog.format({message}, {id})"));
+    ctx.fail(
+        "'reference_not_found'",
+        &format!("pg_catalog.format({message}, {id})"),
+    );
     ctx.code.close("END IF;");
     ctx.code.close("END IF;");
     pk
@@ -192,9 +195,10 @@ fn emit_update_target(ctx: &mut Ctx, set: &[Assignment], from_input: bool) {
             }
             let value = input_value(ctx, f);
             let column = col("v_new", &e.field(field).column());
-            ctx.code.if_then(&format!("p_input ? {}", Literal(&key)), |c| {
-                c.line(format!("{column} := {value};"))
-            });
+            ctx.code
+                .if_then(&format!("p_input ? {}", Literal(&key)), |c| {
+                    c.line(format!("{column} := {value};"))
+                });
             assigned.push(field);
         }
         if e.identifier_from.is_empty() {
@@ -239,7 +243,8 @@ fn emit_update_target(ctx: &mut Ctx, set: &[Assignment], from_input: bool) {
         let new = col("v_new", &c);
         let old = col(row, &c);
         let pk = col(row, &e.pk_column());
-        ctx.code.open(format!("IF {new} IS DISTINCT FROM {old} THEN"));
+        ctx.code
+            .open(format!("IF {new} IS DISTINCT FROM {old} THEN"));
         emit_cycle_check(ctx, e, &c, &new, &pk);
         ctx.code.close("END IF;");
     }
@@ -380,7 +385,8 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
             message,
         } => {
             let cond = sql(ctx, condition, "t");
-            ctx.code.open(format!("IF NOT COALESCE({cond}, false) THEN"));
+            ctx.code
+                .open(format!("IF NOT COALESCE({cond}, false) THEN"));
             ctx.fail_const(error, message);
             ctx.code.close("END IF;");
         }
@@ -597,10 +603,11 @@ fn emit_call(ctx: &mut Ctx, schema: &str, function: &str, args: &[(String, crate
 fn item_keys(var: &str, steps: &[Step], out: &mut Vec<(String, Ty)>) {
     fn visit(var: &str, e: &crate::ir::Expr, out: &mut Vec<(String, Ty)>) {
         e.walk(&mut |x| {
-            if let ExprKind::Item { var: v, key } = &x.kind {
-                if v == var && !out.iter().any(|(k, _)| k == key) {
-                    out.push((key.clone(), x.ty.clone()));
-                }
+            if let ExprKind::Item { var: v, key } = &x.kind
+                && v == var
+                && !out.iter().any(|(k, _)| k == key)
+            {
+                out.push((key.clone(), x.ty.clone()));
             }
         })
     }
@@ -676,8 +683,11 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
     for (key, ty) in &keys {
         let name = item_var(var, key);
         ctx.code.declare(&name, &ty.sql());
-        ctx.code
-            .line(format!("{} := {};", Ident(&name), item_cast(&item, key, ty)));
+        ctx.code.line(format!(
+            "{} := {};",
+            Ident(&name),
+            item_cast(&item, key, ty)
+        ));
     }
     ctx.code.line("v_key := NULL;");
     ctx.items.push(var.to_string());

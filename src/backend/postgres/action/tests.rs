@@ -40,7 +40,11 @@ fn step(kind: StepKind) -> Step {
 }
 
 fn ex(kind: ExprKind, ty: Ty) -> Expr {
-    Expr { kind, ty, span: sp() }
+    Expr {
+        kind,
+        ty,
+        span: sp(),
+    }
 }
 
 fn column(entity: u32, field: u32, ty: Ty) -> Expr {
@@ -141,7 +145,13 @@ pub(super) fn fixture() -> Project {
                 "tags",
                 FieldType::List(Box::new(FieldType::Scalar(Scalar::Text { max_len: None }))),
             ),
-            field(7, "price", FieldType::Scalar(Scalar::Decimal { precision: Some((10, 2)) })),
+            field(
+                7,
+                "price",
+                FieldType::Scalar(Scalar::Decimal {
+                    precision: Some((10, 2)),
+                }),
+            ),
             field(8, "country", FieldType::Ref(EntityId(3))),
         ],
     );
@@ -251,11 +261,7 @@ pub(super) fn fixture() -> Project {
         3,
         "Country",
         "country",
-        vec![field(
-            0,
-            "code",
-            FieldType::Rich(Rich::CountryCode),
-        )],
+        vec![field(0, "code", FieldType::Rich(Rich::CountryCode))],
     );
     country.tenant_scoped = false;
     country.schema = "common".into();
@@ -294,4 +300,446 @@ fn declarations_get_no_function() {
     let project = fixture();
     let a = action("later", ActionKind::Declaration);
     assert!(function(&project, EntityId(1), &a).is_none());
+}
+
+#[test]
+fn custom_action_validates_updates_notifies_and_returns() {
+    insta::assert_snapshot!(sql_of(&fixture(), 1, "qualify_lead"), @r#"
+    CREATE OR REPLACE FUNCTION crm.qualify_lead(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
+    RETURNS app.mutation_result
+    LANGUAGE plpgsql
+    VOLATILE
+    SECURITY INVOKER
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    DECLARE
+        v_key text;
+        v_json jsonb;
+        in_id uuid;
+        v_row crm.tb_contact%ROWTYPE;
+        v_new crm.tb_contact%ROWTYPE;
+        v_code text;
+        v_message text;
+    BEGIN
+        IF p_tenant_id IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.qualify_lead: p_tenant_id must not be NULL';
+        END IF;
+        IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
+            RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
+        END IF;
+        IF (p_input - ARRAY['id']::text[]) <> '{}'::jsonb THEN
+            SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys((p_input - ARRAY['id']::text[])) AS k(k);
+            RETURN ROW(false, 'invalid_input', pg_catalog.format('unknown input key "%s"', v_key), NULL, NULL)::app.mutation_result;
+        END IF;
+        BEGIN
+            -- id
+            v_key := 'id';
+            v_json := NULLIF(p_input -> 'id', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "id" must be a JSON string', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_id := (v_json #>> '{}')::uuid;
+            END IF;
+            IF in_id IS NULL THEN
+                RETURN ROW(false, 'invalid_input', 'missing required key "id"', NULL, NULL)::app.mutation_result;
+            END IF;
+            v_key := NULL;
+            SELECT t.* INTO v_row FROM crm.tb_contact AS t WHERE t.id = in_id AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL FOR NO KEY UPDATE;
+            IF NOT FOUND THEN
+                RETURN ROW(false, 'not_found', pg_catalog.format('no Contact with id %s', in_id), NULL, NULL)::app.mutation_result;
+            END IF;
+            IF NOT COALESCE((v_row.status = 'lead'::text), false) THEN
+                RETURN ROW(false, 'not_a_lead', 'validation failed: status = ''lead''', NULL, NULL)::app.mutation_result;
+            END IF;
+            v_new := v_row;
+            v_new.status := 'qualified'::text;
+            UPDATE crm.tb_contact AS t SET status = v_new.status, updated_at = pg_catalog.now(), updated_by = p_user_id WHERE t.pk_contact = v_row.pk_contact AND t.tenant_id = p_tenant_id RETURNING t.* INTO v_row;
+            PERFORM pg_catalog.pg_notify('contact_qualified', pg_catalog.jsonb_build_object('email', v_row.email)::text);
+            RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'email', v_row.email, 'status', v_row.status, 'company_id', (SELECT r.id FROM crm.tb_company AS r WHERE r.pk_company = v_row.fk_company), 'score', v_row.score, 'born', v_row.born, 'location', CASE WHEN v_row.location IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', v_row.location[0], 'longitude', v_row.location[1]) END, 'tags', v_row.tags, 'price', v_row.price, 'country_id', (SELECT r.id FROM common.tb_country AS r WHERE r.pk_country = v_row.fk_country), 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), pg_catalog.jsonb_build_object('message', 'Lead qualified'::text))::app.mutation_result;
+        EXCEPTION
+            WHEN SQLSTATE 'SQ001' THEN
+                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
+                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
+            WHEN numeric_value_out_of_range THEN
+                IF v_key IS NULL THEN
+                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+                IF v_key IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN unique_violation THEN
+                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN check_violation THEN
+                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN foreign_key_violation THEN
+                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+        END;
+    END;
+    $fn$;
+    COMMENT ON FUNCTION crm.qualify_lead(uuid, uuid, jsonb) IS 'Qualify a lead';
+    "#);
+}
+
+#[test]
+fn standard_create_derives_the_identifier_under_an_advisory_lock() {
+    insta::assert_snapshot!(sql_of(&fixture(), 0, "create_company"), @r#"
+    CREATE OR REPLACE FUNCTION crm.create_company(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
+    RETURNS app.mutation_result
+    LANGUAGE plpgsql
+    VOLATILE
+    SECURITY INVOKER
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    DECLARE
+        v_key text;
+        v_json jsonb;
+        in_name crm.tb_company.name%TYPE;
+        v_identifier text;
+        v_slug text;
+        v_suffix integer;
+        v_row crm.tb_company%ROWTYPE;
+        v_code text;
+        v_message text;
+    BEGIN
+        IF p_tenant_id IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.create_company: p_tenant_id must not be NULL';
+        END IF;
+        IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
+            RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
+        END IF;
+        IF (p_input - ARRAY['name']::text[]) <> '{}'::jsonb THEN
+            SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys((p_input - ARRAY['name']::text[])) AS k(k);
+            RETURN ROW(false, 'invalid_input', pg_catalog.format('unknown input key "%s"', v_key), NULL, NULL)::app.mutation_result;
+        END IF;
+        BEGIN
+            -- name
+            v_key := 'name';
+            v_json := NULLIF(p_input -> 'name', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "name" must be a JSON string', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_name := (v_json #>> '{}');
+            END IF;
+            IF in_name IS NULL THEN
+                RETURN ROW(false, 'invalid_input', 'missing required key "name"', NULL, NULL)::app.mutation_result;
+            END IF;
+            v_key := NULL;
+            v_slug := app.slugify(pg_catalog.concat_ws('-', in_name));
+            v_identifier := v_slug;
+            IF v_slug IS NOT NULL THEN
+                PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.tb_company'), pg_catalog.hashtext(p_tenant_id::text || '/' || v_slug));
+                v_suffix := 1;
+                WHILE EXISTS (SELECT FROM crm.tb_company AS t WHERE t.identifier = v_identifier AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL) LOOP
+                    v_suffix := v_suffix + 1;
+                    v_identifier := v_slug || '-' || v_suffix::text;
+                END LOOP;
+            END IF;
+            INSERT INTO crm.tb_company AS t (tenant_id, identifier, name, created_by, updated_by) VALUES (p_tenant_id, v_identifier, in_name, p_user_id, p_user_id) RETURNING t.* INTO v_row;
+        EXCEPTION
+            WHEN SQLSTATE 'SQ001' THEN
+                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
+                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
+            WHEN numeric_value_out_of_range THEN
+                IF v_key IS NULL THEN
+                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+                IF v_key IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN unique_violation THEN
+                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN check_violation THEN
+                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN foreign_key_violation THEN
+                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+        END;
+        RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'name', v_row.name, 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), NULL)::app.mutation_result;
+    END;
+    $fn$;
+    "#);
+}
+
+#[test]
+fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
+    insta::assert_snapshot!(sql_of(&fixture(), 2, "update_category"), @r#"
+    CREATE OR REPLACE FUNCTION crm.update_category(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
+    RETURNS app.mutation_result
+    LANGUAGE plpgsql
+    VOLATILE
+    SECURITY INVOKER
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    DECLARE
+        v_key text;
+        v_json jsonb;
+        in_id uuid;
+        in_name crm.tb_category.name%TYPE;
+        in_parent_id uuid;
+        in_identifier text;
+        in_translations jsonb;
+        v_fk_parent_id integer;
+        v_row crm.tb_category%ROWTYPE;
+        v_new crm.tb_category%ROWTYPE;
+        v_locale text;
+        v_texts jsonb;
+        v_code text;
+        v_message text;
+    BEGIN
+        IF p_tenant_id IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.update_category: p_tenant_id must not be NULL';
+        END IF;
+        IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
+            RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
+        END IF;
+        IF (p_input - ARRAY['id', 'name', 'parent_id', 'identifier', 'translations']::text[]) <> '{}'::jsonb THEN
+            SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys((p_input - ARRAY['id', 'name', 'parent_id', 'identifier', 'translations']::text[])) AS k(k);
+            RETURN ROW(false, 'invalid_input', pg_catalog.format('unknown input key "%s"', v_key), NULL, NULL)::app.mutation_result;
+        END IF;
+        BEGIN
+            -- id
+            v_key := 'id';
+            v_json := NULLIF(p_input -> 'id', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "id" must be a JSON string', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_id := (v_json #>> '{}')::uuid;
+            END IF;
+            IF in_id IS NULL THEN
+                RETURN ROW(false, 'invalid_input', 'missing required key "id"', NULL, NULL)::app.mutation_result;
+            END IF;
+            -- name
+            v_key := 'name';
+            v_json := NULLIF(p_input -> 'name', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "name" must be a JSON string', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_name := (v_json #>> '{}');
+            END IF;
+            -- parent_id
+            v_key := 'parent_id';
+            v_json := NULLIF(p_input -> 'parent_id', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "parent_id" must be a JSON string', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_parent_id := (v_json #>> '{}')::uuid;
+            END IF;
+            -- identifier
+            v_key := 'identifier';
+            v_json := NULLIF(p_input -> 'identifier', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "identifier" must be a JSON string', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_identifier := (v_json #>> '{}');
+            END IF;
+            -- translations
+            v_key := 'translations';
+            v_json := NULLIF(p_input -> 'translations', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'object' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "translations" must be a JSON object of locale → object', NULL, NULL)::app.mutation_result;
+                END IF;
+                SELECT pg_catalog.min(l.key) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l WHERE l.key !~ '^[a-z]{2,3}(-[A-Z]{2})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object' OR EXISTS (SELECT FROM pg_catalog.jsonb_each(l.value) AS f WHERE f.key <> ALL (ARRAY['name']::text[]) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null'));
+                IF v_key IS NOT NULL THEN
+                    RETURN ROW(false, 'invalid_input', pg_catalog.format('key "translations": locale "%s" is invalid (a locale such as fr or pt-BR, mapping to an object of name with string values)', v_key), NULL, NULL)::app.mutation_result;
+                END IF;
+                in_translations := v_json;
+            END IF;
+            v_key := NULL;
+            IF in_parent_id IS NOT NULL THEN
+                SELECT x.pk_category INTO v_fk_parent_id FROM crm.tb_category AS x WHERE x.id = in_parent_id AND x.tenant_id = p_tenant_id AND x.deleted_at IS NULL;
+                IF NOT FOUND THEN
+                    RETURN ROW(false, 'reference_not_found', pg_catalog.format('key "parent_id": no Category with id %s', in_parent_id), NULL, NULL)::app.mutation_result;
+                END IF;
+            END IF;
+            SELECT t.* INTO v_row FROM crm.tb_category AS t WHERE t.id = in_id AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL FOR NO KEY UPDATE;
+            IF NOT FOUND THEN
+                RETURN ROW(false, 'not_found', pg_catalog.format('no Category with id %s', in_id), NULL, NULL)::app.mutation_result;
+            END IF;
+            v_new := v_row;
+            IF p_input ? 'name' THEN
+                v_new.name := in_name;
+            END IF;
+            IF p_input ? 'parent_id' THEN
+                v_new.fk_parent := v_fk_parent_id;
+            END IF;
+            IF p_input ? 'identifier' THEN
+                v_new.identifier := in_identifier;
+            END IF;
+            IF v_new.fk_parent IS DISTINCT FROM v_row.fk_parent THEN
+                IF v_new.fk_parent IS NOT NULL THEN
+                    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.tb_category/hierarchy'), pg_catalog.hashtext(p_tenant_id::text));
+                    IF EXISTS (WITH RECURSIVE up(pk) AS (SELECT v_new.fk_parent UNION SELECT p.fk_parent FROM crm.tb_category AS p JOIN up ON p.pk_category = up.pk WHERE p.fk_parent IS NOT NULL AND p.tenant_id = p_tenant_id) SELECT FROM up WHERE up.pk = v_row.pk_category) THEN
+                        RETURN ROW(false, 'hierarchy_cycle', 'Category cannot be its own ancestor', NULL, NULL)::app.mutation_result;
+                    END IF;
+                END IF;
+            END IF;
+            UPDATE crm.tb_category AS t SET name = v_new.name, fk_parent = v_new.fk_parent, identifier = v_new.identifier, updated_at = pg_catalog.now(), updated_by = p_user_id WHERE t.pk_category = v_row.pk_category AND t.tenant_id = p_tenant_id RETURNING t.* INTO v_row;
+            IF in_translations IS NOT NULL THEN
+                FOR v_locale, v_texts IN SELECT l.key, l.value FROM pg_catalog.jsonb_each(in_translations) AS l ORDER BY l.key LOOP
+                    INSERT INTO crm.tl_category AS l (fk_category, tenant_id, locale, name, created_by, updated_by) VALUES (v_row.pk_category, p_tenant_id, v_locale, v_texts ->> 'name', p_user_id, p_user_id) ON CONFLICT (fk_category, locale) DO UPDATE SET name = CASE WHEN v_texts ? 'name' THEN EXCLUDED.name ELSE l.name END, updated_at = pg_catalog.now(), updated_by = p_user_id;
+                END LOOP;
+            END IF;
+        EXCEPTION
+            WHEN SQLSTATE 'SQ001' THEN
+                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
+                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
+            WHEN numeric_value_out_of_range THEN
+                IF v_key IS NULL THEN
+                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+                IF v_key IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN unique_violation THEN
+                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN check_violation THEN
+                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN foreign_key_violation THEN
+                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+        END;
+        RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'name', v_row.name, 'parent_id', (SELECT r.id FROM crm.tb_category AS r WHERE r.pk_category = v_row.fk_parent), 'created_at', v_row.created_at, 'updated_at', v_row.updated_at, 'translations', COALESCE((SELECT pg_catalog.jsonb_object_agg(l.locale, pg_catalog.jsonb_build_object('name', l.name)) FROM crm.tl_category AS l WHERE l.fk_category = v_row.pk_category AND l.tenant_id = p_tenant_id), '{}'::jsonb)), NULL)::app.mutation_result;
+    END;
+    $fn$;
+    "#);
+}
+
+#[test]
+fn foreach_calls_another_action_and_propagates_its_failure() {
+    insta::assert_snapshot!(sql_of(&fixture(), 1, "import_contacts"), @r#"
+    CREATE OR REPLACE FUNCTION crm.import_contacts(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
+    RETURNS app.mutation_result
+    LANGUAGE plpgsql
+    VOLATILE
+    SECURITY INVOKER
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    DECLARE
+        v_key text;
+        v_json jsonb;
+        in_id uuid;
+        in_contacts jsonb;
+        v_row crm.tb_contact%ROWTYPE;
+        v_item_c jsonb;
+        it_c_score integer;
+        it_c_email text;
+        v_result app.mutation_result;
+        v_code text;
+        v_message text;
+    BEGIN
+        IF p_tenant_id IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.import_contacts: p_tenant_id must not be NULL';
+        END IF;
+        IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
+            RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
+        END IF;
+        IF (p_input - ARRAY['id', 'contacts']::text[]) <> '{}'::jsonb THEN
+            SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys((p_input - ARRAY['id', 'contacts']::text[])) AS k(k);
+            RETURN ROW(false, 'invalid_input', pg_catalog.format('unknown input key "%s"', v_key), NULL, NULL)::app.mutation_result;
+        END IF;
+        BEGIN
+            -- id
+            v_key := 'id';
+            v_json := NULLIF(p_input -> 'id', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "id" must be a JSON string', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_id := (v_json #>> '{}')::uuid;
+            END IF;
+            IF in_id IS NULL THEN
+                RETURN ROW(false, 'invalid_input', 'missing required key "id"', NULL, NULL)::app.mutation_result;
+            END IF;
+            -- contacts
+            v_key := 'contacts';
+            v_json := NULLIF(p_input -> 'contacts', 'null'::jsonb);
+            IF v_json IS NOT NULL THEN
+                IF pg_catalog.jsonb_typeof(v_json) <> 'array' THEN
+                    RETURN ROW(false, 'invalid_input', 'key "contacts" must be a JSON array', NULL, NULL)::app.mutation_result;
+                END IF;
+                in_contacts := v_json;
+            END IF;
+            v_key := NULL;
+            SELECT t.* INTO v_row FROM crm.tb_contact AS t WHERE t.id = in_id AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL FOR NO KEY UPDATE;
+            IF NOT FOUND THEN
+                RETURN ROW(false, 'not_found', pg_catalog.format('no Contact with id %s', in_id), NULL, NULL)::app.mutation_result;
+            END IF;
+            FOR v_item_c IN SELECT e.v FROM pg_catalog.jsonb_array_elements(in_contacts) WITH ORDINALITY AS e(v, n) ORDER BY e.n LOOP
+                v_key := 'contacts';
+                IF pg_catalog.jsonb_typeof(v_item_c) <> 'object' THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'key "contacts" must be a JSON array of objects', DETAIL = 'invalid_input';
+                END IF;
+                it_c_score := (v_item_c ->> 'score')::integer;
+                it_c_email := v_item_c ->> 'email';
+                v_key := NULL;
+                IF NOT COALESCE((it_c_score > 0::integer), false) THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'validation failed: c.score > 0', DETAIL = 'validation_failed';
+                END IF;
+                v_result := crm.create_contact(p_tenant_id, p_user_id, pg_catalog.jsonb_build_object('email', it_c_email, 'score', it_c_score));
+                IF NOT v_result.success THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = COALESCE(v_result.error_message, ''), DETAIL = COALESCE(v_result.error_code, 'call_failed');
+                END IF;
+            END LOOP;
+        EXCEPTION
+            WHEN SQLSTATE 'SQ001' THEN
+                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
+                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
+            WHEN numeric_value_out_of_range THEN
+                IF v_key IS NULL THEN
+                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+                IF v_key IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN unique_violation THEN
+                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN check_violation THEN
+                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
+            WHEN foreign_key_violation THEN
+                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+        END;
+        RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'email', v_row.email, 'status', v_row.status, 'company_id', (SELECT r.id FROM crm.tb_company AS r WHERE r.pk_company = v_row.fk_company), 'score', v_row.score, 'born', v_row.born, 'location', CASE WHEN v_row.location IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', v_row.location[0], 'longitude', v_row.location[1]) END, 'tags', v_row.tags, 'price', v_row.price, 'country_id', (SELECT r.id FROM common.tb_country AS r WHERE r.pk_country = v_row.fk_country), 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), NULL)::app.mutation_result;
+    END;
+    $fn$;
+    "#);
+}
+
+#[test]
+fn every_fixture_function_confines_writes_to_the_tenant() {
+    let project = fixture();
+    for id in project.entity_ids() {
+        let e = project.entity(id);
+        for a in &e.actions {
+            let sql = function(&project, id, a).unwrap().sql;
+            for stmt in sql.lines().filter(|l| {
+                let l = l.trim_start();
+                l.starts_with("UPDATE ") || l.starts_with("INSERT ") || l.starts_with("SELECT t.*")
+            }) {
+                assert!(
+                    !e.tenant_scoped || stmt.contains("p_tenant_id"),
+                    "{}: {stmt}",
+                    a.name
+                );
+            }
+            assert!(!sql.contains("WHEN OTHERS"), "{}", a.name);
+            assert!(!sql.contains("EXECUTE"), "{}", a.name);
+        }
+    }
 }
