@@ -1,7 +1,10 @@
 //! The derived Trinity `identifier` (LANGUAGE §1) and the hierarchy cycle check.
 //!
 //! Concurrency, identifier: before looking for a free suffix we take a
-//! transaction-scoped advisory lock keyed on (table, tenant, base slug). Two concurrent
+//! transaction-scoped advisory lock keyed on (table, hash of tenant and base slug folded
+//! into 64 buckets: a transaction that creates thousands of rows holds at most 64 such
+//! locks per table instead of exhausting the lock table; unrelated slugs sharing a
+//! bucket merely serialize). Two concurrent
 //! creates of "Acme" then serialize: the second waits until the first commits, and its
 //! next statement (READ COMMITTED takes a fresh snapshot per statement) sees `acme` and
 //! picks `acme-2`. We chose the lock over a retry loop on `unique_violation` because a
@@ -32,9 +35,9 @@ pub fn emit_derive(
     ctx.code.declare("v_suffix", "integer");
     let lock_key = Literal(&format!("{}.{}", e.schema, e.table())).to_string();
     let tenant = if e.tenant_scoped {
-        "p_tenant_id::text || '/' || v_slug"
+        "(pg_catalog.hashtext(p_tenant_id::text || '/' || v_slug) & 63)"
     } else {
-        "v_slug"
+        "(pg_catalog.hashtext(v_slug) & 63)"
     };
     let mut taken = format!(
         "SELECT FROM {} AS t WHERE t.identifier = {target} AND {}",
@@ -51,7 +54,7 @@ pub fn emit_derive(
     ctx.code.line(format!("{target} := v_slug;"));
     ctx.code.if_then("v_slug IS NOT NULL", |c| {
         c.line(format!(
-            "PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext({lock_key}), pg_catalog.hashtext({tenant}));"
+            "PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext({lock_key}), {tenant});"
         ));
         c.line("v_suffix := 1;");
         c.open(format!("WHILE EXISTS ({taken}) LOOP"));
