@@ -432,7 +432,7 @@ fn standard_create_derives_the_identifier_under_an_advisory_lock() {
             v_slug := app.slugify(pg_catalog.concat_ws('-', in_name));
             v_identifier := v_slug;
             IF v_slug IS NOT NULL THEN
-                PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.tb_company'), pg_catalog.hashtext(p_tenant_id::text || '/' || v_slug));
+                PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.tb_company'), (pg_catalog.hashtext(p_tenant_id::text || '/' || v_slug) & 63));
                 v_suffix := 1;
                 WHILE EXISTS (SELECT FROM crm.tb_company AS t WHERE t.identifier = v_identifier AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL) LOOP
                     v_suffix := v_suffix + 1;
