@@ -39,6 +39,21 @@ pub enum Command {
         #[arg(short, long, default_value = "-")]
         output: String,
     },
+    /// Write the next Confiture migration: `DIR/db/migrations/<version>_<name>.up.sql`
+    /// and `.down.sql` (never rewrites an existing file).
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Compile specs and apply them to a database in one transaction, recorded in
+    /// `specqlc.applied` so a re-run is a no-op (the fallback when Confiture is absent).
+    Apply {
+        /// A `postgres://` URL or a `key=value` connection string.
+        #[arg(long, value_name = "URL")]
+        database_url: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Dump an intermediate stage.
     Debug {
         #[command(subcommand)]
@@ -46,6 +61,20 @@ pub enum Command {
     },
     /// Explain a diagnostic code, e.g. `specqlc explain E0301`.
     Explain { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Write the changes since the earlier migrations as migration `NAME`.
+    New {
+        /// Lower-case letters, digits and `_` (e.g. `init`, `add_orders`).
+        name: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The Confiture project directory.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,12 +5,14 @@
 //! `spec::load` → `lower::run` (parses step text with `expr`) → `passes::run` →
 //! `order::run` → `backend::postgres::emit`.
 
+pub mod apply;
 pub mod backend;
 pub mod diag;
 pub mod driver;
 pub mod expr;
 pub mod ir;
 pub mod lower;
+pub mod migrate;
 pub mod order;
 pub mod passes;
 pub mod source;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 the input has errors, 2 usage, 101 a compiler bug.
 
 mod cli;
+mod deploy;
 mod output;
 
 use std::io::IsTerminal;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use codespan_reporting::term::termcolor::ColorChoice;
 
-use cli::{Cli, ColorMode, Command, DebugStage, Format};
+use cli::{Cli, ColorMode, Command, DebugStage, Format, MigrateAction};
 use specqlc::diag::{codes, render};
 use specqlc::{CheckOptions, Checked};
 
@@ -60,6 +61,32 @@ fn run(cli: Cli) -> ExitCode {
                 Some(project) => output::compile(project, output),
                 None => exit_for(&checked),
             },
+            Err(code) => code,
+        },
+        Command::Migrate { action } => {
+            let MigrateAction::New {
+                name,
+                paths,
+                output,
+            } = action;
+            match load(&cli, paths, options) {
+                Ok(Checked {
+                    project: Some(project),
+                    ..
+                }) => deploy::migrate_new(&project, name, output),
+                Ok(checked) => exit_for(&checked),
+                Err(code) => code,
+            }
+        }
+        Command::Apply {
+            database_url,
+            paths,
+        } => match load(&cli, paths, options) {
+            Ok(Checked {
+                project: Some(project),
+                ..
+            }) => deploy::apply(&project, database_url),
+            Ok(checked) => exit_for(&checked),
             Err(code) => code,
         },
         Command::Debug { stage } => {

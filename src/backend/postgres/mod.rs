@@ -10,6 +10,7 @@ mod actions;
 pub mod checks;
 pub mod columns;
 pub mod ddl;
+pub mod drop;
 mod emit;
 pub mod helpers;
 mod layout;

@@ -1,0 +1,371 @@
+//! Stage 6 (PostgreSQL), backwards: plan objects → the statements that remove them, for
+//! the `.down.sql` of a migration.
+//!
+//! Input: the project, its [`order::Plan`] and the [`Output`] emitted from it. Output:
+//! one statement per object, in reverse plan order, so dependents go before what they
+//! depend on. Every drop is `RESTRICT` (never `CASCADE`): a down migration must not
+//! silently take another project's objects with it, so a foreign dependent makes it fail.
+//!
+//! Shared objects are dropped only when unused: a project schema goes only when it is
+//! empty, and the framework prelude (schemas `app`, `common`, `core`, type
+//! `app.mutation_result`, the `app.*` functions) goes as one unit, inside a `DO` block
+//! that keeps all of it when anything else still depends on any part of it. Every action
+//! of every project returns `app.mutation_result`, so while one remains, the prelude
+//! stays; after the last project's down, the database is as it was before its first up.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use super::Output;
+use super::prelude;
+use super::quote::{Ident, Literal, Qualified, dollar_quote};
+use super::tables::{self, table_name};
+use crate::ir::Project;
+use crate::ir::analysis::TableKind;
+use crate::order::{self, CommentOn, Helper, Object, Target};
+
+/// The argument types of every action function (LANGUAGE §4).
+const ACTION_ARGS: [&str; 3] = ["uuid", "uuid", "jsonb"];
+
+/// One statement that removes one object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DropObject {
+    /// `DROP SCHEMA` without `CASCADE`, kept (with a notice) when not empty.
+    Schema(String),
+    Table {
+        schema: String,
+        table: String,
+    },
+    ForeignKey {
+        schema: String,
+        table: String,
+        name: String,
+    },
+    Index {
+        schema: String,
+        name: String,
+    },
+    /// `COMMENT ON ... IS NULL`.
+    Comment(Commented),
+    /// A function with its exact argument types.
+    Function {
+        schema: String,
+        name: String,
+        args: Vec<String>,
+    },
+}
+
+/// What a comment was on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Commented {
+    Table {
+        schema: String,
+        table: String,
+    },
+    Column {
+        schema: String,
+        table: String,
+        column: String,
+    },
+}
+
+/// The whole framework prelude, dropped only when nothing else uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DropPrelude {
+    /// `app` functions with their argument types.
+    pub functions: Vec<(String, Vec<String>)>,
+    /// Further `app` functions known only by name (the action runtime): every overload
+    /// of each is dropped.
+    pub runtime: Vec<String>,
+}
+
+/// The statement that removes `object`, or `None` for the framework prelude, which
+/// [`DropPrelude`] removes as a whole.
+pub fn object(project: &Project, object: &Object) -> Option<DropObject> {
+    let drop = match &object.target {
+        Target::PreludeSchemas
+        | Target::PreludeFunctions
+        | Target::PreludeRuntime
+        | Target::MutationResult => return None,
+        Target::Schema(name) => DropObject::Schema(name.clone()),
+        Target::Table(e, t) => {
+            let e = project.entity(*e);
+            DropObject::Table {
+                schema: e.schema.clone(),
+                table: table_name(e, *t),
+            }
+        }
+        Target::ForeignKey { entity, field } => {
+            let e = project.entity(*entity);
+            let fk = tables::foreign_key(project, e, field.map(|f| e.field(f)));
+            DropObject::ForeignKey {
+                schema: fk.schema,
+                table: fk.table,
+                name: fk.name,
+            }
+        }
+        Target::Index(index) => DropObject::Index {
+            schema: project.entity(index.entity).schema.clone(),
+            name: index.name.clone(),
+        },
+        Target::Comment(on) => DropObject::Comment(commented(project, on)),
+        Target::Helper { entity, helper } => {
+            let e = project.entity(*entity);
+            let arg = match helper {
+                Helper::Pk | Helper::Identifier => "uuid",
+                Helper::Id => "integer",
+            };
+            DropObject::Function {
+                schema: e.schema.clone(),
+                name: format!("{}_{}", e.snake, helper.suffix()),
+                args: vec![arg.into()],
+            }
+        }
+        Target::Action { entity, action } => {
+            let e = project.entity(*entity);
+            DropObject::Function {
+                schema: e.schema.clone(),
+                name: e.actions[*action].name.clone(),
+                args: ACTION_ARGS.iter().map(|a| (*a).into()).collect(),
+            }
+        }
+    };
+    Some(drop)
+}
+
+fn commented(project: &Project, on: &CommentOn) -> Commented {
+    match on {
+        CommentOn::Table(entity, table) => {
+            let e = project.entity(*entity);
+            Commented::Table {
+                schema: e.schema.clone(),
+                table: table_name(e, *table),
+            }
+        }
+        CommentOn::Column { entity, column, .. } => {
+            let e = project.entity(*entity);
+            Commented::Column {
+                schema: e.schema.clone(),
+                table: table_name(e, TableKind::Main),
+                column: column.clone(),
+            }
+        }
+    }
+}
+
+/// The prelude as this compiler emits it.
+pub fn prelude() -> DropPrelude {
+    let functions = prelude::functions()
+        .iter()
+        .map(|f| (f.name.clone(), f.arg_types()))
+        .collect();
+    let runtime = prelude::runtime_statements()
+        .iter()
+        .flat_map(|sql| app_function_names(sql))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    DropPrelude { functions, runtime }
+}
+
+/// Whether `object` belongs to the framework prelude.
+pub fn is_prelude(object: &Object) -> bool {
+    matches!(
+        object.target,
+        Target::PreludeSchemas
+            | Target::PreludeFunctions
+            | Target::PreludeRuntime
+            | Target::MutationResult
+    )
+}
+
+/// The down script of a whole project: every emitted object dropped, in reverse plan
+/// order, the prelude last.
+pub fn script(project: &Project, plan: &order::Plan, output: &Output) -> String {
+    let emitted: BTreeSet<&str> = output.objects.iter().map(|o| o.key.as_str()).collect();
+    let mut statements: Vec<String> = plan
+        .order
+        .iter()
+        .rev()
+        .map(|&i| &plan.graph[i])
+        .filter(|o| emitted.contains(o.key.as_str()))
+        .filter_map(|o| object(project, o))
+        .map(|d| d.to_string())
+        .collect();
+    if plan
+        .objects()
+        .any(|o| is_prelude(o) && emitted.contains(o.key.as_str()))
+    {
+        statements.push(prelude().to_string());
+    }
+    statements.join("\n")
+}
+
+/// The names of the `app` functions that `sql` creates (`CREATE [OR REPLACE] FUNCTION
+/// app.<name>(`), as the backend writes them.
+fn app_function_names(sql: &str) -> Vec<String> {
+    const PREFIXES: [&str; 2] = ["CREATE OR REPLACE FUNCTION app.", "CREATE FUNCTION app."];
+    sql.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let rest = PREFIXES.iter().find_map(|p| line.strip_prefix(p))?;
+            let name = rest.split('(').next()?.trim();
+            let name = name
+                .strip_prefix('"')
+                .and_then(|n| n.strip_suffix('"'))
+                .map_or_else(|| name.to_string(), |n| n.replace("\"\"", "\""));
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+impl fmt::Display for DropObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DropObject::Schema(name) => {
+                let body = format!(
+                    "BEGIN\n    DROP SCHEMA IF EXISTS {};\nEXCEPTION WHEN dependent_objects_still_exist THEN\n    RAISE NOTICE {}, SQLERRM;\nEND\n",
+                    Ident(name),
+                    Literal(&format!("schema {} kept: %", name.replace('%', "%%")))
+                );
+                writeln!(f, "DO {};", dollar_quote(&body))
+            }
+            DropObject::Table { schema, table } => {
+                writeln!(f, "DROP TABLE IF EXISTS {};", Qualified(schema, table))
+            }
+            DropObject::ForeignKey {
+                schema,
+                table,
+                name,
+            } => writeln!(
+                f,
+                "ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {};",
+                Qualified(schema, table),
+                Ident(name)
+            ),
+            DropObject::Index { schema, name } => {
+                writeln!(f, "DROP INDEX IF EXISTS {};", Qualified(schema, name))
+            }
+            DropObject::Comment(Commented::Table { schema, table }) => {
+                writeln!(f, "COMMENT ON TABLE {} IS NULL;", Qualified(schema, table))
+            }
+            DropObject::Comment(Commented::Column {
+                schema,
+                table,
+                column,
+            }) => writeln!(
+                f,
+                "COMMENT ON COLUMN {}.{} IS NULL;",
+                Qualified(schema, table),
+                Ident(column)
+            ),
+            DropObject::Function { schema, name, args } => writeln!(
+                f,
+                "DROP FUNCTION IF EXISTS {}({});",
+                Qualified(schema, name),
+                args.join(", ")
+            ),
+        }
+    }
+}
+
+impl fmt::Display for DropPrelude {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut body = String::new();
+        if !self.runtime.is_empty() {
+            let names: Vec<String> = self
+                .runtime
+                .iter()
+                .map(|n| Literal(n).to_string())
+                .collect();
+            body.push_str("DECLARE\n    f regprocedure;\n");
+            body.push_str("BEGIN\n");
+            body.push_str(&format!(
+                "    FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p\n        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\n        WHERE n.nspname = 'app' AND p.proname IN ({})\n        ORDER BY p.oid::regprocedure::text\n    LOOP\n        EXECUTE 'DROP FUNCTION ' || f::text;\n    END LOOP;\n",
+                names.join(", ")
+            ));
+        } else {
+            body.push_str("BEGIN\n");
+        }
+        body.push_str("    DROP TYPE IF EXISTS app.mutation_result;\n");
+        for (name, args) in &self.functions {
+            body.push_str(&format!(
+                "    DROP FUNCTION IF EXISTS {}({});\n",
+                Qualified("app", name),
+                args.join(", ")
+            ));
+        }
+        for schema in prelude::SCHEMAS.iter().rev() {
+            body.push_str(&format!("    DROP SCHEMA IF EXISTS {};\n", Ident(schema)));
+        }
+        body.push_str(
+            "EXCEPTION WHEN dependent_objects_still_exist THEN\n    RAISE NOTICE 'framework prelude kept, still in use: %', SQLERRM;\nEND\n",
+        );
+        writeln!(f, "DO {};", dollar_quote(&body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn functions_drop_with_their_exact_signature() {
+        let drop = DropObject::Function {
+            schema: "crm".into(),
+            name: "create_contact".into(),
+            args: ACTION_ARGS.iter().map(|a| (*a).into()).collect(),
+        };
+        insta::assert_snapshot!(drop, @"DROP FUNCTION IF EXISTS crm.create_contact(uuid, uuid, jsonb);");
+    }
+
+    #[test]
+    fn a_schema_is_dropped_only_when_empty() {
+        insta::assert_snapshot!(DropObject::Schema("crm".into()), @r"
+        DO $fn$
+        BEGIN
+            DROP SCHEMA IF EXISTS crm;
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            RAISE NOTICE 'schema crm kept: %', SQLERRM;
+        END
+        $fn$;
+        ");
+    }
+
+    #[test]
+    fn runtime_function_names_are_read_from_the_backend_output() {
+        let sql = "CREATE OR REPLACE FUNCTION app.fail(p_code text)\nRETURNS app.mutation_result\n\
+                   CREATE FUNCTION app.\"Odd\"(x int)\nCREATE OR REPLACE FUNCTION crm.other()\n";
+        assert_eq!(app_function_names(sql), ["fail", "Odd"]);
+    }
+
+    #[test]
+    fn the_prelude_drops_as_one_guarded_unit() {
+        let drop = DropPrelude {
+            functions: vec![("slugify".into(), vec!["text".into()])],
+            runtime: vec!["fail".into()],
+        };
+        insta::assert_snapshot!(drop, @r"
+        DO $fn$
+        DECLARE
+            f regprocedure;
+        BEGIN
+            FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+                JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'app' AND p.proname IN ('fail')
+                ORDER BY p.oid::regprocedure::text
+            LOOP
+                EXECUTE 'DROP FUNCTION ' || f::text;
+            END LOOP;
+            DROP TYPE IF EXISTS app.mutation_result;
+            DROP FUNCTION IF EXISTS app.slugify(text);
+            DROP SCHEMA IF EXISTS core;
+            DROP SCHEMA IF EXISTS common;
+            DROP SCHEMA IF EXISTS app;
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            RAISE NOTICE 'framework prelude kept, still in use: %', SQLERRM;
+        END
+        $fn$;
+        ");
+    }
+}

@@ -1,0 +1,77 @@
+//! The binary's side of `migrate new` and `apply`: calls the library, reports on stderr.
+//! Nothing goes to stdout (neither command has an artifact to print).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use specqlc::apply::{self, Outcome as Applied, Progress};
+use specqlc::ir::Project;
+use specqlc::migrate::{self, Outcome};
+
+const EXIT_FAILURE: u8 = 1;
+
+/// `specqlc migrate new NAME PATH... -o DIR`
+pub fn migrate_new(project: &Project, name: &str, root: &Path) -> ExitCode {
+    match migrate::new(project, name, root) {
+        Ok(Outcome::Written {
+            up,
+            down,
+            created,
+            replaced,
+            dropped,
+            ..
+        }) => {
+            eprintln!(
+                "wrote {} and {} ({created} created, {replaced} replaced, {dropped} dropped)",
+                up.display(),
+                down.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::UpToDate { stem }) => {
+            eprintln!("migration {stem} is up to date: nothing written");
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::NothingToMigrate) => {
+            eprintln!("the existing migrations already match the specs: nothing written");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// `specqlc apply --database-url URL PATH...`
+pub fn apply(project: &Project, url: &str) -> ExitCode {
+    let plan = specqlc::order::run(project);
+    let output = specqlc::backend::postgres::emit(project, &plan);
+    let progress = |step: Progress| match step {
+        Progress::Applying { objects } => {
+            eprintln!("applying {objects} objects in one transaction...");
+        }
+    };
+    match apply::apply(url, &output, progress) {
+        Ok(Applied::AlreadyApplied { hash }) => {
+            eprintln!("already applied (sha256 {}): nothing to do", &hash[..12]);
+            ExitCode::SUCCESS
+        }
+        Ok(Applied::Applied {
+            hash,
+            objects,
+            elapsed,
+        }) => {
+            eprintln!(
+                "applied {objects} objects in {} ms (recorded in specqlc.applied as sha256 {})",
+                elapsed.as_millis(),
+                &hash[..12]
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
