@@ -1,0 +1,436 @@
+//! Confiture, the ecosystem's migration tool, run for real on the compiler's output:
+//! `confiture build` on `specqlc compile -o DIR`, and `confiture migrate up/down/status`
+//! on `specqlc migrate new`; and `specqlc apply`, the fallback when Confiture is absent.
+//!
+//! Confiture comes from `.venv-confiture/` (made by `scripts/setup.sh`) or from PATH; a
+//! machine without it fails these tests with a message saying how to get it, never skips.
+//! Catalogs are compared as `pg_dump --schema-only` text, without the tracking tables of
+//! Confiture (`public.tb_confiture*`, `public.confiture_lock_holder`) and of specqlc
+//! (schema `specqlc`).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+
+use crate::support::TestDb;
+
+/// The seed's Contact and Company, with standard actions and a custom one.
+const SPEC: &str = "tests/cases/ok/crm_contact.yaml";
+
+/// Another project, for migrations after the first and for a shared database.
+const SECOND_SPEC: &str = "tests/cases/ok/library_lending.yaml";
+
+/// Tables Confiture creates in `public` for its own bookkeeping.
+const CONFITURE_TABLES: [&str; 3] = [
+    "public.tb_confiture",
+    "public.tb_confiture_steps",
+    "public.confiture_lock_holder",
+];
+
+#[test]
+fn test_confiture_migrate_up_and_down() {
+    let db = TestDb::new();
+    let project = TempDir::new("up-and-down");
+    specqlc_ok(&["migrate", "new", "init", SPEC, "-o", project.str()]);
+
+    confiture_ok(&project, &["migrate", "up", "--database-url", &db.url()]);
+    for table in ["tb_contact", "tb_company"] {
+        assert!(db.table_exists("crm", table), "crm.{table} after up");
+    }
+    for function in [
+        "create_contact",
+        "update_contact",
+        "qualify_lead",
+        "contact_pk",
+    ] {
+        assert!(
+            db.function_exists("crm", function),
+            "crm.{function} after up"
+        );
+    }
+    assert!(db.function_exists("app", "slugify"));
+
+    let status = confiture_status(&db, &project);
+    assert_eq!(status["applied"], serde_json::json!(["0001"]), "{status:#}");
+    assert_eq!(status["pending"], serde_json::json!([]), "{status:#}");
+
+    confiture_ok(&project, &["migrate", "down", "--database-url", &db.url()]);
+    assert!(!db.table_exists("crm", "tb_contact"));
+    assert!(!db.table_exists("crm", "tb_company"));
+    assert!(!db.function_exists("crm", "create_contact"));
+    assert!(!db.function_exists("app", "slugify"));
+    assert_eq!(
+        user_schemas(&db),
+        ["public"],
+        "the down leaves nothing behind"
+    );
+    let status = confiture_status(&db, &project);
+    assert_eq!(status["pending"], serde_json::json!(["0001"]), "{status:#}");
+
+    confiture_ok(&project, &["migrate", "up", "--database-url", &db.url()]);
+    assert!(db.table_exists("crm", "tb_contact"));
+    assert!(db.function_exists("crm", "qualify_lead"));
+}
+
+#[test]
+fn test_confiture_fallback_when_unavailable() {
+    let path_without_confiture = path_without("confiture");
+    assert_eq!(
+        find_on(&path_without_confiture, "confiture"),
+        None,
+        "the stripped PATH still finds confiture"
+    );
+
+    // The same specs through Confiture, as a reference end state...
+    let reference = TestDb::new();
+    let project = TempDir::new("fallback-reference");
+    specqlc_ok(&["migrate", "new", "init", SPEC, "-o", project.str()]);
+    confiture_ok(
+        &project,
+        &["migrate", "up", "--database-url", &reference.url()],
+    );
+
+    // ...and through `specqlc apply`, with no Confiture to be found.
+    let db = TestDb::new();
+    let apply = |db: &TestDb| {
+        let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+            .args(["apply", "--database-url", &db.url(), SPEC])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("PATH", &path_without_confiture)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("specqlc runs");
+        assert_success("specqlc apply", &out);
+        assert!(out.stdout.is_empty(), "progress goes to stderr only");
+        text(&out.stderr)
+    };
+    let first = apply(&db);
+    assert!(first.contains("applying "), "{first}");
+    assert!(first.contains("applied "), "{first}");
+    assert!(db.table_exists("crm", "tb_contact"));
+    assert!(db.function_exists("crm", "qualify_lead"));
+    assert_eq!(schema_dump(&db), schema_dump(&reference));
+
+    let again = apply(&db);
+    assert!(again.contains("already applied"), "{again}");
+    assert_eq!(db.count("SELECT FROM specqlc.applied"), 1);
+    assert_eq!(schema_dump(&db), schema_dump(&reference));
+}
+
+#[test]
+fn up_down_up_leaves_the_same_catalog() {
+    let db = TestDb::new();
+    let empty = schema_dump(&db);
+    let project = TempDir::new("up-down-up");
+    specqlc_ok(&["migrate", "new", "init", SPEC, "-o", project.str()]);
+    let url = db.url();
+
+    confiture_ok(&project, &["migrate", "up", "--database-url", &url]);
+    let after_up = schema_dump(&db);
+    confiture_ok(&project, &["migrate", "down", "--database-url", &url]);
+    assert_eq!(schema_dump(&db), empty, "down restores the empty catalog");
+    confiture_ok(&project, &["migrate", "up", "--database-url", &url]);
+    assert_eq!(schema_dump(&db), after_up);
+}
+
+#[test]
+fn a_migration_generated_twice_is_byte_identical() {
+    let first = TempDir::new("twice-a");
+    let second = TempDir::new("twice-b");
+    specqlc_ok(&["migrate", "new", "init", SPEC, "-o", first.str()]);
+    specqlc_ok(&["migrate", "new", "init", SPEC, "-o", second.str()]);
+    let files = migration_files(&first);
+    assert_eq!(files, ["0001_init.down.sql", "0001_init.up.sql"]);
+    assert_eq!(files, migration_files(&second));
+    for file in &files {
+        assert_eq!(
+            read(&first.migrations().join(file)),
+            read(&second.migrations().join(file)),
+            "{file}"
+        );
+    }
+
+    // Asking again changes nothing, and writes no second migration.
+    let out = specqlc_ok(&["migrate", "new", "init", SPEC, "-o", first.str()]);
+    assert!(
+        text(&out.stderr).contains("up to date"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = specqlc_ok(&["migrate", "new", "again", SPEC, "-o", first.str()]);
+    assert!(
+        text(&out.stderr).contains("nothing written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(migration_files(&first), files);
+
+    // The same name for other specs is refused, and the file is left alone.
+    let up = first.migrations().join("0001_init.up.sql");
+    let before = read(&up);
+    let out = specqlc(&["migrate", "new", "init", SECOND_SPEC, "-o", first.str()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("already exists with different content"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(read(&up), before);
+}
+
+#[test]
+fn a_second_migration_holds_only_the_changes() {
+    let db = TestDb::new();
+    let project = TempDir::new("second");
+    let url = db.url();
+    specqlc_ok(&["migrate", "new", "init", SPEC, "-o", project.str()]);
+    confiture_ok(&project, &["migrate", "up", "--database-url", &url]);
+    let after_first = schema_dump(&db);
+
+    specqlc_ok(&[
+        "migrate",
+        "new",
+        "add_library",
+        SPEC,
+        SECOND_SPEC,
+        "-o",
+        project.str(),
+    ]);
+    let up = read(&project.migrations().join("0002_add_library.up.sql"));
+    assert!(
+        !up.contains("crm.tb_contact"),
+        "only the new objects:\n{up}"
+    );
+    assert!(up.contains("-- specqlc: create table library."), "{up}");
+
+    confiture_ok(&project, &["migrate", "up", "--database-url", &url]);
+    assert!(db.table_exists("crm", "tb_contact"));
+    assert!(db.table_exists("library", "tb_book"));
+    confiture_ok(&project, &["migrate", "down", "--database-url", &url]);
+    assert!(!db.table_exists("library", "tb_book"));
+    assert_eq!(schema_dump(&db), after_first);
+}
+
+#[test]
+fn down_keeps_the_prelude_while_another_project_uses_it() {
+    let db = TestDb::new();
+    specqlc_ok(&["apply", "--database-url", &db.url(), SECOND_SPEC]);
+    let project = TempDir::new("shared-prelude");
+    specqlc_ok(&["migrate", "new", "init", SPEC, "-o", project.str()]);
+    confiture_ok(&project, &["migrate", "up", "--database-url", &db.url()]);
+    confiture_ok(&project, &["migrate", "down", "--database-url", &db.url()]);
+    assert!(!db.table_exists("crm", "tb_contact"));
+    assert!(!user_schemas(&db).contains(&"crm".to_string()));
+    assert!(db.function_exists("app", "slugify"), "the prelude stays");
+    assert!(
+        db.table_exists("library", "tb_book"),
+        "the other project stays"
+    );
+}
+
+#[test]
+fn confiture_build_of_compile_output_applies_to_an_empty_database() {
+    let project = TempDir::new("build");
+    specqlc_ok(&["compile", SPEC, "-o", project.str()]);
+    confiture_ok(&project, &["build", "--env", "local"]);
+    let built = read(&project.path().join("db/generated/schema_local.sql"));
+    let db = TestDb::new();
+    db.batch(&built);
+    assert!(db.table_exists("crm", "tb_contact"));
+    assert!(db.function_exists("crm", "qualify_lead"));
+}
+
+/// Runs the real `specqlc` from the repository root.
+fn specqlc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("specqlc runs")
+}
+
+fn specqlc_ok(args: &[&str]) -> Output {
+    let out = specqlc(args);
+    assert_success(&format!("specqlc {}", args.join(" ")), &out);
+    out
+}
+
+/// Runs the real Confiture in `project`; fails the test on any non-zero exit.
+fn confiture_ok(project: &TempDir, args: &[&str]) -> Output {
+    let out = Command::new(confiture())
+        .args(args)
+        .current_dir(project.path())
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .env_remove("CONFITURE_DATABASE_URL")
+        .output()
+        .expect("confiture runs");
+    assert_success(&format!("confiture {}", args.join(" ")), &out);
+    out
+}
+
+/// `confiture migrate status --format json`; exit 0 (all applied) or 1 (pending).
+fn confiture_status(db: &TestDb, project: &TempDir) -> Value {
+    let out = Command::new(confiture())
+        .args(["migrate", "status", "--format", "json"])
+        .args(["--database-url", &db.url()])
+        .current_dir(project.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("confiture runs");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "confiture migrate status failed ({}):\n{}{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("status is not JSON ({e}):\n{}", text(&out.stdout)))
+}
+
+/// Confiture from `.venv-confiture/` or PATH.
+fn confiture() -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-confiture/bin/confiture");
+    if venv.is_file() {
+        return venv;
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    find_on(&path, "confiture").unwrap_or_else(|| {
+        panic!(
+            "Confiture is not installed: run scripts/setup.sh (it installs \
+             fraiseql-confiture==1.29.0 into .venv-confiture/), or put `confiture` on PATH"
+        )
+    })
+}
+
+fn find_on(path: &OsString, program: &str) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// PATH without the directories that hold `program`.
+fn path_without(program: &str) -> OsString {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let kept = std::env::split_paths(&path).filter(|dir| !dir.join(program).exists());
+    std::env::join_paths(kept).expect("PATH entries rejoin")
+}
+
+/// The schema of `db` as `pg_dump --schema-only` prints it, without the tracking tables
+/// and without the per-run `\restrict` keys of recent pg_dump releases.
+fn schema_dump(db: &TestDb) -> String {
+    let mut command = Command::new(pg_dump());
+    command.args(["--schema-only", "--no-owner", "--exclude-schema=specqlc"]);
+    for table in CONFITURE_TABLES {
+        command.arg(format!("--exclude-table={table}"));
+    }
+    let out = command
+        .arg("--dbname")
+        .arg(db.url())
+        .output()
+        .expect("pg_dump runs");
+    assert_success("pg_dump", &out);
+    text(&out.stdout)
+        .lines()
+        .filter(|line| !line.starts_with("\\restrict") && !line.starts_with("\\unrestrict"))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// `pg_dump` from PATH, else from Debian's PostgreSQL 15.
+fn pg_dump() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    find_on(&path, "pg_dump")
+        .or_else(|| {
+            let debian = PathBuf::from("/usr/lib/postgresql/15/bin/pg_dump");
+            debian.is_file().then_some(debian)
+        })
+        .unwrap_or_else(|| panic!("pg_dump is not installed: run scripts/setup.sh"))
+}
+
+/// Schemas other than the system's and the tracking ones, sorted.
+fn user_schemas(db: &TestDb) -> Vec<String> {
+    let rows = db.query_json(
+        "SELECT nspname AS name FROM pg_catalog.pg_namespace \
+         WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'specqlc') \
+         ORDER BY 1",
+    );
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .map(|row| row["name"].as_str().expect("a name").to_string())
+        .collect()
+}
+
+fn migration_files(project: &TempDir) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(project.migrations())
+        .expect("the migrations folder exists")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn assert_success(what: &str, out: &Output) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh directory for one Confiture project, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "specqlc-confiture-{}-{}-{label}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn str(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temporary path")
+    }
+
+    fn migrations(&self) -> PathBuf {
+        self.0.join("db/migrations")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
