@@ -10,7 +10,11 @@ use specqlc::{CheckOptions, Checked, check_sources};
 fn check_file(path: &std::path::Path) -> Checked {
     let text = std::fs::read_to_string(path).expect("case file is readable");
     let root = env!("CARGO_MANIFEST_DIR");
-    let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned();
+    let name = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
     let mut sources = SourceMap::new();
     sources.add(name, text);
     check_sources(sources, CheckOptions::default())
@@ -30,7 +34,11 @@ fn ok_cases_check_clean() {
     insta::glob!("cases/ok/*.yaml", |path| {
         let checked = check_file(path);
         let report = render::to_plain_string(&checked.sources, &checked.diagnostics);
-        assert!(!checked.has_errors(), "{} should check clean:\n{report}", path.display());
+        assert!(
+            !checked.has_errors(),
+            "{} should check clean:\n{report}",
+            path.display()
+        );
         let project = checked.project.expect("a project without errors");
         snapshot_settings(path).bind(|| {
             insta::assert_snapshot!("ir", format!("{report}{}", specqlc::ir::dump(&project)));
@@ -42,7 +50,11 @@ fn ok_cases_check_clean() {
 fn err_cases_report_diagnostics() {
     insta::glob!("cases/err/*.yaml", |path| {
         let checked = check_file(path);
-        assert!(checked.has_errors(), "{} should have errors", path.display());
+        assert!(
+            checked.has_errors(),
+            "{} should have errors",
+            path.display()
+        );
         let report = render::to_plain_string(&checked.sources, &checked.diagnostics);
         snapshot_settings(path).bind(|| {
             insta::assert_snapshot!("err", report);
@@ -71,6 +83,10 @@ fn every_code_has_a_case() {
         .collect();
     assert!(missing.is_empty(), "codes without a case: {missing:?}");
     for entry in codes::REGISTRY {
-        assert!(entry.explanation.len() > 40, "{} needs an explanation", entry.code.id);
+        assert!(
+            entry.explanation.len() > 40,
+            "{} needs an explanation",
+            entry.code.id
+        );
     }
 }

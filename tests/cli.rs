@@ -41,15 +41,26 @@ fn check_reports_every_error_and_exits_one() {
 
 #[test]
 fn json_format_gives_positions() {
-    let out = specqlc(&["check", "--format", "json", "tests/cases/err/unknown_entity_ref.yaml"]);
+    let out = specqlc(&[
+        "check",
+        "--format",
+        "json",
+        "tests/cases/err/unknown_entity_ref.yaml",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
     let first = &report[0];
     assert_eq!(first["code"], "E0301");
     assert_eq!(first["line"], 4);
     assert_eq!(first["column"], 16);
-    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/err/unknown_entity_ref.yaml")).unwrap();
-    let (start, end) = (first["start"].as_u64().unwrap() as usize, first["end"].as_u64().unwrap() as usize);
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/err/unknown_entity_ref.yaml"),
+    )
+    .unwrap();
+    let (start, end) = (
+        first["start"].as_u64().unwrap() as usize,
+        first["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(&source[start..end], "Compny");
 }
 

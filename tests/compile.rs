@@ -16,7 +16,11 @@ fn manifest() -> &'static Path {
 fn sources_of(files: &[PathBuf]) -> SourceMap {
     let mut sources = SourceMap::new();
     for path in files {
-        let name = path.strip_prefix(manifest()).unwrap_or(path).to_string_lossy().into_owned();
+        let name = path
+            .strip_prefix(manifest())
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
         sources.add(name, std::fs::read_to_string(path).unwrap());
     }
     sources
@@ -25,7 +29,10 @@ fn sources_of(files: &[PathBuf]) -> SourceMap {
 fn compile(sources: SourceMap) -> String {
     let checked = check_sources(sources, CheckOptions::default());
     let project = checked.project.unwrap_or_else(|| {
-        panic!("does not check:\n{}", render::to_plain_string(&checked.sources, &checked.diagnostics))
+        panic!(
+            "does not check:\n{}",
+            render::to_plain_string(&checked.sources, &checked.diagnostics)
+        )
     });
     let plan = specqlc::order::run(&project);
     specqlc::backend::postgres::emit(&project, &plan).script()
@@ -33,7 +40,10 @@ fn compile(sources: SourceMap) -> String {
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let sources = specqlc::spec::read_paths(&[dir.to_path_buf()]).unwrap();
-    sources.files().map(|(_, f)| PathBuf::from(&f.name)).collect()
+    sources
+        .files()
+        .map(|(_, f)| PathBuf::from(&f.name))
+        .collect()
 }
 
 fn settings() -> insta::Settings {
@@ -55,12 +65,19 @@ fn ok_cases_compile_to_reviewed_sql() {
 }
 
 /// The corpus projects that check clean (see `corpus.rs` for the others).
-const CLEAN_CORPUS: &[&str] = &["examples/crm", "examples/saas-multi-tenant", "examples/simple-blog", "entities"];
+const CLEAN_CORPUS: &[&str] = &[
+    "examples/crm",
+    "examples/saas-multi-tenant",
+    "examples/simple-blog",
+    "entities",
+];
 
 #[test]
 fn clean_corpus_projects_compile_to_reviewed_sql() {
     for project in CLEAN_CORPUS {
-        let dir = manifest().join("tests/corpus/specql-examples").join(project);
+        let dir = manifest()
+            .join("tests/corpus/specql-examples")
+            .join(project);
         let sql = compile(sources_of(&yaml_files(&dir)));
         let name = format!("corpus_{}", project.replace('/', "_").replace('-', "_"));
         settings().bind(|| insta::assert_snapshot!(name, sql));
@@ -76,7 +93,15 @@ fn output_is_identical_across_runs_and_file_orders() {
     let first = compile(sources_of(&files));
     assert_eq!(first, compile(sources_of(&files)), "two runs differ");
     files.reverse();
-    assert_eq!(first, compile(sources_of(&files)), "reversed file order changes the output");
+    assert_eq!(
+        first,
+        compile(sources_of(&files)),
+        "reversed file order changes the output"
+    );
     files.rotate_left(2);
-    assert_eq!(first, compile(sources_of(&files)), "rotated file order changes the output");
+    assert_eq!(
+        first,
+        compile(sources_of(&files)),
+        "rotated file order changes the output"
+    );
 }

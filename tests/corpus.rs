@@ -27,7 +27,9 @@ fn load(project: &str) -> specqlc::source::SourceMap {
     // Re-add with paths relative to the repository so reports are machine-independent.
     let mut sources = specqlc::source::SourceMap::new();
     for (_, file) in loaded.files() {
-        let name = Path::new(&file.name).strip_prefix(manifest).map_or(file.name.clone(), |p| p.to_string_lossy().into_owned());
+        let name = Path::new(&file.name)
+            .strip_prefix(manifest)
+            .map_or(file.name.clone(), |p| p.to_string_lossy().into_owned());
         sources.add(name, file.text.clone());
     }
     sources
@@ -40,8 +42,13 @@ fn corpus_projects_check_as_expected() {
         let checked = check_sources(load(project), CheckOptions::default());
         let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = checked.diagnostics.len() - errors;
-        summary.push_str(&format!("## {project}: {errors} errors, {warnings} warnings\n"));
-        summary.push_str(&render::to_plain_string(&checked.sources, &checked.diagnostics));
+        summary.push_str(&format!(
+            "## {project}: {errors} errors, {warnings} warnings\n"
+        ));
+        summary.push_str(&render::to_plain_string(
+            &checked.sources,
+            &checked.diagnostics,
+        ));
         summary.push('\n');
     }
     let mut settings = insta::Settings::clone_current();

@@ -12,7 +12,10 @@ use specqlc::source::SourceMap;
 use specqlc::{CheckOptions, check_sources};
 
 fn cases() -> u32 {
-    std::env::var("SPECQL_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)
+    std::env::var("SPECQL_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
 }
 
 /// Runs the whole pipeline; every diagnostic span must lie inside its file.
@@ -22,7 +25,10 @@ fn compile_never_panics(text: &str) {
     let checked = check_sources(sources, CheckOptions::default());
     for d in &checked.diagnostics {
         let len = checked.sources.get(d.primary.span.file).text.len() as u32;
-        assert!(d.primary.span.start <= d.primary.span.end && d.primary.span.end <= len, "span out of file: {d:?}");
+        assert!(
+            d.primary.span.start <= d.primary.span.end && d.primary.span.end <= len,
+            "span out of file: {d:?}"
+        );
         let _ = specqlc::diag::render::to_plain_string(&checked.sources, std::slice::from_ref(d));
     }
     if let Some(project) = &checked.project {
@@ -40,17 +46,75 @@ const SEEDS: &[&str] = &[
 ];
 
 const TOKENS: &[&str] = &[
-    "entity: ", "schema: ", "fields:", "actions:", "  - name: ", "    steps:", "      - validate: ",
-    "      - update: ", "      - insert: ", "      - if: ", "        then:", "      - foreach: ",
-    "        do:", "ref(", "enum(", "list(", ")", "!", "?", " = ", "'", "\"", "$", ".", "AND ",
-    "OR ", "NOT ", "IS NULL", " IN (", "SET ", " WHERE ", "\n", "  ", "- ", ": ", "{", "}",
-    "[", "]", "#", "---\n", "&a ", "*a", "é", "Contact", "status", "text", "integer", "0",
-    "-1", "99999999999999999999", "null", "true", "tenant_scoped: ", "identifier: ",
-    "hierarchical: true", "translations:", "  enabled: true", "  fields: [", "\t", "\u{0}",
+    "entity: ",
+    "schema: ",
+    "fields:",
+    "actions:",
+    "  - name: ",
+    "    steps:",
+    "      - validate: ",
+    "      - update: ",
+    "      - insert: ",
+    "      - if: ",
+    "        then:",
+    "      - foreach: ",
+    "        do:",
+    "ref(",
+    "enum(",
+    "list(",
+    ")",
+    "!",
+    "?",
+    " = ",
+    "'",
+    "\"",
+    "$",
+    ".",
+    "AND ",
+    "OR ",
+    "NOT ",
+    "IS NULL",
+    " IN (",
+    "SET ",
+    " WHERE ",
+    "\n",
+    "  ",
+    "- ",
+    ": ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "#",
+    "---\n",
+    "&a ",
+    "*a",
+    "é",
+    "Contact",
+    "status",
+    "text",
+    "integer",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "null",
+    "true",
+    "tenant_scoped: ",
+    "identifier: ",
+    "hierarchical: true",
+    "translations:",
+    "  enabled: true",
+    "  fields: [",
+    "\t",
+    "\u{0}",
 ];
 
 fn run(strategy: impl Strategy<Value = String>) {
-    let mut runner = TestRunner::new(Config { cases: cases(), failure_persistence: None, ..Config::default() });
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
     runner
         .run(&strategy, |text| {
             compile_never_panics(&text);
@@ -74,7 +138,14 @@ fn yaml_shaped_token_soup_never_panics() {
 fn mutated_real_specs_never_panic() {
     let strategy = (
         prop::sample::select(SEEDS),
-        prop::collection::vec((any::<prop::sample::Index>(), 0usize..12, prop::sample::select(TOKENS)), 1..6),
+        prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                0usize..12,
+                prop::sample::select(TOKENS),
+            ),
+            1..6,
+        ),
     )
         .prop_map(|(seed, edits)| {
             let mut text = seed.to_string();

@@ -59,7 +59,10 @@ pub enum ExprKind {
         negated: bool,
     },
     /// `f(args)`; the allow-list is checked by lowering, not the parser.
-    Call { name: Ident, args: Vec<Expr> },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

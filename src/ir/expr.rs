@@ -25,14 +25,22 @@ pub enum Row {
 pub enum ExprKind {
     Const(Value),
     /// A field's value. For a reference field this is the target's public UUID.
-    Column { field: FieldRef, row: Row },
+    Column {
+        field: FieldRef,
+        row: Row,
+    },
     /// `$key` / `input.key`: the input value cast to `Expr::ty`; NULL when absent.
-    Input { key: String },
+    Input {
+        key: String,
+    },
     /// `SET f = ?`: the input value of field `f` under its public key (`f_id` for a
     /// reference, as a UUID).
     InputField(FieldRef),
     /// `item.key` inside `foreach`, cast to `Expr::ty`.
-    Item { var: String, key: String },
+    Item {
+        var: String,
+        key: String,
+    },
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     IsNull {

@@ -54,8 +54,12 @@ pub fn lower(
                     let ty = string_type(expected);
                     if let Err(problem) = literal_fits(s, &ty) {
                         diags.push(
-                            Diagnostic::error(codes::TYPE_MISMATCH, format!("`'{s}'` is not a valid {ty}: {problem}"), span)
-                                .with_label(format!("expected {ty} here")),
+                            Diagnostic::error(
+                                codes::TYPE_MISMATCH,
+                                format!("`'{s}'` is not a valid {ty}: {problem}"),
+                                span,
+                            )
+                            .with_label(format!("expected {ty} here")),
                         );
                         return None;
                     }
@@ -65,8 +69,12 @@ pub fn lower(
                     let ty = number_type(n, expected);
                     if let Err(problem) = number_fits(n, &ty) {
                         diags.push(
-                            Diagnostic::error(codes::INVALID_LITERAL, format!("number `{n}` does not fit {ty}: {problem}"), span)
-                                .with_label("out of range"),
+                            Diagnostic::error(
+                                codes::INVALID_LITERAL,
+                                format!("number `{n}` does not fit {ty}: {problem}"),
+                                span,
+                            )
+                            .with_label("out of range"),
                         );
                         return None;
                     }
@@ -319,7 +327,11 @@ fn literal_fits(s: &str, ty: &Ty) -> Result<(), &'static str> {
         t if t.is_numeric() => {
             let body = s.trim().trim_start_matches(['-', '+']);
             let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
-            if digits(int) && (frac.is_empty() || digits(frac)) { Ok(()) } else { Err("not a number") }
+            if digits(int) && (frac.is_empty() || digits(frac)) {
+                Ok(())
+            } else {
+                Err("not a number")
+            }
         }
         Ty::Boolean => match s.to_ascii_lowercase().as_str() {
             "true" | "false" | "t" | "f" | "yes" | "no" => Ok(()),
@@ -327,11 +339,19 @@ fn literal_fits(s: &str, ty: &Ty) -> Result<(), &'static str> {
         },
         Ty::Uuid => {
             let hex: String = s.chars().filter(|c| *c != '-').collect();
-            if hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) { Ok(()) } else { Err("not a UUID") }
+            if hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                Ok(())
+            } else {
+                Err("not a UUID")
+            }
         }
         Ty::Date => {
             let parts: Vec<&str> = s.split('-').collect();
-            if parts.len() == 3 && parts.iter().all(|p| digits(p)) { Ok(()) } else { Err("not a date (YYYY-MM-DD)") }
+            if parts.len() == 3 && parts.iter().all(|p| digits(p)) {
+                Ok(())
+            } else {
+                Err("not a date (YYYY-MM-DD)")
+            }
         }
         _ => Ok(()),
     }

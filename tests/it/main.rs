@@ -2,4 +2,7 @@
 
 mod confiture;
 mod harness;
+mod roundtrip;
+mod semantics;
+mod specs;
 mod support;
