@@ -79,7 +79,7 @@ fn clean_corpus_projects_compile_to_reviewed_sql() {
             .join("tests/corpus/specql-examples")
             .join(project);
         let sql = compile(sources_of(&yaml_files(&dir)));
-        let name = format!("corpus_{}", project.replace('/', "_").replace('-', "_"));
+        let name = format!("corpus_{}", project.replace(['/', '-'], "_"));
         settings().bind(|| insta::assert_snapshot!(name, sql));
     }
 }

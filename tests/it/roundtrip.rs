@@ -66,14 +66,20 @@ fn test_create_contact_action_database_execution() {
     assert_eq!(data["email"], "jane@example.com");
     assert_eq!(data["status"], "lead", "the enum default applies");
     assert_eq!(data["identifier"], "jane-doe");
-    assert!(data.get("pk_contact").is_none(), "no internal keys in object_data");
+    assert!(
+        data.get("pk_contact").is_none(),
+        "no internal keys in object_data"
+    );
     let rows = db.query_json(
         "SELECT id::text, identifier, tenant_id::text, email, status, created_by::text, \
          updated_by::text, deleted_at, pk_contact FROM crm.tb_contact",
     );
     let row = &rows[0];
     assert_eq!(rows.as_array().unwrap().len(), 1);
-    assert_eq!(row["id"], data["id"], "object_data.id is the row's public UUID");
+    assert_eq!(
+        row["id"], data["id"],
+        "object_data.id is the row's public UUID"
+    );
     assert_eq!(row["tenant_id"], TENANT_A);
     assert_eq!(row["created_by"], USER_1);
     assert_eq!(row["updated_by"], USER_1);
@@ -88,26 +94,45 @@ fn test_validation_error_database_execution() {
     assert!(!result.success);
     assert_eq!(result.error_code.as_deref(), Some("missing_email"));
     assert!(result.error_message.unwrap().contains("email IS NOT NULL"));
-    assert_eq!(db.count("SELECT 1 FROM crm.tb_contact"), 0, "nothing was inserted");
+    assert_eq!(
+        db.count("SELECT 1 FROM crm.tb_contact"),
+        0,
+        "nothing was inserted"
+    );
 }
 
 #[test]
 fn test_trinity_resolution_database_execution() {
     let db = contact_db();
-    let company = db.call_action("crm", "create_company", Some(TENANT_A), Some(USER_1), json!({"name": "Acme"}));
+    let company = db.call_action(
+        "crm",
+        "create_company",
+        Some(TENANT_A),
+        Some(USER_1),
+        json!({"name": "Acme"}),
+    );
     assert!(company.success, "{company:?}");
-    let company_id = company.object_data.unwrap()["id"].as_str().unwrap().to_string();
+    let company_id = company.object_data.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut input = jane();
     input["company_id"] = json!(company_id);
     let contact = create_contact(&db, input);
     assert!(contact.success, "{contact:?}");
-    assert_eq!(contact.object_data.unwrap()["company_id"], json!(company_id));
+    assert_eq!(
+        contact.object_data.unwrap()["company_id"],
+        json!(company_id)
+    );
     let rows = db.query_json(&format!(
         "SELECT c.fk_company = k.pk_company AS linked, crm.company_pk('{company_id}') = k.pk_company AS helper_pk, \
          crm.company_id(k.pk_company)::text AS helper_id, crm.company_identifier('{company_id}') AS helper_identifier \
          FROM crm.tb_contact c, crm.tb_company k"
     ));
-    assert_eq!(rows[0]["linked"], true, "fk_company holds the company's integer key");
+    assert_eq!(
+        rows[0]["linked"], true,
+        "fk_company holds the company's integer key"
+    );
     assert_eq!(rows[0]["helper_pk"], true);
     assert_eq!(rows[0]["helper_id"], json!(company_id));
     assert_eq!(rows[0]["helper_identifier"], "acme");
@@ -119,12 +144,24 @@ fn test_update_action_database_execution() {
     let created = create_contact(&db, jane()).object_data.unwrap();
     let id = created["id"].as_str().unwrap();
     db.batch("UPDATE crm.tb_contact SET updated_at = updated_at - interval '1 hour'");
-    let result = db.call_action("crm", "update_contact", Some(TENANT_A), Some(USER_2), json!({"id": id, "last_name": "Smith"}));
+    let result = db.call_action(
+        "crm",
+        "update_contact",
+        Some(TENANT_A),
+        Some(USER_2),
+        json!({"id": id, "last_name": "Smith"}),
+    );
     assert!(result.success, "{result:?}");
     let data = result.object_data.unwrap();
     assert_eq!(data["last_name"], "Smith");
-    assert_eq!(data["first_name"], "Jane", "keys absent from input are left alone");
-    assert_eq!(data["identifier"], "jane-smith", "the identifier follows its source fields");
+    assert_eq!(
+        data["first_name"], "Jane",
+        "keys absent from input are left alone"
+    );
+    assert_eq!(
+        data["identifier"], "jane-smith",
+        "the identifier follows its source fields"
+    );
     let row = &db.query_json(
         "SELECT last_name, email, updated_by::text, created_by::text, updated_at > created_at AS touched FROM crm.tb_contact",
     )[0];
@@ -140,17 +177,43 @@ fn test_soft_delete_database_execution() {
     let db = contact_db();
     let created = create_contact(&db, jane()).object_data.unwrap();
     let id = created["id"].as_str().unwrap();
-    let result = db.call_action("crm", "delete_contact", Some(TENANT_A), Some(USER_2), json!({"id": id}));
+    let result = db.call_action(
+        "crm",
+        "delete_contact",
+        Some(TENANT_A),
+        Some(USER_2),
+        json!({"id": id}),
+    );
     assert!(result.success, "{result:?}");
     let row = &db.query_json("SELECT deleted_at IS NOT NULL AS deleted, deleted_by::text, updated_by::text FROM crm.tb_contact")[0];
     assert_eq!(row["deleted"], true, "the row stays, marked deleted");
     assert_eq!(row["deleted_by"], USER_2);
     assert_eq!(row["updated_by"], USER_2);
-    let again = db.call_action("crm", "update_contact", Some(TENANT_A), Some(USER_1), json!({"id": id, "last_name": "X"}));
-    assert_eq!(again.error_code.as_deref(), Some("not_found"), "soft-deleted rows are invisible");
-    let twice = db.call_action("crm", "delete_contact", Some(TENANT_A), Some(USER_1), json!({"id": id}));
+    let again = db.call_action(
+        "crm",
+        "update_contact",
+        Some(TENANT_A),
+        Some(USER_1),
+        json!({"id": id, "last_name": "X"}),
+    );
+    assert_eq!(
+        again.error_code.as_deref(),
+        Some("not_found"),
+        "soft-deleted rows are invisible"
+    );
+    let twice = db.call_action(
+        "crm",
+        "delete_contact",
+        Some(TENANT_A),
+        Some(USER_1),
+        json!({"id": id}),
+    );
     assert_eq!(twice.error_code.as_deref(), Some("not_found"));
-    assert_eq!(db.count(&format!("SELECT 1 WHERE crm.contact_pk('{id}') IS NULL")), 1, "helpers ignore deleted rows");
+    assert_eq!(
+        db.count(&format!("SELECT 1 WHERE crm.contact_pk('{id}') IS NULL")),
+        1,
+        "helpers ignore deleted rows"
+    );
 }
 
 #[test]
@@ -158,11 +221,26 @@ fn test_custom_action_database_execution() {
     let db = contact_db();
     let created = create_contact(&db, jane()).object_data.unwrap();
     let id = created["id"].as_str().unwrap();
-    let result = db.call_action("crm", "qualify_lead", Some(TENANT_A), Some(USER_2), json!({"id": id}));
+    let result = db.call_action(
+        "crm",
+        "qualify_lead",
+        Some(TENANT_A),
+        Some(USER_2),
+        json!({"id": id}),
+    );
     assert!(result.success, "{result:?}");
     assert_eq!(result.object_data.unwrap()["status"], "qualified");
-    assert_eq!(db.query_json("SELECT status FROM crm.tb_contact")[0]["status"], "qualified");
-    let again = db.call_action("crm", "qualify_lead", Some(TENANT_A), Some(USER_2), json!({"id": id}));
+    assert_eq!(
+        db.query_json("SELECT status FROM crm.tb_contact")[0]["status"],
+        "qualified"
+    );
+    let again = db.call_action(
+        "crm",
+        "qualify_lead",
+        Some(TENANT_A),
+        Some(USER_2),
+        json!({"id": id}),
+    );
     assert!(!again.success);
     assert_eq!(again.error_code.as_deref(), Some("not_a_lead"));
 }

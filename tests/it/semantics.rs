@@ -60,7 +60,10 @@ fn call(db: &TestDb, action: &str, tenant: &str, input: serde_json::Value) -> Ac
 fn create(db: &TestDb, tenant: &str, input: serde_json::Value) -> String {
     let result = call(db, "create_contact", tenant, input);
     assert!(result.success, "{result:?}");
-    result.object_data.unwrap()["id"].as_str().unwrap().to_string()
+    result.object_data.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn snapshot(db: &TestDb) -> serde_json::Value {
@@ -71,28 +74,64 @@ fn assert_error(result: &ActionResult, code: &str, mentions: &str) {
     assert!(!result.success, "expected {code}, got {result:?}");
     assert_eq!(result.error_code.as_deref(), Some(code), "{result:?}");
     let message = result.error_message.as_deref().unwrap_or_default();
-    assert!(message.contains(mentions), "message `{message}` should mention `{mentions}`");
+    assert!(
+        message.contains(mentions),
+        "message `{message}` should mention `{mentions}`"
+    );
 }
 
 #[test]
 fn another_tenant_cannot_see_change_delete_or_reference_rows() {
     let db = db();
-    let id = create(&db, TENANT_A, json!({"name": "Alice", "email": "a@example.com"}));
+    let id = create(
+        &db,
+        TENANT_A,
+        json!({"name": "Alice", "email": "a@example.com"}),
+    );
     let company = call(&db, "create_company", TENANT_A, json!({"name": "Acme"}));
-    let company_id = company.object_data.unwrap()["id"].as_str().unwrap().to_string();
+    let company_id = company.object_data.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let before = snapshot(&db);
-    for action in ["update_contact", "delete_contact", "qualify_lead", "promote", "bump_then_fail"] {
-        let result = call(&db, action, TENANT_B, json!({"id": id, "name": "Mallory"}).as_object().map(|o| {
-            let mut o = o.clone();
-            if action != "update_contact" { o.remove("name"); }
-            serde_json::Value::Object(o)
-        }).unwrap());
+    for action in [
+        "update_contact",
+        "delete_contact",
+        "qualify_lead",
+        "promote",
+        "bump_then_fail",
+    ] {
+        let result = call(
+            &db,
+            action,
+            TENANT_B,
+            json!({"id": id, "name": "Mallory"})
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    if action != "update_contact" {
+                        o.remove("name");
+                    }
+                    serde_json::Value::Object(o)
+                })
+                .unwrap(),
+        );
         assert_error(&result, "not_found", "");
     }
-    let stolen = call(&db, "create_contact", TENANT_B, json!({"name": "Mallory", "company_id": company_id}));
+    let stolen = call(
+        &db,
+        "create_contact",
+        TENANT_B,
+        json!({"name": "Mallory", "company_id": company_id}),
+    );
     assert_error(&stolen, "reference_not_found", "company_id");
     assert_eq!(snapshot(&db), before, "tenant A's rows are untouched");
-    assert_eq!(db.count(&format!("SELECT 1 FROM crm.tb_contact WHERE tenant_id = '{TENANT_B}'")), 0);
+    assert_eq!(
+        db.count(&format!(
+            "SELECT 1 FROM crm.tb_contact WHERE tenant_id = '{TENANT_B}'"
+        )),
+        0
+    );
 }
 
 #[test]
@@ -102,7 +141,11 @@ fn a_failed_action_leaves_nothing_behind() {
     let before = snapshot(&db);
     let result = call(&db, "bump_then_fail", TENANT_A, json!({"id": id}));
     assert_error(&result, "still_too_low", "score > 1000");
-    assert_eq!(snapshot(&db), before, "the update before the failing validation was undone");
+    assert_eq!(
+        snapshot(&db),
+        before,
+        "the update before the failing validation was undone"
+    );
 }
 
 #[test]
@@ -111,14 +154,20 @@ fn validate_on_null_fails() {
     let id = create(&db, TENANT_A, json!({"name": "No score"}));
     let result = call(&db, "promote", TENANT_A, json!({"id": id}));
     assert_error(&result, "score_too_low", "score > 10");
-    assert_eq!(db.query_json("SELECT status FROM crm.tb_contact")[0]["status"], "lead");
+    assert_eq!(
+        db.query_json("SELECT status FROM crm.tb_contact")[0]["status"],
+        "lead"
+    );
 }
 
 #[test]
 fn malformed_values_are_invalid_input_naming_the_key() {
     let db = db();
     let cases = [
-        (json!({"name": "x", "company_id": "not-a-uuid"}), "company_id"),
+        (
+            json!({"name": "x", "company_id": "not-a-uuid"}),
+            "company_id",
+        ),
         (json!({"name": "x", "score": "many"}), "score"),
         (json!({"name": "x", "born_on": "2024-13-45"}), "born_on"),
         (json!({"name": "x", "status": "bogus"}), "status"),
@@ -138,32 +187,82 @@ fn malformed_values_are_invalid_input_naming_the_key() {
 #[test]
 fn unknown_reference_is_reference_not_found() {
     let db = db();
-    let result = call(&db, "create_contact", TENANT_A, json!({"name": "x", "company_id": "00000000-0000-4000-8000-0000000000ff"}));
+    let result = call(
+        &db,
+        "create_contact",
+        TENANT_A,
+        json!({"name": "x", "company_id": "00000000-0000-4000-8000-0000000000ff"}),
+    );
     assert_error(&result, "reference_not_found", "company_id");
 }
 
 #[test]
 fn duplicate_unique_value_is_unique_violation() {
     let db = db();
-    create(&db, TENANT_A, json!({"name": "A", "email": "same@example.com"}));
-    let result = call(&db, "create_contact", TENANT_A, json!({"name": "B", "email": "same@example.com"}));
+    create(
+        &db,
+        TENANT_A,
+        json!({"name": "A", "email": "same@example.com"}),
+    );
+    let result = call(
+        &db,
+        "create_contact",
+        TENANT_A,
+        json!({"name": "B", "email": "same@example.com"}),
+    );
     assert_error(&result, "unique_violation", "");
-    create(&db, TENANT_B, json!({"name": "B", "email": "same@example.com"}));
-    assert_eq!(db.count("SELECT 1 FROM crm.tb_contact"), 2, "uniqueness is per tenant");
+    create(
+        &db,
+        TENANT_B,
+        json!({"name": "B", "email": "same@example.com"}),
+    );
+    assert_eq!(
+        db.count("SELECT 1 FROM crm.tb_contact"),
+        2,
+        "uniqueness is per tenant"
+    );
 }
 
 #[test]
 fn a_soft_deleted_row_frees_its_unique_value() {
     let db = db();
-    let id = create(&db, TENANT_A, json!({"name": "A", "email": "same@example.com"}));
-    assert!(db.call_action("crm", "delete_contact", Some(TENANT_A), Some(USER_2), json!({"id": id})).success);
-    create(&db, TENANT_A, json!({"name": "B", "email": "same@example.com"}));
+    let id = create(
+        &db,
+        TENANT_A,
+        json!({"name": "A", "email": "same@example.com"}),
+    );
+    assert!(
+        db.call_action(
+            "crm",
+            "delete_contact",
+            Some(TENANT_A),
+            Some(USER_2),
+            json!({"id": id})
+        )
+        .success
+    );
+    create(
+        &db,
+        TENANT_A,
+        json!({"name": "B", "email": "same@example.com"}),
+    );
 }
 
 #[test]
 fn a_check_constraint_failure_is_check_violation() {
     let db = db();
-    let result = call(&db, "create_contact", TENANT_A, json!({"name": "x", "email": "not an email"}));
+    let result = call(
+        &db,
+        "create_contact",
+        TENANT_A,
+        json!({"name": "x", "email": "not an email"}),
+    );
     assert!(!result.success);
-    assert!(matches!(result.error_code.as_deref(), Some("check_violation" | "invalid_input")), "{result:?}");
+    assert!(
+        matches!(
+            result.error_code.as_deref(),
+            Some("check_violation" | "invalid_input")
+        ),
+        "{result:?}"
+    );
 }

@@ -36,9 +36,3 @@ pub fn compile_sources(sources: SourceMap) -> String {
 pub fn apply(db: &TestDb, yaml: &str) {
     db.batch(&compile("spec.yaml", yaml));
 }
-
-/// A spec file of the repository, by path relative to the repository root.
-pub fn read(path: &str) -> String {
-    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-}

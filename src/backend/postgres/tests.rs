@@ -235,24 +235,3 @@ fn all_types() -> ir::Project {
 fn every_type_reparses() {
     reparse(&script(&all_types()));
 }
-
-/// `SPECQLC_WRITE_SCRIPTS=<dir> cargo test write_scripts -- --ignored` writes the
-/// fixture scripts, to apply them to a real PostgreSQL by hand.
-#[test]
-#[ignore]
-fn write_scripts() {
-    let dir = std::env::var("SPECQLC_WRITE_SCRIPTS").expect("SPECQLC_WRITE_SCRIPTS");
-    for (name, project) in [
-        ("crm", crm()),
-        ("hostile", hostile()),
-        ("types", all_types()),
-    ] {
-        std::fs::write(format!("{dir}/{name}.sql"), script(&project)).unwrap();
-        let output = emit(&project, &order::run(&project));
-        for (path, content) in output.confiture_files() {
-            let path = std::path::Path::new(&dir).join(name).join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, content).unwrap();
-        }
-    }
-}
