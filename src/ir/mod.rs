@@ -189,7 +189,9 @@ impl Action {
         match &self.kind {
             ActionKind::Create | ActionKind::Declaration => false,
             ActionKind::Update | ActionKind::Delete => true,
-            ActionKind::Custom(steps) => !steps_create_row(steps, entity),
+            ActionKind::Custom(steps) => {
+                !steps_create_row(steps, entity) && steps_use_own_row(steps, entity)
+            }
         }
     }
 
@@ -202,6 +204,63 @@ impl Action {
             _ => false,
         }
     }
+}
+
+/// True when a step reads the action's row (a bare field name, `Entity.field` of the own
+/// entity outside a WHERE over it), or updates, deletes or selects it (no WHERE).
+fn steps_use_own_row(steps: &[Step], entity: EntityId) -> bool {
+    steps.iter().any(|step| match &step.kind {
+        StepKind::Validate { condition, .. } => reads_row(condition),
+        StepKind::If {
+            condition,
+            then,
+            otherwise,
+        } => {
+            reads_row(condition)
+                || steps_use_own_row(then, entity)
+                || steps_use_own_row(otherwise, entity)
+        }
+        StepKind::Update {
+            entity: target,
+            set,
+            filter,
+            ..
+        } => {
+            (*target == entity && filter.is_none())
+                || any_reads(set.iter().map(|a| &a.value))
+                || filter.as_ref().is_some_and(reads_row)
+        }
+        StepKind::Delete {
+            entity: target,
+            filter,
+        } => (*target == entity && filter.is_none()) || filter.as_ref().is_some_and(reads_row),
+        StepKind::Insert { values, .. } => values
+            .as_ref()
+            .is_some_and(|v| any_reads(v.iter().map(|a| &a.value))),
+        StepKind::Call { args, .. } => any_reads(args.iter().map(|(_, e)| e)),
+        StepKind::Notify { data, .. } => any_reads(data.iter().map(|(_, e)| e)),
+        StepKind::Foreach { body, .. } => steps_use_own_row(body, entity),
+        StepKind::Select { .. } => true,
+        StepKind::Return { .. } => false,
+    })
+}
+
+fn reads_row(e: &Expr) -> bool {
+    let mut found = false;
+    e.walk(&mut |x| {
+        found |= matches!(
+            x.kind,
+            ExprKind::Column {
+                row: Row::Target,
+                ..
+            }
+        )
+    });
+    found
+}
+
+fn any_reads<'a>(mut exprs: impl Iterator<Item = &'a Expr>) -> bool {
+    exprs.any(reads_row)
 }
 
 fn steps_create_row(steps: &[Step], entity: EntityId) -> bool {

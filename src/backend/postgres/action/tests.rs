@@ -631,15 +631,14 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
     DECLARE
         v_key text;
         v_json jsonb;
-        in_id uuid;
         in_contacts jsonb;
-        v_row crm.tb_contact%ROWTYPE;
         v_item_c jsonb;
         it_c_score integer;
         it_c_email text;
         v_result app.mutation_result;
         v_code text;
         v_message text;
+        v_row crm.tb_contact%ROWTYPE;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.import_contacts: p_tenant_id must not be NULL';
@@ -647,23 +646,11 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
         IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
             RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
         END IF;
-        IF (p_input - ARRAY['id', 'contacts']::text[]) <> '{}'::jsonb THEN
-            SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys((p_input - ARRAY['id', 'contacts']::text[])) AS k(k);
+        IF (p_input - ARRAY['contacts']::text[]) <> '{}'::jsonb THEN
+            SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys((p_input - ARRAY['contacts']::text[])) AS k(k);
             RETURN ROW(false, 'invalid_input', pg_catalog.format('unknown input key "%s"', v_key), NULL, NULL)::app.mutation_result;
         END IF;
         BEGIN
-            -- id
-            v_key := 'id';
-            v_json := NULLIF(p_input -> 'id', 'null'::jsonb);
-            IF v_json IS NOT NULL THEN
-                IF pg_catalog.jsonb_typeof(v_json) <> 'string' THEN
-                    RETURN ROW(false, 'invalid_input', 'key "id" must be a JSON string', NULL, NULL)::app.mutation_result;
-                END IF;
-                in_id := (v_json #>> '{}')::uuid;
-            END IF;
-            IF in_id IS NULL THEN
-                RETURN ROW(false, 'invalid_input', 'missing required key "id"', NULL, NULL)::app.mutation_result;
-            END IF;
             -- contacts
             v_key := 'contacts';
             v_json := NULLIF(p_input -> 'contacts', 'null'::jsonb);
@@ -674,10 +661,6 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
                 in_contacts := v_json;
             END IF;
             v_key := NULL;
-            SELECT t.* INTO v_row FROM crm.tb_contact AS t WHERE t.id = in_id AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL FOR NO KEY UPDATE;
-            IF NOT FOUND THEN
-                RETURN ROW(false, 'not_found', pg_catalog.format('no Contact with id %s', in_id), NULL, NULL)::app.mutation_result;
-            END IF;
             FOR v_item_c IN SELECT e.v FROM pg_catalog.jsonb_array_elements(in_contacts) WITH ORDINALITY AS e(v, n) ORDER BY e.n LOOP
                 v_key := 'contacts';
                 IF pg_catalog.jsonb_typeof(v_item_c) <> 'object' THEN
