@@ -117,26 +117,51 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// maps to a span in the file.
 ///
 /// When the value is written verbatim in the file (a plain or quoted scalar on one line
-/// without escapes), offsets map exactly; otherwise every span falls back to the whole
+/// without escapes), offsets map by adding `verbatim_start`. Otherwise (block scalars,
+/// folded lines, escapes) `map` gives the file offset of every byte offset of the value,
+/// aligned once when the scalar is read. Without either, a span falls back to the whole
 /// scalar, which is still a real place in the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
     /// The whole scalar as written, quotes included.
     pub scalar: Span,
     /// Byte offset in the file of the value's first byte, when offsets map exactly.
     pub verbatim_start: Option<u32>,
+    /// File offset of each byte offset `0..=len` of the value, when not verbatim.
+    pub map: Option<std::sync::Arc<[u32]>>,
 }
 
 impl Origin {
+    /// A value written verbatim from `start` on.
+    pub fn verbatim(scalar: Span, start: u32) -> Origin {
+        Origin {
+            scalar,
+            verbatim_start: Some(start),
+            map: None,
+        }
+    }
+
+    /// A value whose offsets cannot be mapped: every span is the whole scalar.
+    pub fn opaque(scalar: Span) -> Origin {
+        Origin {
+            scalar,
+            verbatim_start: None,
+            map: None,
+        }
+    }
+
     /// The span of bytes `start..end` of the scalar's value.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        match self.verbatim_start {
-            Some(base) => Span::new(
-                self.scalar.file,
-                base + start as u32,
-                base + end.max(start) as u32,
-            ),
-            None => self.scalar,
+        let end = end.max(start);
+        if let Some(base) = self.verbatim_start {
+            return Span::new(self.scalar.file, base + start as u32, base + end as u32);
+        }
+        match &self.map {
+            Some(map) if !map.is_empty() => {
+                let at = |i: usize| map[i.min(map.len() - 1)];
+                Span::new(self.scalar.file, at(start), at(end).max(at(start)))
+            }
+            _ => self.scalar,
         }
     }
 }

@@ -238,10 +238,10 @@ fn nested() -> impl Strategy<Value = String> {
 
 /// The value sits at byte `base` of file 7; the scalar includes two quotes around it.
 fn origin_for(text: &str, base: u32) -> Origin {
-    Origin {
-        scalar: Span::new(FileId(7), base - 1, base + text.len() as u32 + 1),
-        verbatim_start: Some(base),
-    }
+    Origin::verbatim(
+        Span::new(FileId(7), base - 1, base + text.len() as u32 + 1),
+        base,
+    )
 }
 
 fn span_ok(text: &str, origin: &Origin, span: Span) -> Result<(), TestCaseError> {
@@ -340,7 +340,7 @@ fn check_every_parser(text: &str, base: u32) -> Result<(), TestCaseError> {
                 Ok(ast) => ($collect)(&ast, &mut spans),
                 Err(d) => diagnostic_ok(text, &origin, &d)?,
             }
-            let loose = Origin { verbatim_start: None, ..origin };
+            let loose = Origin::opaque(origin.scalar);
             if let Err(d) = $parse(text, &loose) {
                 prop_assert_eq!(d.primary.span, loose.scalar);
             }

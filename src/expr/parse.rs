@@ -253,10 +253,7 @@ mod tests {
     /// An origin whose value starts at byte 100 of file 3, so file offsets are easy to
     /// check: offset `i` in the text is byte `100 + i` in the file.
     fn origin() -> Origin {
-        Origin {
-            scalar: Span::new(FileId(3), 98, 400),
-            verbatim_start: Some(100),
-        }
+        Origin::verbatim(Span::new(FileId(3), 98, 400), 100)
     }
 
     fn e(text: &str) -> String {
@@ -479,10 +476,7 @@ mod tests {
 
     #[test]
     fn falls_back_to_the_scalar_span() {
-        let o = Origin {
-            scalar: Span::new(FileId(1), 10, 40),
-            verbatim_start: None,
-        };
+        let o = Origin::opaque(Span::new(FileId(1), 10, 40));
         let ast = parse_expr("a = 1", &o).unwrap();
         assert_eq!(ast.span, o.scalar);
         assert_eq!(parse_expr("a = ", &o).unwrap_err().primary.span, o.scalar);

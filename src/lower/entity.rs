@@ -296,7 +296,24 @@ pub fn lower_options(
     let identifier_from: Vec<FieldId> = doc
         .identifier
         .iter()
-        .filter_map(|t| lookup(&t.value, t.span(), diags))
+        .filter_map(|t| {
+            let id = lookup(&t.value, t.span(), diags)?;
+            let field = entity.field(id);
+            if matches!(field.ty, FieldType::Ref(_) | FieldType::List(_)) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("the identifier cannot be derived from `{}`", t.value),
+                        t.span(),
+                    )
+                    .with_label("a reference or list field")
+                    .with_secondary(field.type_span, "its type")
+                    .with_help("derive the identifier from scalar fields such as names or codes"),
+                );
+                return None;
+            }
+            Some(id)
+        })
         .collect();
     let mut translated = Vec::new();
     if let Some(tr) = doc.translations.as_ref().filter(|t| t.enabled.value) {

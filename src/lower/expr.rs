@@ -143,7 +143,7 @@ pub fn lower(
                 let mut in_scope: Vec<&str> = vec!["input"];
                 in_scope.extend(scope.items.iter().map(String::as_str));
                 in_scope.push(&scope.project.entity(scope.entity).name);
-                if let Some(f) = scope.filtered {
+                if let Some(f) = scope.filtered.filter(|f| *f != scope.entity) {
                     in_scope.push(&scope.project.entity(f).name);
                 }
                 diags.push(

@@ -368,10 +368,7 @@ mod tests {
     use crate::source::FileId;
 
     fn origin(len: usize) -> Origin {
-        Origin {
-            scalar: Span::new(FileId(0), 10, 10 + len as u32),
-            verbatim_start: Some(10),
-        }
+        Origin::verbatim(Span::new(FileId(0), 10, 10 + len as u32), 10)
     }
 
     fn parse(text: &str) -> Result<ShortForm, Diagnostic> {

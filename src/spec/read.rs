@@ -99,7 +99,7 @@ fn text(scalar: &Scalar) -> Text {
     Text {
         value: scalar.value.clone(),
         plain: scalar.plain,
-        origin: scalar.origin,
+        origin: scalar.origin.clone(),
     }
 }
 
@@ -190,10 +190,7 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
         entity: Text {
             value: String::new(),
             plain: true,
-            origin: crate::source::Origin {
-                scalar: node.span,
-                verbatim_start: None,
-            },
+            origin: crate::source::Origin::opaque(node.span),
         },
         schema: None,
         description: None,
@@ -323,7 +320,7 @@ fn field(key: &Scalar, value: &Node, diags: &mut Diagnostics) -> Option<FieldDec
         ty: Text {
             value: String::new(),
             plain: true,
-            origin: key.origin,
+            origin: key.origin.clone(),
         },
         short: false,
         required: None,

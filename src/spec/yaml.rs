@@ -226,24 +226,32 @@ impl Builder<'_> {
     }
 
     fn scalar(&self, value: String, style: ScalarStyle, span: Span) -> Node {
+        // Block scalars' spans run on to the next line's indentation: trim it.
+        let raw = &self.text[span.range()];
+        let span = Span::new(span.file, span.start, span.start + raw.trim_end().len() as u32);
         let written = &self.text[span.range()];
-        let verbatim_start = match style {
-            ScalarStyle::Plain if written == value => Some(span.start),
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
-                if written.len() >= 2 && written[1..written.len() - 1] == value =>
-            {
-                Some(span.start + 1)
+        let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+        let origin = if style == ScalarStyle::Plain && written == value {
+            Origin::verbatim(span, span.start)
+        } else if quoted && written.len() >= 2 && written[1..written.len() - 1] == value {
+            Origin::verbatim(span, span.start + 1)
+        } else {
+            let skip = match style {
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
+                ScalarStyle::Literal | ScalarStyle::Folded => written.find('\n').map_or(written.len(), |i| i + 1),
+                ScalarStyle::Plain => 0,
+            };
+            Origin {
+                scalar: span,
+                verbatim_start: None,
+                map: Some(align(&value, written, skip, span.start).into()),
             }
-            _ => None,
         };
         Node {
             kind: NodeKind::Scalar(Scalar {
                 value,
                 plain: matches!(style, ScalarStyle::Plain),
-                origin: Origin {
-                    scalar: span,
-                    verbatim_start,
-                },
+                origin,
             }),
             span,
         }
@@ -263,6 +271,50 @@ impl Builder<'_> {
             },
         }
     }
+}
+
+/// The file offset of every byte offset of `value` (and of its end), found by walking
+/// `written` (the scalar as it appears in the file, from `skip` on) in step with the
+/// value: indentation, line breaks and quote or escape characters that folding and
+/// unescaping removed are skipped; an escape that produced a different character maps
+/// to the escape.
+fn align(value: &str, written: &str, skip: usize, base: u32) -> Vec<u32> {
+    let bytes = written.as_bytes();
+    let mut map = vec![0u32; value.len() + 1];
+    let mut j = skip.min(written.len());
+    for (i, c) in value.char_indices() {
+        let mut k = j;
+        let found = loop {
+            if k >= written.len() {
+                break None;
+            }
+            if written[k..].starts_with(c) {
+                break Some(k);
+            }
+            if !matches!(bytes[k], b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\'' | b'"') {
+                break None;
+            }
+            k += 1;
+        };
+        let at = match found {
+            Some(k) => {
+                j = k + c.len_utf8();
+                k
+            }
+            None => {
+                let at = j;
+                if bytes.get(j) == Some(&b'\\') {
+                    j = (j + 2).min(written.len());
+                }
+                at
+            }
+        };
+        for b in 0..c.len_utf8() {
+            map[i + b] = base + (at + b).min(written.len()) as u32;
+        }
+    }
+    map[value.len()] = base + j as u32;
+    map
 }
 
 #[cfg(test)]
