@@ -6,3 +6,4 @@ mod roundtrip;
 mod semantics;
 mod specs;
 mod support;
+mod sweep;
