@@ -329,10 +329,15 @@ fn assignment_spans(list: &[Assignment], spans: &mut Vec<Span>) {
 }
 
 /// Runs every entry point on `text`: an AST whose spans are all inside the text, or one
-/// well-formed E0201 whose spans are; and with an origin that does not map offsets, every
-/// span is the scalar's.
+/// well-formed E0201 whose spans are; with an origin that does not map offsets, every
+/// span is the scalar's; with one that maps them through a table (a folded or escaped
+/// scalar, here one written twice as wide), spans stay inside the written scalar.
 fn check_every_parser(text: &str, base: u32) -> Result<(), TestCaseError> {
     let origin = origin_for(text, base);
+    let mapped = Origin {
+        map: Some((0..=text.len() as u32).map(|i| base + 2 * i).collect()),
+        ..Origin::opaque(Span::new(FileId(7), base, base + 2 * text.len() as u32))
+    };
     let mut spans = Vec::new();
     macro_rules! each {
         ($($parse:ident => $collect:expr;)*) => {$(
@@ -343,6 +348,13 @@ fn check_every_parser(text: &str, base: u32) -> Result<(), TestCaseError> {
             let loose = Origin::opaque(origin.scalar);
             if let Err(d) = $parse(text, &loose) {
                 prop_assert_eq!(d.primary.span, loose.scalar);
+            }
+            if let Err(d) = $parse(text, &mapped) {
+                let (start, end) = (d.primary.span.start, d.primary.span.end);
+                prop_assert!(
+                    base <= start && start <= end && end <= base + 2 * text.len() as u32,
+                    "mapped span {:?} outside the scalar", d.primary.span
+                );
             }
         )*};
     }
