@@ -5,5 +5,6 @@ mod harness;
 mod roundtrip;
 mod semantics;
 mod specs;
+mod strict_input;
 mod support;
 mod sweep;

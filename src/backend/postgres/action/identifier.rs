@@ -1,44 +1,52 @@
 //! The derived Trinity `identifier` (LANGUAGE §1) and the hierarchy cycle check.
 //!
-//! Concurrency, identifier: before looking for a free suffix we take a
-//! transaction-scoped advisory lock keyed on (table, hash of tenant and base slug folded
-//! into 64 buckets: a transaction that creates thousands of rows holds at most 64 such
-//! locks per table instead of exhausting the lock table; unrelated slugs sharing a
-//! bucket merely serialize). Two concurrent
-//! creates of "Acme" then serialize: the second waits until the first commits, and its
-//! next statement (READ COMMITTED takes a fresh snapshot per statement) sees `acme` and
-//! picks `acme-2`. We chose the lock over a retry loop on `unique_violation` because a
-//! retry needs one subtransaction per attempt on the hot path, while the lock costs one
-//! cheap call and keeps the single exception block. The partial unique index remains the
-//! arbiter: in the rare case the lock does not cover (REPEATABLE READ callers, or a
-//! different base slug whose suffix collides, `a-2` from "A 2" vs "A" + `-2`), the insert
-//! fails cleanly with `unique_violation`, never with a duplicate.
+//! Identifier race (documented decision): the partial unique index
+//! `uq_<table>_identifier` on `(tenant_id, identifier) WHERE deleted_at IS NULL` is the
+//! only arbiter; no advisory lock is taken. A create looks for the first free suffix
+//! (`acme`, `acme-2`, …) among the rows it can see, then inserts with
+//! `ON CONFLICT (tenant_id, identifier) WHERE deleted_at IS NULL DO NOTHING`. If a
+//! concurrent transaction took that identifier after we looked (still in flight: the
+//! speculative insertion waits for it; committed: it conflicts at once), nothing is
+//! inserted, `FOUND` is false, and the loop continues from the next suffix with a fresh
+//! statement snapshot. So concurrent creates of one name all succeed with distinct
+//! suffixes, with no subtransaction, no lock-table pressure for bulk creates in one
+//! transaction, and no deadlock that the data itself does not imply. (An earlier
+//! version serialized creates on bucketed advisory locks: two bulk imports in opposite
+//! order could then deadlock on unrelated names sharing a bucket, and names whose
+//! suffixes collide across bases, `a-2` from "A 2" and from "A" + `-2`, were not
+//! covered.)
+//!
+//! An update cannot say `ON CONFLICT`, so a rename that recomputes the identifier wraps
+//! its `UPDATE` in a block that catches `unique_violation` of exactly that index and
+//! retries with the next suffix; any other unique violation propagates to the action's
+//! handler (`unique_violation`). That subtransaction exists only in actions that can
+//! change an identifier source.
 //!
 //! Concurrency, hierarchy: one advisory lock per (table, tenant) serializes parent
-//! changes, so two updates that would each close half of a cycle cannot both pass.
+//! changes, so two updates that would each close half of a cycle cannot both pass: the
+//! second waits for the first to commit, and its walk (a new statement, so a new
+//! snapshot under READ COMMITTED) sees the first one's parent.
 
 use super::{Ctx, col, table};
 use crate::backend::postgres::quote::{Ident, Literal};
 use crate::ir::Entity;
+use crate::order::names;
 
-/// Assigns the derived identifier of `e` to `target`, from `sources` (SQL expressions of
-/// the source fields, in order). `exclude_pk` is the row's own `pk_*` on update (its
-/// current identifier is not "taken").
-pub fn emit_derive(
-    ctx: &mut Ctx,
-    e: &Entity,
-    sources: &[String],
-    target: &str,
-    exclude_pk: Option<&str>,
-) {
+/// `v_slug := slugify(sources)`: the base of the derived identifier of `e`.
+pub fn emit_slug(ctx: &mut Ctx, sources: &[String]) {
     ctx.code.declare("v_slug", "text");
     ctx.code.declare("v_suffix", "integer");
-    let lock_key = Literal(&format!("{}.{}", e.schema, e.table())).to_string();
-    let tenant = if e.tenant_scoped {
-        "(pg_catalog.hashtext(p_tenant_id::text || '/' || v_slug) & 63)"
-    } else {
-        "(pg_catalog.hashtext(v_slug) & 63)"
-    };
+    ctx.code.line(format!(
+        "v_slug := app.slugify(pg_catalog.concat_ws('-', {}));",
+        sources.join(", ")
+    ));
+    ctx.code.line("v_suffix := 1;");
+}
+
+/// Moves `target` (starting at `v_slug` / `v_suffix`) to the first identifier no
+/// visible live row of the tenant holds; `exclude_pk` is the row's own `pk_*` on
+/// update (its current identifier is not "taken").
+pub fn emit_first_free(ctx: &mut Ctx, e: &Entity, target: &str, exclude_pk: Option<&str>) {
     let mut taken = format!(
         "SELECT FROM {} AS t WHERE t.identifier = {target} AND {}",
         table(e),
@@ -47,21 +55,57 @@ pub fn emit_derive(
     if let Some(pk) = exclude_pk {
         taken.push_str(&format!(" AND {} <> {pk}", col("t", &e.pk_column())));
     }
-    ctx.code.line(format!(
-        "v_slug := app.slugify(pg_catalog.concat_ws('-', {}));",
-        sources.join(", ")
-    ));
-    ctx.code.line(format!("{target} := v_slug;"));
-    ctx.code.if_then("v_slug IS NOT NULL", |c| {
-        c.line(format!(
-            "PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext({lock_key}), {tenant});"
-        ));
-        c.line("v_suffix := 1;");
-        c.open(format!("WHILE EXISTS ({taken}) LOOP"));
-        c.line("v_suffix := v_suffix + 1;");
-        c.line(format!("{target} := v_slug || '-' || v_suffix::text;"));
-        c.close("END LOOP;");
-    });
+    ctx.code.open(format!("WHILE EXISTS ({taken}) LOOP"));
+    emit_next_suffix(ctx, target);
+    ctx.code.close("END LOOP;");
+}
+
+/// `target := v_slug-<next suffix>`.
+pub fn emit_next_suffix(ctx: &mut Ctx, target: &str) {
+    ctx.code.line("v_suffix := v_suffix + 1;");
+    ctx.code
+        .line(format!("{target} := v_slug || '-' || v_suffix::text;"));
+}
+
+/// The `ON CONFLICT` clause that makes the identifier index the arbiter of an insert.
+pub fn on_conflict(e: &Entity) -> String {
+    let columns = if e.tenant_scoped {
+        "tenant_id, identifier"
+    } else {
+        "identifier"
+    };
+    format!(" ON CONFLICT ({columns}) WHERE deleted_at IS NULL DO NOTHING")
+}
+
+/// The name of the identifier index of `e` (what `CONSTRAINT_NAME` reports).
+pub fn index_name(e: &Entity) -> String {
+    names::unique_live(&e.table(), "identifier")
+}
+
+/// Inserts into `e` with a derived identifier: `sources` are the SQL of the source
+/// fields, `insert` the whole `INSERT ... VALUES (...)` (whose identifier value is
+/// `v_identifier`) without `ON CONFLICT`, `returning` its `RETURNING` clause or "".
+pub fn emit_insert_derived(
+    ctx: &mut Ctx,
+    e: &Entity,
+    sources: &[String],
+    insert: &str,
+    returning: &str,
+) {
+    ctx.code.declare("v_identifier", "text");
+    emit_slug(ctx, sources);
+    ctx.code.line("v_identifier := v_slug;");
+    ctx.code.open("LOOP");
+    ctx.code.open("IF v_slug IS NOT NULL THEN");
+    emit_first_free(ctx, e, "v_identifier", None);
+    ctx.code.close("END IF;");
+    ctx.code
+        .line(format!("{insert}{}{returning};", on_conflict(e)));
+    ctx.code.line("EXIT WHEN FOUND;");
+    ctx.code
+        .line("-- A concurrent transaction took v_identifier after we looked: the next suffix.");
+    emit_next_suffix(ctx, "v_identifier");
+    ctx.code.close("END LOOP;");
 }
 
 /// Fails with `hierarchy_cycle` when `new_parent` (an `fk_*` SQL expression) is the

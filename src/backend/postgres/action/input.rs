@@ -372,21 +372,18 @@ fn invalid(c: &mut super::Code, message: &str) {
     ));
 }
 
-/// Inside `IF v_json IS NOT NULL`: checks the JSON type (and enum values) and assigns.
-fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&FieldType>) {
-    let enums = field_ty.and_then(enum_values);
-    let Some(kind) = json_kind(ty) else {
-        ctx.code
-            .line(format!("{v} := {};", cast_scalar("v_json", ty)));
-        return;
-    };
-    let mut bad = format!("pg_catalog.jsonb_typeof(v_json) <> '{kind}'");
+/// The condition under which the JSON value `json` (not SQL NULL, not JSON null) does not
+/// have the shape of `ty`, and the expected shape in words; `None` when any JSON value
+/// is fine (json, jsonb).
+pub fn json_mismatch(json: &str, ty: &Ty, enums: Option<&[String]>) -> Option<(String, String)> {
+    let kind = json_kind(ty)?;
+    let mut bad = format!("pg_catalog.jsonb_typeof({json}) <> '{kind}'");
     match ty {
-        Ty::Point => bad.push_str(
-            " OR pg_catalog.jsonb_typeof(v_json -> 'latitude') IS DISTINCT FROM 'number' \
-             OR pg_catalog.jsonb_typeof(v_json -> 'longitude') IS DISTINCT FROM 'number' \
-             OR (v_json - ARRAY['latitude', 'longitude']::text[]) <> '{}'::jsonb",
-        ),
+        Ty::Point => bad.push_str(&format!(
+            " OR pg_catalog.jsonb_typeof({json} -> 'latitude') IS DISTINCT FROM 'number' \
+             OR pg_catalog.jsonb_typeof({json} -> 'longitude') IS DISTINCT FROM 'number' \
+             OR ({json} - ARRAY['latitude', 'longitude']::text[]) <> '{{}}'::jsonb"
+        )),
         Ty::Array(inner) => {
             let mut elem = match json_kind(inner) {
                 Some(k) => format!("pg_catalog.jsonb_typeof(e.v) <> '{k}'"),
@@ -399,7 +396,7 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
                 ));
             }
             bad.push_str(&format!(
-                " OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(v_json) AS e(v) WHERE {elem})"
+                " OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements({json}) AS e(v) WHERE {elem})"
             ));
         }
         _ => {}
@@ -415,16 +412,29 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
         (Ty::Point, _) => "a JSON object {\"latitude\": number, \"longitude\": number}".into(),
         _ => kind_text(kind).to_string(),
     };
-    let message = format!("key \"{key}\" must be {expected}");
-    ctx.code.if_then(&bad, |c| invalid(c, &message));
-    let value = match ty {
+    Some((bad, expected))
+}
+
+/// SQL that turns the JSON value `json` (already checked by [`json_mismatch`]) into `ty`.
+pub fn cast_json(json: &str, ty: &Ty) -> String {
+    match ty {
         Ty::Array(inner) => format!(
-            "ARRAY(SELECT {} FROM pg_catalog.jsonb_array_elements(v_json) WITH ORDINALITY AS e(v, n) ORDER BY e.n)",
+            "ARRAY(SELECT {} FROM pg_catalog.jsonb_array_elements({json}) WITH ORDINALITY AS e(v, n) ORDER BY e.n)",
             cast_scalar("e.v", inner)
         ),
-        _ => cast_scalar("v_json", ty),
-    };
-    ctx.code.line(format!("{v} := {value};"));
+        _ => cast_scalar(json, ty),
+    }
+}
+
+/// Inside `IF v_json IS NOT NULL`: checks the JSON type (and enum values) and assigns.
+fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&FieldType>) {
+    let enums = field_ty.and_then(enum_values);
+    if let Some((bad, expected)) = json_mismatch("v_json", ty, enums) {
+        let message = format!("key \"{key}\" must be {expected}");
+        ctx.code.if_then(&bad, |c| invalid(c, &message));
+    }
+    ctx.code
+        .line(format!("{v} := {};", cast_json("v_json", ty)));
     if let (Some(values), false) = (enums, matches!(ty, Ty::Array(_))) {
         let message = format!("key \"{key}\" must be one of: {}", values.join(", "));
         ctx.code

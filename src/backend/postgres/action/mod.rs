@@ -5,7 +5,7 @@
 //! p_user_id uuid, p_input jsonb) RETURNS app.mutation_result` (and its `COMMENT ON`).
 //!
 //! Shape of every body (see `assemble`):
-//! 1. NULL tenant on a tenant-scoped entity raises 22004; a non-object input or an
+//! 1. A NULL tenant raises 22004 (every action, shared entities included); a non-object input or an
 //!    unknown key returns `invalid_input` (cheap checks, no subtransaction yet).
 //! 2. One `BEGIN ... EXCEPTION` block (the only subtransaction on the success path) holds
 //!    the input reads and casts (in field order), reference resolution, the target-row
@@ -179,17 +179,21 @@ fn assemble(ctx: &mut Ctx) -> String {
     let e = ctx.entity;
     ctx.code.declare("v_key", "text");
     ctx.code.open("BEGIN");
-    if e.tenant_scoped {
-        ctx.code.if_then("p_tenant_id IS NULL", |c| {
-            c.line(format!(
-                "RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = {};",
-                Literal(&format!(
-                    "{}: p_tenant_id must not be NULL",
-                    Qualified(&e.schema, &ctx.action.name)
-                ))
-            ));
-        });
-    }
+    // Every action, a shared entity's included, refuses a NULL tenant (documented
+    // decision): the signature is the same for every action, and a caller that passes no
+    // tenant has lost its authentication context, which is a bug to surface, not a
+    // request to run "as nobody". For a tenant-scoped entity LANGUAGE §4.4 demands it;
+    // for a shared one it is also the one honest use of `p_tenant_id`, so the function
+    // passes plpgsql_check with every warning class on and no pragma.
+    ctx.code.if_then("p_tenant_id IS NULL", |c| {
+        c.line(format!(
+            "RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = {};",
+            Literal(&format!(
+                "{}: p_tenant_id must not be NULL",
+                Qualified(&e.schema, &ctx.action.name)
+            ))
+        ));
+    });
     input::emit_key_check(ctx);
     ctx.code.open("BEGIN");
     input::emit_reads(ctx);
@@ -216,12 +220,6 @@ fn assemble(ctx: &mut Ctx) -> String {
     ctx.code.close("END;");
 
     let mut out = String::new();
-    if !ctx.code.body().contains("p_tenant_id") {
-        // A shared entity's action never needs the tenant, but the signature is the
-        // same for every action; plpgsql_check would report the unused parameter, and
-        // it has no finer switch than this one for that warning.
-        out.push_str("-- @plpgsql_check_options: extra_warnings = false\n");
-    }
     let decls = ctx.code.declarations();
     if !decls.is_empty() {
         out.push_str("DECLARE\n");

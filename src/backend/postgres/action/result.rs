@@ -4,7 +4,7 @@
 
 use super::{Ctx, col, table};
 use crate::backend::postgres::quote::{Ident, Literal};
-use crate::ir::{Entity, FieldType, Project, Rich};
+use crate::ir::{ActionKind, Entity, EntityId, FieldType, Project, Rich, Step, StepKind};
 
 /// `jsonb_build_object` accepts at most 100 arguments: larger objects are concatenated.
 const PAIRS_PER_CALL: usize = 50;
@@ -81,6 +81,11 @@ fn translations(e: &Entity, row: &str) -> String {
 /// The success result: `object_data` of the action's row (NULL when a creating custom
 /// action inserted nothing), `_meta` from `meta` (a jsonb SQL expression) if any.
 pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
+    let meta = meta.unwrap_or_else(|| "NULL".into());
+    if !ctx.creating && !ctx.action.targets_existing_row(ctx.eid) {
+        // The action never had a row of its own (it only writes other entities).
+        return format!("ROW(true, NULL, NULL, NULL, {meta})::app.mutation_result");
+    }
     let row = ctx.row_var();
     let data = object_data(ctx.project, ctx.entity, row);
     let data = if ctx.creating && matches!(ctx.action.kind, crate::ir::ActionKind::Custom(_)) {
@@ -91,10 +96,7 @@ pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
     } else {
         data
     };
-    format!(
-        "ROW(true, NULL, NULL, {data}, {})::app.mutation_result",
-        meta.unwrap_or_else(|| "NULL".into())
-    )
+    format!("ROW(true, NULL, NULL, {data}, {meta})::app.mutation_result")
 }
 
 /// The handler of the action's block: user errors only, never `OTHERS`.
@@ -124,6 +126,8 @@ pub fn emit_handlers(ctx: &mut Ctx) {
             c.line(invalid_key);
         },
     );
+    emit_not_null_handler(ctx);
+    let c = &mut ctx.code;
     for (condition, code) in [
         ("unique_violation", "unique_violation"),
         ("check_violation", "check_violation"),
@@ -141,4 +145,71 @@ fn handler(c: &mut super::Code, condition: &str, body: impl FnOnce(&mut super::C
     c.open(format!("WHEN {condition} THEN"));
     body(c);
     c.indent_out();
+}
+
+/// `not_null_violation` on a required business field of a table this action writes is
+/// `invalid_input` naming the field (documented decision): a step can only produce that
+/// NULL from the caller's input (a missing `$key`, an item key) or from the spec's own
+/// expression over it, and LANGUAGE §4.4 makes a required field set to NULL an input
+/// error. A NOT NULL violation of any other column (`tenant_id`, audit columns) would be
+/// a compiler bug, so it propagates.
+fn emit_not_null_handler(ctx: &mut Ctx) {
+    let mut cases = Vec::new();
+    for eid in written_entities(ctx) {
+        let e = ctx.project.entity(eid);
+        for f in e.fields.iter().filter(|f| f.required) {
+            let path = format!("{}.{}.{}", e.schema, e.table(), f.column());
+            let message = format!("{} of {} must not be null", f.public_key(), e.name);
+            cases.push(format!(
+                "WHEN {} THEN {}",
+                Literal(&path),
+                Literal(&message)
+            ));
+        }
+    }
+    if cases.is_empty() {
+        return;
+    }
+    for name in ["v_schema", "v_table", "v_column"] {
+        ctx.code.declare(name, "text");
+    }
+    let c = &mut ctx.code;
+    handler(c, "not_null_violation", |c| {
+        c.line("GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;");
+        c.line(format!(
+            "v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) {} END;",
+            cases.join(" ")
+        ));
+        c.if_then("v_message IS NULL", |c| c.line("RAISE;"));
+        c.line("RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;");
+    });
+}
+
+/// The entities whose tables the action's own statements write (the action's entity,
+/// every `update:` and `insert:` target), in first-seen order.
+fn written_entities(ctx: &Ctx) -> Vec<EntityId> {
+    fn walk(steps: &[Step], out: &mut Vec<EntityId>) {
+        for s in steps {
+            match &s.kind {
+                StepKind::Update { entity, .. } | StepKind::Insert { entity, .. }
+                    if !out.contains(entity) =>
+                {
+                    out.push(*entity);
+                }
+                StepKind::If {
+                    then, otherwise, ..
+                } => {
+                    walk(then, out);
+                    walk(otherwise, out);
+                }
+                StepKind::Foreach { body, .. } => walk(body, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = vec![ctx.eid];
+    if let ActionKind::Custom(steps) = &ctx.action.kind {
+        walk(steps, &mut out);
+    }
+    out
 }

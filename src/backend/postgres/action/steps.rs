@@ -7,7 +7,9 @@
 //! the result, so later steps see the row as stored.
 
 use super::expr::{item_var, sql};
-use super::identifier::{emit_cycle_check, emit_derive};
+use super::identifier::{
+    emit_cycle_check, emit_first_free, emit_insert_derived, emit_next_suffix, emit_slug, index_name,
+};
 use super::input::{self, Mode};
 use super::result::success;
 use super::{Ctx, col, live_in_tenant, table};
@@ -88,21 +90,20 @@ fn emit_insert(
         columns.push("tenant_id".to_string());
         exprs.push("p_tenant_id".to_string());
     }
-    if !e.identifier_from.is_empty() {
-        let sources: Vec<String> = e
-            .identifier_from
-            .iter()
-            .map(|f| {
-                let column = e.field(*f).column();
-                values
-                    .iter()
-                    .find(|(c, _)| *c == column)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_else(|| "NULL::text".into())
-            })
-            .collect();
-        ctx.code.declare("v_identifier", "text");
-        emit_derive(ctx, e, &sources, "v_identifier", None);
+    let derived = !e.identifier_from.is_empty();
+    let sources: Vec<String> = e
+        .identifier_from
+        .iter()
+        .map(|f| {
+            let column = e.field(*f).column();
+            values
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "NULL::text".into())
+        })
+        .collect();
+    if derived {
         columns.push("identifier".into());
         exprs.push("v_identifier".into());
     } else if let Some(identifier) = identifier {
@@ -115,18 +116,26 @@ fn emit_insert(
     }
     columns.extend(["created_by".to_string(), "updated_by".to_string()]);
     exprs.extend(["p_user_id".to_string(), "p_user_id".to_string()]);
-    let own = eid == ctx.eid;
+    // The action's own row, when the action creates it (a top-level insert); an insert
+    // of the own entity nested in a loop of an action without a row of its own only
+    // adds rows.
+    let own = eid == ctx.eid && ctx.creating;
     let returning = if own {
         format!(" RETURNING t.* INTO {}", ctx.row_var())
     } else {
         String::new()
     };
-    ctx.code.line(format!(
-        "INSERT INTO {} AS t ({}) VALUES ({}){returning};",
+    let insert = format!(
+        "INSERT INTO {} AS t ({}) VALUES ({})",
         table(e),
         columns.join(", "),
         exprs.join(", ")
-    ));
+    );
+    if derived {
+        emit_insert_derived(ctx, e, &sources, &insert, &returning);
+    } else {
+        ctx.code.line(format!("{insert}{returning};"));
+    }
     ctx.wrote = true;
     if own {
         ctx.row_loaded = true;
@@ -158,8 +167,9 @@ fn resolve_ref(ctx: &mut Ctx, target: EntityId, uuid: String, field: &str) -> St
     pk
 }
 
-/// The value SQL to store for an assignment on a target row (references resolved).
-fn assigned_value(ctx: &mut Ctx, eid: EntityId, a: &Assignment) -> String {
+/// The value SQL to store for an assignment to a row of `eid` (references resolved,
+/// `reference_not_found` when they do not); `alias` names the filtered row.
+fn assigned_value(ctx: &mut Ctx, eid: EntityId, a: &Assignment, alias: &str) -> String {
     let field = ctx.project.entity(eid).field(a.field);
     match (&field.ty, &a.value.kind) {
         (FieldType::Ref(_), ExprKind::InputField(f)) => {
@@ -168,25 +178,53 @@ fn assigned_value(ctx: &mut Ctx, eid: EntityId, a: &Assignment) -> String {
         (FieldType::Ref(t), _) => {
             let t = *t;
             let name = field.name.clone();
-            let uuid = sql(ctx, &a.value, "t");
+            let uuid = sql(ctx, &a.value, alias);
             resolve_ref(ctx, t, uuid, &name)
         }
-        _ => sql(ctx, &a.value, "t"),
+        _ => sql(ctx, &a.value, alias),
     }
 }
 
 /// Updates the action's row from `set` and/or input (`from_input`).
 fn emit_update_target(ctx: &mut Ctx, set: &[Assignment], from_input: bool) {
-    let e = ctx.entity;
     let row = ctx.row_var();
-    ctx.code.declare("v_new", &format!("{}%ROWTYPE", table(e)));
-    ctx.code.line(format!("v_new := {row};"));
+    ctx.code
+        .declare("v_new", &format!("{}%ROWTYPE", table(ctx.entity)));
+    let update = RowUpdate {
+        eid: ctx.eid,
+        row,
+        new: "v_new",
+        alias: "t",
+        refresh: true,
+    };
+    emit_row_update(ctx, &update, set, from_input);
+}
+
+/// One row update: `row` is a `%ROWTYPE` local holding the locked row, `new` a local of
+/// the same type that receives the new values.
+struct RowUpdate<'a> {
+    eid: EntityId,
+    row: &'a str,
+    new: &'a str,
+    /// The alias that `Row::Filtered` columns of the assigned expressions read.
+    alias: &'a str,
+    /// `RETURNING t.* INTO row` (the action's own row, which later steps read).
+    refresh: bool,
+}
+
+/// Assignments are evaluated against the old row (SQL `SET` semantics) into `new`; then
+/// the derived identifier is recomputed when a source got a different value, a parent
+/// change is checked for cycles, and one static `UPDATE` writes the assigned columns.
+fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], from_input: bool) {
+    let e = ctx.project.entity(u.eid);
+    let (row, new) = (u.row, u.new);
+    ctx.code.line(format!("{new} := {row};"));
     let mut assigned: Vec<FieldId> = Vec::new();
     let mut identifier_given = false;
     if from_input {
         for field in e.field_ids() {
             let f = FieldRef {
-                entity: ctx.eid,
+                entity: u.eid,
                 field,
             };
             let key = e.field(field).public_key();
@@ -194,91 +232,141 @@ fn emit_update_target(ctx: &mut Ctx, set: &[Assignment], from_input: bool) {
                 continue;
             }
             let value = input_value(ctx, f);
-            let column = col("v_new", &e.field(field).column());
+            let column = col(new, &e.field(field).column());
             ctx.code
                 .if_then(&format!("p_input ? {}", Literal(&key)), |c| {
                     c.line(format!("{column} := {value};"))
                 });
             assigned.push(field);
         }
-        if e.identifier_from.is_empty() {
+        if e.identifier_from.is_empty()
+            && matches!(
+                ctx.inputs.get("identifier").map(|i| i.mode),
+                Some(Mode::Identifier)
+            )
+        {
             let v = input::var("identifier");
+            let column = col(new, "identifier");
             ctx.code.if_then("p_input ? 'identifier'", |c| {
-                c.line(format!("v_new.identifier := {v};"))
+                c.line(format!("{column} := {v};"))
             });
             identifier_given = true;
         }
     }
     for a in set {
-        let value = assigned_value(ctx, ctx.eid, a);
-        let column = col("v_new", &e.field(a.field).column());
+        let value = assigned_value(ctx, u.eid, a, u.alias);
+        let column = col(new, &e.field(a.field).column());
         ctx.code.line(format!("{column} := {value};"));
         if !assigned.contains(&a.field) {
             assigned.push(a.field);
         }
     }
+    let pk = col(row, &e.pk_column());
     let derive = e.identifier_from.iter().any(|f| assigned.contains(f));
     if derive {
-        let new: Vec<String> = e
-            .identifier_from
-            .iter()
-            .map(|f| col("v_new", &e.field(*f).column()))
-            .collect();
-        let old: Vec<String> = e
-            .identifier_from
-            .iter()
-            .map(|f| col(row, &e.field(*f).column()))
-            .collect();
-        let pk = col(row, &e.pk_column());
+        let source = |r: &str| -> Vec<String> {
+            e.identifier_from
+                .iter()
+                .map(|f| col(r, &e.field(*f).column()))
+                .collect()
+        };
+        let new_sources = source(new);
+        ctx.code.declare("v_slug", "text");
+        ctx.code.line("v_slug := NULL;");
         ctx.code.open(format!(
             "IF ROW({}) IS DISTINCT FROM ROW({}) THEN",
-            new.join(", "),
-            old.join(", ")
+            new_sources.join(", "),
+            source(row).join(", ")
         ));
-        emit_derive(ctx, e, &new, "v_new.identifier", Some(&pk));
+        emit_slug(ctx, &new_sources);
+        let target = col(new, "identifier");
+        ctx.code.line(format!("{target} := v_slug;"));
+        ctx.code.open("IF v_slug IS NOT NULL THEN");
+        emit_first_free(ctx, e, &target, Some(&pk));
+        ctx.code.close("END IF;");
         ctx.code.close("END IF;");
     }
     if let Some(parent) = e.parent.filter(|p| assigned.contains(p)) {
         let c = e.field(parent).column();
-        let new = col("v_new", &c);
-        let old = col(row, &c);
-        let pk = col(row, &e.pk_column());
-        ctx.code
-            .open(format!("IF {new} IS DISTINCT FROM {old} THEN"));
-        emit_cycle_check(ctx, e, &c, &new, &pk);
+        let new_parent = col(new, &c);
+        ctx.code.open(format!(
+            "IF {new_parent} IS DISTINCT FROM {} THEN",
+            col(row, &c)
+        ));
+        emit_cycle_check(ctx, e, &c, &new_parent, &pk);
         ctx.code.close("END IF;");
     }
     let mut sets: Vec<String> = assigned
         .iter()
         .map(|f| {
             let c = e.field(*f).column();
-            format!("{} = {}", Ident(&c), col("v_new", &c))
+            format!("{} = {}", Ident(&c), col(new, &c))
         })
         .collect();
     if derive || identifier_given {
-        sets.push("identifier = v_new.identifier".into());
+        sets.push(format!("identifier = {}", col(new, "identifier")));
     }
     sets.push("updated_at = pg_catalog.now()".into());
     sets.push("updated_by = p_user_id".into());
-    emit_write_target(ctx, &sets);
+    let statement = write_row(e, &sets, row, u.refresh);
+    if !derive {
+        ctx.code.line(statement);
+    } else {
+        // The identifier index is the arbiter: a concurrent transaction that took the
+        // chosen identifier after we looked makes us try the next free suffix.
+        ctx.code.declare("v_constraint", "text");
+        let target = col(new, "identifier");
+        ctx.code.open("LOOP");
+        ctx.code.open("BEGIN");
+        ctx.code.line(statement);
+        ctx.code.line("EXIT;");
+        ctx.code.indent_out();
+        ctx.code.line("EXCEPTION");
+        ctx.code.indent_in();
+        ctx.code.open("WHEN unique_violation THEN");
+        ctx.code
+            .line("GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;");
+        ctx.code.if_then(
+            &format!(
+                "v_slug IS NULL OR v_constraint IS DISTINCT FROM {}",
+                Literal(&index_name(e))
+            ),
+            |c| c.line("RAISE;"),
+        );
+        emit_next_suffix(ctx, &target);
+        emit_first_free(ctx, e, &target, Some(&pk));
+        ctx.code.indent_out();
+        ctx.code.close("END;");
+        ctx.code.close("END LOOP;");
+    }
+    ctx.wrote = true;
 }
 
-/// `UPDATE` of the action's row with `sets`, refreshing `v_row`.
-fn emit_write_target(ctx: &mut Ctx, sets: &[String]) {
-    let e = ctx.entity;
-    let row = ctx.row_var();
+/// `UPDATE` of the row `row` of `e` with `sets`, optionally refreshing `row`.
+fn write_row(e: &crate::ir::Entity, sets: &[String], row: &str, refresh: bool) -> String {
     let tenant = if e.tenant_scoped {
         " AND t.tenant_id = p_tenant_id"
     } else {
         ""
     };
-    ctx.code.line(format!(
-        "UPDATE {} AS t SET {} WHERE {} = {}{tenant} RETURNING t.* INTO {row};",
+    let returning = if refresh {
+        format!(" RETURNING t.* INTO {row}")
+    } else {
+        String::new()
+    };
+    format!(
+        "UPDATE {} AS t SET {} WHERE {} = {}{tenant}{returning};",
         table(e),
         sets.join(", "),
         col("t", &e.pk_column()),
         col(row, &e.pk_column()),
-    ));
+    )
+}
+
+/// `UPDATE` of the action's row with `sets`, refreshing `v_row`.
+fn emit_write_target(ctx: &mut Ctx, sets: &[String]) {
+    let row = ctx.row_var();
+    ctx.code.line(write_row(ctx.entity, sets, row, true));
     ctx.wrote = true;
 }
 
@@ -432,7 +520,7 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
                 let mut out = Vec::new();
                 for a in values {
                     let column = e.field(a.field).column();
-                    let v = assigned_value(ctx, eid, a);
+                    let v = assigned_value(ctx, eid, a, "t");
                     out.push((column, v));
                 }
                 emit_insert(ctx, eid, out, None);
@@ -480,6 +568,11 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
     }
 }
 
+/// `update: Entity SET ... WHERE ...` (or of another entity). One set-based `UPDATE`
+/// when no row needs more than its new values; a locked per-row loop (in `pk` order, so
+/// concurrent filtered updates lock rows in one order) when an assignment needs the
+/// row-by-row rules of a target update: a reference value to resolve
+/// (`reference_not_found`), an identifier source (recomputed), the parent (cycle check).
 fn emit_update_filtered(
     ctx: &mut Ctx,
     eid: EntityId,
@@ -488,39 +581,49 @@ fn emit_update_filtered(
     filter: Option<&crate::ir::Expr>,
 ) {
     let e = ctx.project.entity(eid);
+    let from_input_fields: Vec<FieldId> = if from_input {
+        e.field_ids()
+            .filter(|f| {
+                matches!(
+                    ctx.inputs.get(&e.field(*f).public_key()).map(|i| i.mode),
+                    Some(Mode::Update(_))
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let touches = |f: FieldId| from_input_fields.contains(&f) || set.iter().any(|a| a.field == f);
+    let computed_ref = set.iter().any(|a| {
+        matches!(e.field(a.field).ty, FieldType::Ref(_))
+            && !matches!(a.value.kind, ExprKind::InputField(_))
+    });
+    let per_row = computed_ref
+        || e.identifier_from.iter().any(|f| touches(*f))
+        || e.parent.is_some_and(touches)
+        || (from_input && e.identifier_from.is_empty() && ctx.inputs.get("identifier").is_some());
+    if per_row {
+        emit_update_each(ctx, eid, set, from_input, filter);
+        return;
+    }
     let mut sets = Vec::new();
-    if from_input {
-        for field in e.field_ids() {
-            let f = FieldRef { entity: eid, field };
-            let key = e.field(field).public_key();
-            if !matches!(ctx.inputs.get(&key).map(|i| i.mode), Some(Mode::Update(_))) {
-                continue;
-            }
-            let c = e.field(field).column();
-            sets.push(format!(
-                "{} = CASE WHEN p_input ? {} THEN {} ELSE {} END",
-                Ident(&c),
-                Literal(&key),
-                input_value(ctx, f),
-                col("t", &c)
-            ));
-        }
+    for field in from_input_fields {
+        let f = FieldRef { entity: eid, field };
+        let key = e.field(field).public_key();
+        let c = e.field(field).column();
+        sets.push(format!(
+            "{} = CASE WHEN p_input ? {} THEN {} ELSE {} END",
+            Ident(&c),
+            Literal(&key),
+            input_value(ctx, f),
+            col("t", &c)
+        ));
     }
     for a in set {
         let field = e.field(a.field);
         let value = match (&field.ty, &a.value.kind) {
             (FieldType::Ref(_), ExprKind::InputField(f)) => {
                 input::fk_var(&ctx.project.field(*f).public_key())
-            }
-            (FieldType::Ref(t), _) => {
-                let target = ctx.project.entity(*t);
-                format!(
-                    "(SELECT {} FROM {} AS x WHERE x.id = {} AND {})",
-                    col("x", &target.pk_column()),
-                    table(target),
-                    sql(ctx, &a.value, "t"),
-                    live_in_tenant(target, "x")
-                )
             }
             _ => sql(ctx, &a.value, "t"),
         };
@@ -529,6 +632,41 @@ fn emit_update_filtered(
     sets.push("updated_at = pg_catalog.now()".into());
     sets.push("updated_by = p_user_id".into());
     emit_filtered(ctx, eid, sets, filter);
+}
+
+/// The per-row form of [`emit_update_filtered`].
+fn emit_update_each(
+    ctx: &mut Ctx,
+    eid: EntityId,
+    set: &[Assignment],
+    from_input: bool,
+    filter: Option<&crate::ir::Expr>,
+) {
+    let e = ctx.project.entity(eid);
+    let rowtype = format!("{}%ROWTYPE", table(e));
+    let row = ctx.temp("each", &rowtype);
+    let new = ctx.temp("each_new", &rowtype);
+    let mut cond = live_in_tenant(e, "t");
+    if let Some(f) = filter {
+        cond.push_str(&format!(" AND {}", sql(ctx, f, "t")));
+    }
+    // A failure on a later row must undo the writes to earlier ones.
+    ctx.wrote = true;
+    ctx.code.open(format!(
+        "FOR {row} IN SELECT t.* FROM {} AS t WHERE {cond} ORDER BY {} FOR NO KEY UPDATE LOOP",
+        table(e),
+        col("t", &e.pk_column())
+    ));
+    let update = RowUpdate {
+        eid,
+        row: &row,
+        new: &new,
+        alias: &row,
+        refresh: false,
+    };
+    emit_row_update(ctx, &update, set, from_input);
+    ctx.code.close("END LOOP;");
+    refresh_own_row(ctx, eid);
 }
 
 /// An `UPDATE` over `eid`'s live rows in the tenant that match `filter`.
@@ -549,16 +687,23 @@ fn emit_filtered(
         sets.join(", ")
     ));
     ctx.wrote = true;
-    if eid == ctx.eid && ctx.row_loaded {
-        // The filter may have matched the action's own row: later steps read it fresh.
-        let row = ctx.row_var();
-        ctx.code.line(format!(
-            "SELECT t.* INTO {row} FROM {} AS t WHERE {} = {};",
-            table(e),
-            col("t", &e.pk_column()),
-            col(row, &e.pk_column())
-        ));
+    refresh_own_row(ctx, eid);
+}
+
+/// After a filtered write to `eid`: the filter may have matched the action's own row,
+/// so later steps read it fresh.
+fn refresh_own_row(ctx: &mut Ctx, eid: EntityId) {
+    if eid != ctx.eid || !ctx.row_loaded {
+        return;
     }
+    let e = ctx.entity;
+    let row = ctx.row_var();
+    ctx.code.line(format!(
+        "SELECT t.* INTO {row} FROM {} AS t WHERE {} = {};",
+        table(e),
+        col("t", &e.pk_column()),
+        col(row, &e.pk_column())
+    ));
 }
 
 /// `call:` another generated action (same tenant and user, failure propagated after
@@ -640,23 +785,6 @@ fn item_keys(var: &str, steps: &[Step], out: &mut Vec<(String, Ty)>) {
     }
 }
 
-fn item_cast(item: &str, key: &str, ty: &Ty) -> String {
-    let k = Literal(key);
-    match ty {
-        Ty::Jsonb => format!("{item} -> {k}"),
-        Ty::Json => format!("({item} -> {k})::json"),
-        Ty::Text | Ty::Null => format!("{item} ->> {k}"),
-        Ty::Point => format!(
-            "pg_catalog.point(({item} -> {k} ->> 'latitude')::double precision, ({item} -> {k} ->> 'longitude')::double precision)"
-        ),
-        Ty::Array(inner) => format!(
-            "ARRAY(SELECT (e.v #>> '{{}}')::{} FROM pg_catalog.jsonb_array_elements({item} -> {k}) WITH ORDINALITY AS e(v, n) ORDER BY e.n)",
-            inner.sql()
-        ),
-        t => format!("({item} ->> {k})::{}", t.sql()),
-    }
-}
-
 fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
     let item = format!("v_item_{var}");
     ctx.code.declare(&item, "jsonb");
@@ -680,13 +808,29 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
         &format!("key \"{input_key}\" must be a JSON array of objects"),
     );
     ctx.code.close("END IF;");
+    // Each `item.key` the body reads: JSON null or absent is NULL, any other value must
+    // have the JSON type of the key's SQL type (as top-level input keys must), then casts.
+    ctx.code.declare("v_item_value", "jsonb");
     for (key, ty) in &keys {
         let name = item_var(var, key);
         ctx.code.declare(&name, &ty.sql());
         ctx.code.line(format!(
+            "v_item_value := NULLIF({item} -> {}, 'null'::jsonb);",
+            Literal(key)
+        ));
+        if let Some((bad, expected)) = input::json_mismatch("v_item_value", ty, None) {
+            ctx.code
+                .open(format!("IF v_item_value IS NOT NULL AND ({bad}) THEN"));
+            ctx.fail_const(
+                "invalid_input",
+                &format!("key \"{input_key}\": item key \"{key}\" must be {expected}"),
+            );
+            ctx.code.close("END IF;");
+        }
+        ctx.code.line(format!(
             "{} := {};",
             Ident(&name),
-            item_cast(&item, key, ty)
+            input::cast_json("v_item_value", ty)
         ));
     }
     ctx.code.line("v_key := NULL;");

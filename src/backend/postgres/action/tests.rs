@@ -320,6 +320,9 @@ fn custom_action_validates_updates_notifies_and_returns() {
         v_new crm.tb_contact%ROWTYPE;
         v_code text;
         v_message text;
+        v_schema text;
+        v_table text;
+        v_column text;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.qualify_lead: p_tenant_id must not be NULL';
@@ -371,6 +374,13 @@ fn custom_action_validates_updates_notifies_and_returns() {
                     RAISE;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN not_null_violation THEN
+                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
+                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_contact.email' THEN 'email of Contact must not be null' END;
+                IF v_message IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
             WHEN unique_violation THEN
                 RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
             WHEN check_violation THEN
@@ -385,7 +395,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
 }
 
 #[test]
-fn standard_create_derives_the_identifier_under_an_advisory_lock() {
+fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
     insta::assert_snapshot!(sql_of(&fixture(), 0, "create_company"), @r#"
     CREATE OR REPLACE FUNCTION crm.create_company(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
     RETURNS app.mutation_result
@@ -398,12 +408,15 @@ fn standard_create_derives_the_identifier_under_an_advisory_lock() {
         v_key text;
         v_json jsonb;
         in_name crm.tb_company.name%TYPE;
+        v_row crm.tb_company%ROWTYPE;
         v_identifier text;
         v_slug text;
         v_suffix integer;
-        v_row crm.tb_company%ROWTYPE;
         v_code text;
         v_message text;
+        v_schema text;
+        v_table text;
+        v_column text;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.create_company: p_tenant_id must not be NULL';
@@ -430,16 +443,21 @@ fn standard_create_derives_the_identifier_under_an_advisory_lock() {
             END IF;
             v_key := NULL;
             v_slug := app.slugify(pg_catalog.concat_ws('-', in_name));
+            v_suffix := 1;
             v_identifier := v_slug;
-            IF v_slug IS NOT NULL THEN
-                PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('crm.tb_company'), (pg_catalog.hashtext(p_tenant_id::text || '/' || v_slug) & 63));
-                v_suffix := 1;
-                WHILE EXISTS (SELECT FROM crm.tb_company AS t WHERE t.identifier = v_identifier AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL) LOOP
-                    v_suffix := v_suffix + 1;
-                    v_identifier := v_slug || '-' || v_suffix::text;
-                END LOOP;
-            END IF;
-            INSERT INTO crm.tb_company AS t (tenant_id, identifier, name, created_by, updated_by) VALUES (p_tenant_id, v_identifier, in_name, p_user_id, p_user_id) RETURNING t.* INTO v_row;
+            LOOP
+                IF v_slug IS NOT NULL THEN
+                    WHILE EXISTS (SELECT FROM crm.tb_company AS t WHERE t.identifier = v_identifier AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL) LOOP
+                        v_suffix := v_suffix + 1;
+                        v_identifier := v_slug || '-' || v_suffix::text;
+                    END LOOP;
+                END IF;
+                INSERT INTO crm.tb_company AS t (tenant_id, identifier, name, created_by, updated_by) VALUES (p_tenant_id, v_identifier, in_name, p_user_id, p_user_id) ON CONFLICT (tenant_id, identifier) WHERE deleted_at IS NULL DO NOTHING RETURNING t.* INTO v_row;
+                EXIT WHEN FOUND;
+                -- A concurrent transaction took v_identifier after we looked: the next suffix.
+                v_suffix := v_suffix + 1;
+                v_identifier := v_slug || '-' || v_suffix::text;
+            END LOOP;
         EXCEPTION
             WHEN SQLSTATE 'SQ001' THEN
                 GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
@@ -454,6 +472,13 @@ fn standard_create_derives_the_identifier_under_an_advisory_lock() {
                     RAISE;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN not_null_violation THEN
+                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
+                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_company.name' THEN 'name of Company must not be null' END;
+                IF v_message IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
             WHEN unique_violation THEN
                 RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
             WHEN check_violation THEN
@@ -633,12 +658,15 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
         v_json jsonb;
         in_contacts jsonb;
         v_item_c jsonb;
+        v_item_value jsonb;
         it_c_score integer;
         it_c_email text;
         v_result app.mutation_result;
         v_code text;
         v_message text;
-        v_row crm.tb_contact%ROWTYPE;
+        v_schema text;
+        v_table text;
+        v_column text;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.import_contacts: p_tenant_id must not be NULL';
@@ -666,8 +694,16 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
                 IF pg_catalog.jsonb_typeof(v_item_c) <> 'object' THEN
                     RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'key "contacts" must be a JSON array of objects', DETAIL = 'invalid_input';
                 END IF;
-                it_c_score := (v_item_c ->> 'score')::integer;
-                it_c_email := v_item_c ->> 'email';
+                v_item_value := NULLIF(v_item_c -> 'score', 'null'::jsonb);
+                IF v_item_value IS NOT NULL AND (pg_catalog.jsonb_typeof(v_item_value) <> 'number') THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'key "contacts": item key "score" must be a JSON number', DETAIL = 'invalid_input';
+                END IF;
+                it_c_score := (v_item_value #>> '{}')::integer;
+                v_item_value := NULLIF(v_item_c -> 'email', 'null'::jsonb);
+                IF v_item_value IS NOT NULL AND (pg_catalog.jsonb_typeof(v_item_value) <> 'string') THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'key "contacts": item key "email" must be a JSON string', DETAIL = 'invalid_input';
+                END IF;
+                it_c_email := (v_item_value #>> '{}');
                 v_key := NULL;
                 IF NOT COALESCE((it_c_score > 0::integer), false) THEN
                     RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'validation failed: c.score > 0', DETAIL = 'validation_failed';
@@ -691,6 +727,13 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
                     RAISE;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN not_null_violation THEN
+                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
+                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_contact.email' THEN 'email of Contact must not be null' END;
+                IF v_message IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
             WHEN unique_violation THEN
                 RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
             WHEN check_violation THEN
@@ -698,7 +741,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
             WHEN foreign_key_violation THEN
                 RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
         END;
-        RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'email', v_row.email, 'status', v_row.status, 'company_id', (SELECT r.id FROM crm.tb_company AS r WHERE r.pk_company = v_row.fk_company), 'score', v_row.score, 'born', v_row.born, 'location', CASE WHEN v_row.location IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', v_row.location[0], 'longitude', v_row.location[1]) END, 'tags', v_row.tags, 'price', v_row.price, 'country_id', (SELECT r.id FROM common.tb_country AS r WHERE r.pk_country = v_row.fk_country), 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), NULL)::app.mutation_result;
+        RETURN ROW(true, NULL, NULL, NULL, NULL)::app.mutation_result;
     END;
     $fn$;
     "#);

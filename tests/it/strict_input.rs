@@ -1,0 +1,557 @@
+//! Strict, typed input (LANGUAGE §4.4) against real rows: every action accepts exactly
+//! the keys it reads, null and absent mean what §4.4 says on create and on update, `id`
+//! is required and typed, the checks run in the documented order, a NULL tenant raises
+//! 22004, a computed value that does not fit its column is `out_of_range` with nothing
+//! written, and coordinates travel as `{"latitude", "longitude"}`.
+//!
+//! The helpers at the top ([`ok`], [`assert_error`], [`call`]) are shared with the other
+//! action-semantics modules.
+
+use serde_json::{Value, json};
+
+use crate::specs::{TENANT_A, TENANT_B, USER_1, apply};
+use crate::support::TestDb;
+use crate::support::db::ActionResult;
+
+const SPEC: &str = r#"
+entity: Contact
+schema: crm
+fields:
+  name: text!
+  nickname: text
+  score: integer
+  rank: smallint = 1
+  born_on: date
+  status: enum(lead, qualified) = 'lead'
+  tags: list(text)
+  location: coordinates
+  company: ref(Company)
+actions:
+  - name: create_contact
+  - name: update_contact
+  - name: delete_contact
+  - name: boost
+    steps:
+      - update: Contact SET nickname = 'boosted'
+      - update: Contact SET score = score * $factor
+  - name: promote
+    steps:
+      - update: Contact SET rank = rank + $by
+  - name: rename
+    steps:
+      - update: Contact SET name = $new_name
+  - name: qualify
+    steps:
+      - validate: status = 'lead'
+        error: not_a_lead
+      - update: Contact SET status = 'qualified'
+  - name: move_leads
+    steps:
+      - update: Contact SET company = $target WHERE Contact.status = 'lead'
+---
+entity: Company
+schema: crm
+fields:
+  name: text!
+  headcount: integer
+actions:
+  - name: create_company
+  - name: import_companies
+    steps:
+      - foreach: row in $rows
+        do:
+          - insert: "Company { name: row.name, headcount: row.headcount }"
+---
+entity: Currency
+schema: crm
+tenant_scoped: false
+fields:
+  code: currencyCode!
+actions:
+  - name: create_currency
+"#;
+
+/// Calls `crm.<action>` as USER_1 of `tenant`.
+pub(crate) fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {
+    db.call_action("crm", action, Some(tenant), Some(USER_1), input)
+}
+
+/// The `object_data` of a successful result; panics with the result otherwise.
+pub(crate) fn ok(result: ActionResult) -> Value {
+    assert!(result.success, "expected success, got {result:?}");
+    result
+        .object_data
+        .expect("a successful action returns its row")
+}
+
+/// Asserts a failure with `code` whose message mentions `mentions`.
+pub(crate) fn assert_error(result: &ActionResult, code: &str, mentions: &str) {
+    assert!(!result.success, "expected {code}, got {result:?}");
+    assert_eq!(result.error_code.as_deref(), Some(code), "{result:?}");
+    let message = result.error_message.as_deref().unwrap_or_default();
+    assert!(
+        message.contains(mentions),
+        "message `{message}` should mention `{mentions}`"
+    );
+}
+
+fn db() -> TestDb {
+    let db = TestDb::new();
+    apply(&db, SPEC);
+    db
+}
+
+fn create(db: &TestDb, input: Value) -> String {
+    let row = ok(call(db, "create_contact", TENANT_A, input));
+    row["id"].as_str().unwrap().to_string()
+}
+
+fn rows(db: &TestDb) -> Value {
+    db.query_json("SELECT * FROM crm.tb_contact ORDER BY pk_contact")
+}
+
+#[test]
+fn an_unknown_key_is_refused_by_name_and_changes_nothing() {
+    let db = db();
+    let typo = call(
+        &db,
+        "create_contact",
+        TENANT_A,
+        json!({"name": "A", "nmae": "B"}),
+    );
+    assert_error(&typo, "invalid_input", "\"nmae\"");
+    assert_eq!(db.count("SELECT 1 FROM crm.tb_contact"), 0);
+
+    let id = create(&db, json!({"name": "Alice", "score": 3}));
+    let before = rows(&db);
+    let cases = [
+        ("update_contact", json!({"id": id, "scroe": 4})),
+        ("qualify", json!({"id": id, "status": "qualified"})),
+        ("delete_contact", json!({"id": id, "force": true})),
+        ("boost", json!({"id": id, "factor": 2, "factr": 2})),
+    ];
+    for (action, input) in cases {
+        let result = call(&db, action, TENANT_A, input);
+        assert_error(&result, "invalid_input", "unknown input key");
+    }
+    assert_eq!(rows(&db), before, "no refused call changed the row");
+    let not_object = call(&db, "update_contact", TENANT_A, json!([1, 2]));
+    assert_error(&not_object, "invalid_input", "JSON object");
+}
+
+#[test]
+fn tenant_and_audit_columns_cannot_be_smuggled_in_as_input() {
+    let db = db();
+    for key in [
+        "tenant_id",
+        "id",
+        "pk_contact",
+        "created_by",
+        "deleted_at",
+        "fk_company",
+    ] {
+        let result = call(
+            &db,
+            "create_contact",
+            TENANT_A,
+            json!({"name": "Mallory", key: TENANT_B}),
+        );
+        assert_error(&result, "invalid_input", &format!("\"{key}\""));
+    }
+    let id = create(&db, json!({"name": "Alice"}));
+    let result = call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "tenant_id": TENANT_B}),
+    );
+    assert_error(&result, "invalid_input", "\"tenant_id\"");
+    assert_eq!(
+        db.count(&format!(
+            "SELECT 1 FROM crm.tb_contact WHERE tenant_id = '{TENANT_A}' AND name = 'Alice'"
+        )),
+        1
+    );
+    assert_eq!(db.count("SELECT 1 FROM crm.tb_contact"), 1);
+}
+
+#[test]
+fn on_create_null_is_absent_and_the_default_applies() {
+    let db = db();
+    let absent = ok(call(&db, "create_contact", TENANT_A, json!({"name": "A"})));
+    let null = ok(call(
+        &db,
+        "create_contact",
+        TENANT_A,
+        json!({"name": "B", "status": null, "rank": null, "score": null}),
+    ));
+    for row in [&absent, &null] {
+        assert_eq!(row["status"], "lead", "{row}");
+        assert_eq!(row["rank"], 1, "{row}");
+        assert_eq!(row["score"], Value::Null, "{row}");
+    }
+    let required = call(&db, "create_contact", TENANT_A, json!({"name": null}));
+    assert_error(&required, "invalid_input", "\"name\"");
+    assert_eq!(db.count("SELECT 1 FROM crm.tb_contact"), 2);
+}
+
+#[test]
+fn on_update_absent_keeps_null_clears_and_a_required_null_is_refused() {
+    let db = db();
+    let id = create(
+        &db,
+        json!({"name": "Alice", "nickname": "Al", "score": 7, "tags": ["a", "b"]}),
+    );
+    let kept = ok(call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "score": 8}),
+    ));
+    assert_eq!(kept["nickname"], "Al");
+    assert_eq!(kept["tags"], json!(["a", "b"]));
+    assert_eq!(kept["score"], 8);
+    let cleared = ok(call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "nickname": null, "tags": null}),
+    ));
+    assert_eq!(cleared["nickname"], Value::Null);
+    assert_eq!(cleared["tags"], Value::Null);
+    assert_eq!(cleared["score"], 8);
+    let stored = db.query_json("SELECT nickname, tags, score FROM crm.tb_contact");
+    assert_eq!(
+        stored,
+        json!([{"nickname": null, "tags": null, "score": 8}])
+    );
+
+    let before = rows(&db);
+    let required = call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "name": null, "score": 9}),
+    );
+    assert_error(&required, "invalid_input", "\"name\"");
+    assert_eq!(rows(&db), before);
+}
+
+#[test]
+fn a_required_field_set_null_by_a_step_is_invalid_input() {
+    let db = db();
+    let id = create(&db, json!({"name": "Alice"}));
+    let before = rows(&db);
+    let result = call(&db, "rename", TENANT_A, json!({"id": id}));
+    assert_error(&result, "invalid_input", "name");
+    assert_eq!(rows(&db), before);
+    let renamed = ok(call(
+        &db,
+        "rename",
+        TENANT_A,
+        json!({"id": id, "new_name": "Alicia"}),
+    ));
+    assert_eq!(renamed["name"], "Alicia");
+}
+
+#[test]
+fn a_missing_or_malformed_id_is_invalid_input_and_a_foreign_one_not_found() {
+    let db = db();
+    let id = create(&db, json!({"name": "Alice"}));
+    let cases = [
+        json!({}),
+        json!({"id": null}),
+        json!({"id": 42}),
+        json!({"id": "not-a-uuid"}),
+        json!({"id": ["00000000-0000-4000-8000-000000000001"]}),
+    ];
+    for input in cases {
+        for action in ["update_contact", "delete_contact", "qualify"] {
+            let result = call(&db, action, TENANT_A, input.clone());
+            assert_error(&result, "invalid_input", "\"id\"");
+        }
+    }
+    let unknown = call(
+        &db,
+        "qualify",
+        TENANT_A,
+        json!({"id": "00000000-0000-4000-8000-0000000000ff"}),
+    );
+    assert_error(
+        &unknown,
+        "not_found",
+        "00000000-0000-4000-8000-0000000000ff",
+    );
+    let foreign = call(&db, "qualify", TENANT_B, json!({"id": id}));
+    assert_error(&foreign, "not_found", &id);
+    assert_eq!(
+        db.query_json("SELECT status FROM crm.tb_contact"),
+        json!([{"status": "lead"}])
+    );
+}
+
+#[test]
+fn checks_run_in_the_documented_order() {
+    let db = db();
+    let id = create(&db, json!({"name": "Alice"}));
+    let nowhere = "00000000-0000-4000-8000-0000000000ff";
+    // Unknown keys before values.
+    let r = call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": "bad", "score": "x", "zzz": 1}),
+    );
+    assert_error(&r, "invalid_input", "\"zzz\"");
+    // Values in field order: score (3rd field) before born_on (5th).
+    let r = call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "born_on": "2024-13-45", "score": "x"}),
+    );
+    assert_error(&r, "invalid_input", "\"score\"");
+    // Values before references.
+    let r = call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "company_id": nowhere, "born_on": "nope"}),
+    );
+    assert_error(&r, "invalid_input", "born_on");
+    // References before the target row.
+    let r = call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": nowhere, "company_id": nowhere}),
+    );
+    assert_error(&r, "reference_not_found", "company_id");
+    // The target row before the steps.
+    let r = call(&db, "boost", TENANT_A, json!({"id": nowhere, "factor": 2}));
+    assert_error(&r, "not_found", nowhere);
+    // Bad JSON types name the key.
+    for (input, key) in [
+        (json!({"id": id, "tags": "a,b"}), "tags"),
+        (json!({"id": id, "tags": [1]}), "tags"),
+        (json!({"id": id, "score": "12"}), "score"),
+        (json!({"id": id, "score": 1.5}), "score"),
+        (json!({"id": id, "score": 1e12}), "score"),
+        (json!({"id": id, "name": 5}), "name"),
+        (json!({"id": id, "status": "bogus"}), "status"),
+    ] {
+        let r = call(&db, "update_contact", TENANT_A, input);
+        assert_error(&r, "invalid_input", key);
+    }
+}
+
+#[test]
+fn a_null_tenant_raises_22004_in_every_action() {
+    let db = db();
+    let id = create(&db, json!({"name": "Alice"}));
+    let actions = [
+        ("create_contact", json!({"name": "x"})),
+        ("update_contact", json!({"id": id})),
+        ("delete_contact", json!({"id": id})),
+        ("boost", json!({"id": id, "factor": 1})),
+        ("promote", json!({"id": id, "by": 1})),
+        ("rename", json!({"id": id, "new_name": "x"})),
+        ("qualify", json!({"id": id})),
+        ("move_leads", json!({})),
+        ("create_company", json!({"name": "x"})),
+        ("import_companies", json!({"rows": []})),
+        // A shared table's actions too: callers always say who they act for.
+        ("create_currency", json!({"code": "EUR"})),
+        // Before anything else is looked at.
+        ("update_contact", json!({"bogus": true})),
+    ];
+    for (action, input) in actions {
+        let error = db
+            .try_call_action("crm", action, None, Some(USER_1), input)
+            .expect_err(action);
+        assert_eq!(error.code, "22004", "{action}: {error}");
+    }
+    let before = rows(&db);
+    assert_eq!(before[0]["name"], "Alice");
+    assert_eq!(db.count("SELECT 1 FROM crm.tb_company"), 0);
+    assert_eq!(db.count("SELECT 1 FROM crm.tb_currency"), 0);
+    // With a tenant, the shared table works for everyone alike.
+    ok(call(
+        &db,
+        "create_currency",
+        TENANT_B,
+        json!({"code": "EUR"}),
+    ));
+}
+
+#[test]
+fn an_overflowing_computed_value_is_out_of_range_and_nothing_is_written() {
+    let db = db();
+    let id = create(
+        &db,
+        json!({"name": "Alice", "score": 2_000_000_000, "rank": 32000}),
+    );
+    let before = rows(&db);
+    // `boost` writes `nickname` first, then overflows `score` (integer).
+    let r = call(&db, "boost", TENANT_A, json!({"id": id, "factor": 2}));
+    assert_error(&r, "out_of_range", "out of range");
+    assert_eq!(rows(&db), before, "the first update was rolled back");
+    // smallint column, computed from an integer input.
+    let r = call(&db, "promote", TENANT_A, json!({"id": id, "by": 1000}));
+    assert_error(&r, "out_of_range", "out of range");
+    assert_eq!(rows(&db), before);
+    // An input value that does not fit is the caller's bad value, naming the key.
+    let r = call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "rank": 40000}),
+    );
+    assert_error(&r, "invalid_input", "rank");
+    assert_eq!(rows(&db), before);
+    let fine = ok(call(&db, "promote", TENANT_A, json!({"id": id, "by": 767})));
+    assert_eq!(fine["rank"], 32767);
+}
+
+#[test]
+fn coordinates_are_latitude_longitude_objects_in_and_out() {
+    let db = db();
+    let created = ok(call(
+        &db,
+        "create_contact",
+        TENANT_A,
+        json!({"name": "Paris", "location": {"latitude": 48.85, "longitude": 2.35}}),
+    ));
+    assert_eq!(
+        created["location"],
+        json!({"latitude": 48.85, "longitude": 2.35})
+    );
+    assert_eq!(
+        db.query_json("SELECT location[0] AS lat, location[1] AS lon FROM crm.tb_contact"),
+        json!([{"lat": 48.85, "lon": 2.35}])
+    );
+    let id = created["id"].as_str().unwrap().to_string();
+    for bad in [
+        json!([48.85, 2.35]),
+        json!({"latitude": 48.85}),
+        json!({"latitude": "48.85", "longitude": 2.35}),
+        json!({"latitude": 1, "longitude": 2, "altitude": 3}),
+        json!("48.85,2.35"),
+    ] {
+        let r = call(
+            &db,
+            "update_contact",
+            TENANT_A,
+            json!({"id": id, "location": bad}),
+        );
+        assert_error(&r, "invalid_input", "location");
+    }
+    for (lat, lon) in [(90.5, 0.0), (-91.0, 0.0), (0.0, 180.5), (0.0, -181.0)] {
+        let r = call(
+            &db,
+            "update_contact",
+            TENANT_A,
+            json!({"id": id, "location": {"latitude": lat, "longitude": lon}}),
+        );
+        assert!(!r.success, "({lat}, {lon}) is out of bounds: {r:?}");
+    }
+    let edge = ok(call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "location": {"latitude": -90, "longitude": 180}}),
+    ));
+    assert_eq!(edge["location"], json!({"latitude": -90, "longitude": 180}));
+    let cleared = ok(call(
+        &db,
+        "update_contact",
+        TENANT_A,
+        json!({"id": id, "location": null}),
+    ));
+    assert_eq!(cleared["location"], Value::Null);
+}
+
+#[test]
+fn foreach_items_are_typed_and_a_bad_item_undoes_the_whole_loop() {
+    let db = db();
+    let good = call(
+        &db,
+        "import_companies",
+        TENANT_A,
+        json!({"rows": [{"name": "Acme", "headcount": 10}, {"name": "Initech"}]}),
+    );
+    assert!(good.success, "{good:?}");
+    assert_eq!(db.count("SELECT 1 FROM crm.tb_company"), 2);
+    for bad in [
+        json!({"rows": [{"name": "Ok", "headcount": 1}, {"name": "Bad", "headcount": "ten"}]}),
+        json!({"rows": [{"name": "Ok", "headcount": 1}, {"name": "Bad", "headcount": 2.5}]}),
+        json!({"rows": [{"name": "Ok", "headcount": 1}, {"name": 7}]}),
+        json!({"rows": [{"name": "Ok", "headcount": 1}, "Bad"]}),
+        json!({"rows": {"name": "Bad"}}),
+    ] {
+        let r = call(&db, "import_companies", TENANT_A, bad.clone());
+        assert_error(&r, "invalid_input", "rows");
+        assert_eq!(
+            db.count("SELECT 1 FROM crm.tb_company"),
+            2,
+            "nothing of {bad} remains"
+        );
+    }
+    let missing = call(
+        &db,
+        "import_companies",
+        TENANT_A,
+        json!({"rows": [{"headcount": 1}]}),
+    );
+    assert_error(&missing, "invalid_input", "name");
+    assert_eq!(db.count("SELECT 1 FROM crm.tb_company"), 2);
+}
+
+#[test]
+fn a_filtered_update_refuses_a_reference_that_does_not_resolve() {
+    let db = db();
+    create(&db, json!({"name": "A"}));
+    create(&db, json!({"name": "B"}));
+    let before = rows(&db);
+    let nowhere = "00000000-0000-4000-8000-0000000000ff";
+    let r = call(&db, "move_leads", TENANT_A, json!({"target": nowhere}));
+    assert_error(&r, "reference_not_found", nowhere);
+    assert_eq!(rows(&db), before, "no company was set to NULL");
+    let foreign = ok(call(
+        &db,
+        "create_company",
+        TENANT_B,
+        json!({"name": "B Corp"}),
+    ));
+    let r = call(
+        &db,
+        "move_leads",
+        TENANT_A,
+        json!({"target": foreign["id"]}),
+    );
+    assert_error(&r, "reference_not_found", "");
+    let acme = ok(call(
+        &db,
+        "create_company",
+        TENANT_A,
+        json!({"name": "Acme"}),
+    ));
+    let moved = call(&db, "move_leads", TENANT_A, json!({"target": acme["id"]}));
+    assert!(moved.success, "{moved:?}");
+    assert_eq!(
+        db.count("SELECT 1 FROM crm.tb_contact c JOIN crm.tb_company k ON k.pk_company = c.fk_company WHERE k.name = 'Acme'"),
+        2
+    );
+}
+
+#[test]
+fn every_generated_function_passes_plpgsql_check_with_all_warnings() {
+    let db = db();
+    let report = db.plpgsql_check("crm");
+    assert!(report.is_empty(), "{}", report.join("\n\n"));
+    let pragmas = db.count(
+        "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+         WHERE n.nspname = 'crm' AND p.prosrc LIKE '%plpgsql_check_options%'",
+    );
+    assert_eq!(pragmas, 0, "no function switches a warning class off");
+}
