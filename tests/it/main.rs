@@ -2,6 +2,7 @@
 
 mod confiture;
 mod harness;
+mod hostile;
 mod roundtrip;
 mod semantics;
 mod specs;

@@ -1,0 +1,315 @@
+//! Hostile text makes safe SQL. A spec whose descriptions, defaults, enum values,
+//! validation messages, conditions and return messages all carry quotes, `$$`, `$fn$`,
+//! `;`, `--`, `/*`, backslashes and a `'); DROP TABLE canary.victim; --` payload is
+//! compiled and applied to a real database, next to a canary table. Every text comes
+//! back verbatim (comments, column defaults through the create action, the enum CHECK,
+//! error messages), the canary survives, and the catalog holds exactly the objects the
+//! same spec with benign text creates. Hostile JSON *input* (values, keys, ids) is
+//! stored verbatim or refused, never executed.
+
+use serde_json::{Value, json};
+
+use crate::specs::{TENANT_A, USER_1, compile};
+use crate::support::TestDb;
+use crate::support::db::ActionResult;
+
+/// Every character sequence that could end a literal, a dollar-quoted body, a
+/// statement or start a comment, and a classic injection payload.
+const HOSTILE: &str = r#"it's "quoted" $$ $fn$ $fn1$ $x$ ; -- /* open \ back\\slash E'\x41' '); DROP TABLE canary.victim; --"#;
+
+/// Hostile JSON input: the same, plus a newline, a tab, unicode and `format()`
+/// directives.
+const HOSTILE_INPUT: &str =
+    "Robert'); DROP TABLE canary.victim; --\n\t\"\\ é ☃ $$ $fn$ %s %I %L /* */";
+
+/// `text` as a YAML double-quoted scalar.
+fn yaml(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `text` as a SpecQL string literal (`'` doubled).
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The spec, in `schema`, with `text` wherever free text may go.
+fn spec(schema: &str, text: &str) -> String {
+    let y = yaml(text);
+    let enum_type = yaml(&format!("enum(calm, {})", literal(text)));
+    let short_default = yaml(&format!("text = {}", literal(text)));
+    let condition = yaml(&format!("note != {}", literal(text)));
+    format!(
+        r#"
+entity: Thing
+schema: {schema}
+description: {y}
+fields:
+  label:
+    type: text
+    description: {y}
+  note:
+    type: text
+    default: {y}
+  short_note: {short_default}
+  mood:
+    type: {enum_type}
+    default: {y}
+actions:
+  - name: create_thing
+    description: {y}
+  - name: update_thing
+  - name: check_label
+    description: {y}
+    steps:
+      - validate: label = 'x'
+        error: hostile_check
+        message: {y}
+      - return: {y}
+  - name: check_note
+    steps:
+      - validate: {condition}
+  - name: set_label
+    steps:
+      - update: Thing SET label = $label
+"#
+    )
+}
+
+const CANARY: &str = "CREATE SCHEMA canary; \
+     CREATE TABLE canary.victim (n integer); INSERT INTO canary.victim VALUES (1);";
+
+/// A database with the canary, the hostile spec in schema `hostile` and the same spec
+/// with benign text in schema `benign`.
+fn db() -> TestDb {
+    let db = TestDb::new();
+    db.batch(CANARY);
+    db.batch(&compile("hostile.yaml", &spec("hostile", HOSTILE)));
+    db.batch(&compile("benign.yaml", &spec("benign", "benign text")));
+    db
+}
+
+fn call(db: &TestDb, action: &str, input: Value) -> ActionResult {
+    db.call_action("hostile", action, Some(TENANT_A), Some(USER_1), input)
+}
+
+fn create(db: &TestDb, input: Value) -> Value {
+    let result = call(db, "create_thing", input);
+    assert!(result.success, "{result:?}");
+    result.object_data.expect("object_data")
+}
+
+fn assert_canary_alive(db: &TestDb) {
+    assert!(
+        db.table_exists("canary", "victim"),
+        "the canary table is gone"
+    );
+    assert_eq!(
+        db.count("SELECT FROM canary.victim"),
+        1,
+        "the canary lost its row"
+    );
+}
+
+/// The one text value `sql` returns.
+fn text(db: &TestDb, sql: &str) -> Option<String> {
+    db.client()
+        .query_one(sql, &[])
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+        .get(0)
+}
+
+#[test]
+fn hostile_spec_text_arrives_verbatim_and_runs_nothing() {
+    let db = db();
+    assert_canary_alive(&db);
+
+    // Comments on the table, a column and two functions.
+    let comments = [
+        "SELECT obj_description('hostile.tb_thing'::regclass, 'pg_class')",
+        "SELECT col_description('hostile.tb_thing'::regclass, \
+         (SELECT attnum FROM pg_attribute WHERE attrelid = 'hostile.tb_thing'::regclass AND attname = 'label'))",
+        "SELECT obj_description('hostile.create_thing(uuid, uuid, jsonb)'::regprocedure, 'pg_proc')",
+        "SELECT obj_description('hostile.check_label(uuid, uuid, jsonb)'::regprocedure, 'pg_proc')",
+    ];
+    for sql in comments {
+        assert_eq!(text(&db, sql).as_deref(), Some(HOSTILE), "{sql}");
+    }
+
+    // Defaults (long form, short form, enum) through the create action and in the row.
+    let row = create(&db, json!({"label": "x"}));
+    for key in ["note", "short_note", "mood"] {
+        assert_eq!(row[key], HOSTILE, "object_data.{key}");
+    }
+    let stored = db.query_json("SELECT note, short_note, mood FROM hostile.tb_thing");
+    assert_eq!(
+        stored,
+        json!([{"note": HOSTILE, "short_note": HOSTILE, "mood": HOSTILE}])
+    );
+
+    // The validation message and the return message, verbatim.
+    let id = row["id"].clone();
+    let ok = call(&db, "check_label", json!({"id": id}));
+    assert!(ok.success, "{ok:?}");
+    assert_eq!(ok.meta, Some(json!({"message": HOSTILE})));
+    let other = create(&db, json!({"label": "y"}));
+    let refused = call(&db, "check_label", json!({"id": other["id"]}));
+    assert!(!refused.success, "{refused:?}");
+    assert_eq!(refused.error_code.as_deref(), Some("hostile_check"));
+    assert_eq!(refused.error_message.as_deref(), Some(HOSTILE));
+
+    // A validation without `message:` reports its condition's text, literal included.
+    let failed = call(&db, "check_note", json!({"id": id}));
+    assert_eq!(failed.error_code.as_deref(), Some("validation_failed"));
+    assert_eq!(
+        failed.error_message,
+        Some(format!("validation failed: note != {}", literal(HOSTILE)))
+    );
+
+    // Nothing ran but the spec: the hostile schema holds the same objects as the benign
+    // one, and no other schema appeared.
+    assert_canary_alive(&db);
+    let objects = |schema: &str| {
+        db.query_json(&format!(
+            "SELECT c.relname AS name, c.relkind AS kind FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '{schema}' \
+             UNION ALL SELECT p.proname, 'function' FROM pg_proc p \
+             JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '{schema}' \
+             UNION ALL SELECT t.typname, 'type' FROM pg_type t \
+             JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = '{schema}' \
+             ORDER BY 1, 2"
+        ))
+    };
+    assert_eq!(objects("hostile"), objects("benign"));
+    let schemas = db.query_json(
+        "SELECT nspname AS name FROM pg_namespace \
+         WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY 1",
+    );
+    let names: Vec<&str> = schemas
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "app", "benign", "canary", "common", "core", "hostile", "public"
+        ]
+    );
+}
+
+#[test]
+fn the_enum_check_accepts_the_hostile_value_and_nothing_near_it() {
+    let db = db();
+    let insert = |mood: &str| {
+        db.client().execute(
+            "INSERT INTO hostile.tb_thing (tenant_id, mood) VALUES ($1::text::uuid, $2)",
+            &[&TENANT_A, &mood],
+        )
+    };
+    for accepted in ["calm", HOSTILE] {
+        insert(accepted).unwrap_or_else(|error| panic!("{accepted:?} refused: {error}"));
+    }
+    let near = [
+        "it's",
+        "it''s",
+        &HOSTILE[..HOSTILE.len() - 1],
+        &format!("{HOSTILE} "),
+        &HOSTILE.replace('\\', "\\\\"),
+        "'); DROP TABLE canary.victim; --",
+    ];
+    for refused in near {
+        let error = insert(refused).expect_err(refused);
+        assert_eq!(
+            error.as_db_error().map(|e| e.code().code()),
+            Some("23514"),
+            "{refused:?}: {error}"
+        );
+    }
+    // Through the action: the hostile value is accepted, a near one is invalid_input.
+    let row = create(&db, json!({"mood": HOSTILE}));
+    assert_eq!(row["mood"], HOSTILE);
+    let result = call(&db, "create_thing", json!({"mood": "it's"}));
+    assert_eq!(
+        result.error_code.as_deref(),
+        Some("invalid_input"),
+        "{result:?}"
+    );
+    assert_canary_alive(&db);
+}
+
+#[test]
+fn hostile_input_values_are_stored_verbatim() {
+    let db = db();
+    let row = create(
+        &db,
+        json!({"label": HOSTILE_INPUT, "note": HOSTILE_INPUT, "identifier": HOSTILE_INPUT}),
+    );
+    assert_eq!(row["label"], HOSTILE_INPUT);
+    assert_eq!(row["note"], HOSTILE_INPUT);
+    assert_eq!(row["identifier"], HOSTILE_INPUT);
+    let id = row["id"].clone();
+
+    // Through a standard update and through a step's `$label`.
+    let updated = call(
+        &db,
+        "update_thing",
+        json!({"id": id, "short_note": HOSTILE_INPUT}),
+    );
+    assert!(updated.success, "{updated:?}");
+    let reversed: String = HOSTILE_INPUT.chars().rev().collect();
+    let set = call(&db, "set_label", json!({"id": id, "label": reversed}));
+    assert!(set.success, "{set:?}");
+
+    let stored = db.query_json("SELECT identifier, label, note, short_note FROM hostile.tb_thing");
+    assert_eq!(
+        stored,
+        json!([{
+            "identifier": HOSTILE_INPUT,
+            "label": reversed,
+            "note": HOSTILE_INPUT,
+            "short_note": HOSTILE_INPUT
+        }])
+    );
+    assert_canary_alive(&db);
+}
+
+#[test]
+fn hostile_input_keys_and_ids_are_refused() {
+    let db = db();
+    let key = "x'); DROP TABLE canary.victim; --";
+    let result = call(&db, "create_thing", json!({ key: 1 }));
+    assert_eq!(
+        result.error_code.as_deref(),
+        Some("invalid_input"),
+        "{result:?}"
+    );
+    assert!(
+        result
+            .error_message
+            .as_deref()
+            .unwrap_or_default()
+            .contains(key),
+        "the message names the key verbatim: {result:?}"
+    );
+    for id in [
+        json!("'; DROP TABLE canary.victim; --"),
+        json!(HOSTILE_INPUT),
+        json!({"id": "x"}),
+    ] {
+        let result = call(&db, "update_thing", json!({"id": id, "label": "z"}));
+        assert_eq!(
+            result.error_code.as_deref(),
+            Some("invalid_input"),
+            "{id}: {result:?}"
+        );
+    }
+    let result = call(&db, "check_label", json!({"id": HOSTILE_INPUT}));
+    assert_eq!(
+        result.error_code.as_deref(),
+        Some("invalid_input"),
+        "{result:?}"
+    );
+    assert_eq!(db.count("SELECT FROM hostile.tb_thing"), 0);
+    assert_canary_alive(&db);
+}
