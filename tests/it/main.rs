@@ -1,11 +1,15 @@
 //! The integration tests: one binary, one module per area.
 
+mod concurrency;
 mod confiture;
 mod harness;
+mod hierarchy;
 mod hostile;
+mod identifiers;
 mod roundtrip;
 mod semantics;
 mod specs;
 mod strict_input;
 mod support;
 mod sweep;
+mod translations;

@@ -459,15 +459,28 @@ fn emit_translations_check(ctx: &mut Ctx, e: EntityId, v: &str) {
                 "key \"translations\" must be a JSON object of locale → object",
             )
         });
-    ctx.code.line(format!(
+    ctx.code.line(
         "SELECT pg_catalog.min(l.key) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l \
-         WHERE l.key !~ '^[a-z]{{2,3}}(-[A-Z]{{2}})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object' \
-         OR EXISTS (SELECT FROM pg_catalog.jsonb_each(l.value) AS f \
-         WHERE f.key <> ALL ({}) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null'));",
+         WHERE l.key !~ '^[a-z]{2,3}(-[A-Z]{2})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object';",
+    );
+    let message = format!(
+        "key \"translations\": locale \"%s\" is invalid (a locale such as fr or pt-BR, mapping to an object of {})",
+        fields.join(", ")
+    );
+    ctx.code.if_then("v_key IS NOT NULL", |c| {
+        c.line(format!(
+            "RETURN ROW(false, 'invalid_input', pg_catalog.format({}, v_key), NULL, NULL)::app.mutation_result;",
+            Literal(&message)
+        ))
+    });
+    ctx.code.line(format!(
+        "SELECT pg_catalog.min(pg_catalog.format('\"%s\": \"%s\"', l.key, f.key)) INTO v_key \
+         FROM pg_catalog.jsonb_each(v_json) AS l, pg_catalog.jsonb_each(l.value) AS f \
+         WHERE f.key <> ALL ({}) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null');",
         value_list(&fields)
     ));
     let message = format!(
-        "key \"translations\": locale \"%s\" is invalid (a locale such as fr or pt-BR, mapping to an object of {} with string values)",
+        "key \"translations\": %s is not a translated field with a string or null value (fields: {})",
         fields.join(", ")
     );
     ctx.code.if_then("v_key IS NOT NULL", |c| {

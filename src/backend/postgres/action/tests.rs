@@ -575,9 +575,13 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
                 IF pg_catalog.jsonb_typeof(v_json) <> 'object' THEN
                     RETURN ROW(false, 'invalid_input', 'key "translations" must be a JSON object of locale → object', NULL, NULL)::app.mutation_result;
                 END IF;
-                SELECT pg_catalog.min(l.key) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l WHERE l.key !~ '^[a-z]{2,3}(-[A-Z]{2})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object' OR EXISTS (SELECT FROM pg_catalog.jsonb_each(l.value) AS f WHERE f.key <> ALL (ARRAY['name']::text[]) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null'));
+                SELECT pg_catalog.min(l.key) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l WHERE l.key !~ '^[a-z]{2,3}(-[A-Z]{2})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object';
                 IF v_key IS NOT NULL THEN
-                    RETURN ROW(false, 'invalid_input', pg_catalog.format('key "translations": locale "%s" is invalid (a locale such as fr or pt-BR, mapping to an object of name with string values)', v_key), NULL, NULL)::app.mutation_result;
+                    RETURN ROW(false, 'invalid_input', pg_catalog.format('key "translations": locale "%s" is invalid (a locale such as fr or pt-BR, mapping to an object of name)', v_key), NULL, NULL)::app.mutation_result;
+                END IF;
+                SELECT pg_catalog.min(pg_catalog.format('"%s": "%s"', l.key, f.key)) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l, pg_catalog.jsonb_each(l.value) AS f WHERE f.key <> ALL (ARRAY['name']::text[]) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null');
+                IF v_key IS NOT NULL THEN
+                    RETURN ROW(false, 'invalid_input', pg_catalog.format('key "translations": %s is not a translated field with a string or null value (fields: name)', v_key), NULL, NULL)::app.mutation_result;
                 END IF;
                 in_translations := v_json;
             END IF;

@@ -1,0 +1,357 @@
+//! Derived Trinity identifiers (LANGUAGE §1) against real rows: the exact slug rule,
+//! first free suffix per tenant among live rows, recomputation only when a source field
+//! gets a different value (in target and in filtered updates), the input `identifier`
+//! of entities that do not derive it, and the two races the identifier index arbitrates
+//! (a create and a rename each losing to an uncommitted row of the same identifier).
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::concurrency::call_on;
+use crate::specs::{TENANT_A, TENANT_B, USER_1, apply};
+use crate::strict_input::{assert_error, ok};
+use crate::support::TestDb;
+use crate::support::db::ActionResult;
+
+const SPEC: &str = r#"
+entity: Author
+schema: lib
+identifier: [first_name, last_name]
+fields:
+  first_name: text
+  last_name: text!
+  country: text
+actions:
+  - name: create_author
+  - name: update_author
+  - name: delete_author
+  - name: rename_country
+    steps:
+      - update: Author SET last_name = $last_name WHERE Author.country = $country
+---
+entity: Shelf
+schema: lib
+fields:
+  label: text!
+actions:
+  - name: create_shelf
+  - name: update_shelf
+"#;
+
+fn db() -> TestDb {
+    let db = TestDb::new();
+    apply(&db, SPEC);
+    db
+}
+
+fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {
+    db.call_action("lib", action, Some(tenant), Some(USER_1), input)
+}
+
+/// Creates an author in tenant A; returns (id, identifier).
+fn author(db: &TestDb, first: Option<&str>, last: &str) -> (String, Value) {
+    let row = ok(call(
+        db,
+        "create_author",
+        TENANT_A,
+        json!({"first_name": first, "last_name": last}),
+    ));
+    (
+        row["id"].as_str().unwrap().to_string(),
+        row["identifier"].clone(),
+    )
+}
+
+fn stored_identifier(db: &TestDb, id: &str) -> Value {
+    db.query_json(&format!(
+        "SELECT identifier FROM lib.tb_author WHERE id = '{id}'"
+    ))[0]["identifier"]
+        .clone()
+}
+
+#[test]
+fn the_slug_rule_folds_diacritics_and_collapses_everything_else() {
+    let db = db();
+    let cases = [
+        (Some("Émile"), "Zola", json!("emile-zola")),
+        (Some("Ursula K."), "Le Guin", json!("ursula-k-le-guin")),
+        (Some("Jürgen"), "Straße", json!("jurgen-strasse")),
+        (Some("Søren"), "Kierkegaard", json!("soren-kierkegaard")),
+        (Some("Stanisław"), "Lem", json!("stanislaw-lem")),
+        (Some("Ærø"), "Œuvre", json!("aero-oeuvre")),
+        (None, "  --Hello,   World!!-- ", json!("hello-world")),
+        (Some("R2"), "D2 / 3PO", json!("r2-d2-3po")),
+        (Some("!!!"), "???", Value::Null),
+        (Some("日本"), "語", Value::Null),
+    ];
+    for (first, last, expected) in cases {
+        let (id, identifier) = author(&db, first, last);
+        assert_eq!(identifier, expected, "{first:?} {last:?}");
+        assert_eq!(stored_identifier(&db, &id), expected);
+    }
+    // Two rows whose slug is empty both have a NULL identifier: NULL never collides.
+    assert_eq!(
+        db.count("SELECT 1 FROM lib.tb_author WHERE identifier IS NULL"),
+        2
+    );
+}
+
+#[test]
+fn a_taken_identifier_gets_the_first_free_suffix_per_tenant_among_live_rows() {
+    let db = db();
+    let (first, _) = author(&db, Some("John"), "Smith");
+    let (_, second) = author(&db, Some("John"), "Smith");
+    let (third_id, third) = author(&db, Some("john"), "SMITH");
+    assert_eq!(
+        [stored_identifier(&db, &first), second, third],
+        [
+            json!("john-smith"),
+            json!("john-smith-2"),
+            json!("john-smith-3")
+        ]
+    );
+    // Per tenant: tenant B starts afresh.
+    let other = ok(call(
+        &db,
+        "create_author",
+        TENANT_B,
+        json!({"first_name": "John", "last_name": "Smith"}),
+    ));
+    assert_eq!(other["identifier"], "john-smith");
+    // A soft-deleted row frees its identifier; the first free suffix fills the gap.
+    ok(call(&db, "delete_author", TENANT_A, json!({"id": first})));
+    let (_, again) = author(&db, Some("John"), "Smith");
+    assert_eq!(again, "john-smith");
+    ok(call(
+        &db,
+        "delete_author",
+        TENANT_A,
+        json!({"id": third_id}),
+    ));
+    let (_, fourth) = author(&db, Some("John"), "Smith");
+    assert_eq!(fourth, "john-smith-3");
+    let (_, fifth) = author(&db, Some("John"), "Smith");
+    assert_eq!(fifth, "john-smith-4");
+    // A base that itself ends in a number: "John Smith 2" must not take john-smith-2.
+    let (_, numbered) = author(&db, Some("John"), "Smith 2");
+    assert_eq!(numbered, "john-smith-2-2");
+    let live = db.query_json(&format!(
+        "SELECT count(*) AS n, count(DISTINCT identifier) AS d FROM lib.tb_author \
+         WHERE tenant_id = '{TENANT_A}' AND deleted_at IS NULL"
+    ));
+    assert_eq!(live[0]["n"], live[0]["d"], "live identifiers are distinct");
+}
+
+#[test]
+fn the_identifier_is_recomputed_only_when_a_source_changes() {
+    let db = db();
+    let (a, _) = author(&db, Some("Ann"), "Lee");
+    let (b, _) = author(&db, Some("Ann"), "Lee");
+    assert_eq!(stored_identifier(&db, &b), "ann-lee-2");
+    // A non-source field, or a source set to its current value: unchanged, even though
+    // a lower suffix is free after the delete.
+    ok(call(&db, "delete_author", TENANT_A, json!({"id": a})));
+    let same = ok(call(
+        &db,
+        "update_author",
+        TENANT_A,
+        json!({"id": b, "country": "UK", "last_name": "Lee"}),
+    ));
+    assert_eq!(same["identifier"], "ann-lee-2");
+    // A different value: recomputed, with the first free suffix.
+    let (_, _) = author(&db, Some("Bo"), "Ek");
+    let renamed = ok(call(
+        &db,
+        "update_author",
+        TENANT_A,
+        json!({"id": b, "first_name": "Bo", "last_name": "Ek"}),
+    ));
+    assert_eq!(renamed["identifier"], "bo-ek-2");
+    // Back to the old name, which is free again: no suffix; and clearing an optional
+    // source recomputes too.
+    let back = ok(call(
+        &db,
+        "update_author",
+        TENANT_A,
+        json!({"id": b, "first_name": "Ann", "last_name": "Lee"}),
+    ));
+    assert_eq!(back["identifier"], "ann-lee");
+    let cleared = ok(call(
+        &db,
+        "update_author",
+        TENANT_A,
+        json!({"id": b, "first_name": null}),
+    ));
+    assert_eq!(cleared["identifier"], "lee");
+    assert_eq!(stored_identifier(&db, &b), "lee");
+}
+
+#[test]
+fn a_filtered_update_recomputes_each_rows_identifier() {
+    let db = db();
+    let mut ids = Vec::new();
+    for first in ["Ann", "Bob", "Cy"] {
+        let row = ok(call(
+            &db,
+            "create_author",
+            TENANT_A,
+            json!({"first_name": first, "last_name": "Old", "country": "FR"}),
+        ));
+        ids.push(row["id"].as_str().unwrap().to_string());
+    }
+    let (other, _) = author(&db, Some("Ann"), "New");
+    let result = call(
+        &db,
+        "rename_country",
+        TENANT_A,
+        json!({"country": "FR", "last_name": "New"}),
+    );
+    assert!(result.success, "{result:?}");
+    let identifiers: Vec<Value> = ids.iter().map(|id| stored_identifier(&db, id)).collect();
+    assert_eq!(
+        identifiers,
+        [json!("ann-new-2"), json!("bob-new"), json!("cy-new")]
+    );
+    assert_eq!(stored_identifier(&db, &other), "ann-new");
+    // Required source set NULL by the filtered update: invalid_input, nothing written.
+    let before = db.query_json("SELECT * FROM lib.tb_author ORDER BY pk_author");
+    let refused = call(&db, "rename_country", TENANT_A, json!({"country": "FR"}));
+    assert_error(&refused, "invalid_input", "last_name");
+    assert_eq!(
+        db.query_json("SELECT * FROM lib.tb_author ORDER BY pk_author"),
+        before
+    );
+}
+
+#[test]
+fn an_underived_identifier_comes_from_input_and_a_taken_one_is_unique_violation() {
+    let db = db();
+    let shelf = ok(call(
+        &db,
+        "create_shelf",
+        TENANT_A,
+        json!({"label": "A", "identifier": "shelf-a"}),
+    ));
+    assert_eq!(shelf["identifier"], "shelf-a");
+    let none = ok(call(&db, "create_shelf", TENANT_A, json!({"label": "B"})));
+    assert_eq!(none["identifier"], Value::Null);
+    let taken = call(
+        &db,
+        "create_shelf",
+        TENANT_A,
+        json!({"label": "C", "identifier": "shelf-a"}),
+    );
+    assert_error(&taken, "unique_violation", "");
+    ok(call(
+        &db,
+        "create_shelf",
+        TENANT_B,
+        json!({"label": "C", "identifier": "shelf-a"}),
+    ));
+    let moved = ok(call(
+        &db,
+        "update_shelf",
+        TENANT_A,
+        json!({"id": none["id"], "identifier": "shelf-b"}),
+    ));
+    assert_eq!(moved["identifier"], "shelf-b");
+    let clash = call(
+        &db,
+        "update_shelf",
+        TENANT_A,
+        json!({"id": none["id"], "identifier": "shelf-a"}),
+    );
+    assert_error(&clash, "unique_violation", "");
+    // A derived identifier is not input.
+    let smuggled = call(
+        &db,
+        "create_author",
+        TENANT_A,
+        json!({"last_name": "X", "identifier": "mine"}),
+    );
+    assert_error(&smuggled, "invalid_input", "\"identifier\"");
+}
+
+/// Waits until some other backend of `db` waits for a lock (the racing call blocked on
+/// the uncommitted row), failing after 5 s.
+fn wait_until_blocked(db: &TestDb) {
+    let start = Instant::now();
+    while db.count(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() \
+         AND wait_event_type = 'Lock'",
+    ) == 0
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the racing call never blocked"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_create_and_a_rename_that_race_an_uncommitted_row_take_the_next_suffix() {
+    let db = db();
+    let (bob, _) = author(&db, Some("Bob"), "Ray");
+    let mut holder = db.client();
+    holder.batch_execute("BEGIN").unwrap();
+    // Uncommitted: invisible to the others' search for a free identifier.
+    let held = call_on(
+        &mut holder,
+        "lib",
+        "create_author",
+        TENANT_A,
+        &json!({"first_name": "Zed", "last_name": "Zed"}),
+    );
+    assert_eq!(held.object_data.unwrap()["identifier"], "zed-zed");
+    let (created, renamed) = thread::scope(|scope| {
+        let create = scope.spawn(|| {
+            call_on(
+                &mut db.client(),
+                "lib",
+                "create_author",
+                TENANT_A,
+                &json!({"first_name": "Zed", "last_name": "Zed"}),
+            )
+        });
+        wait_until_blocked(&db);
+        let rename = scope.spawn(|| {
+            call_on(
+                &mut db.client(),
+                "lib",
+                "update_author",
+                TENANT_A,
+                &json!({"id": bob, "first_name": "Zed", "last_name": "Zed"}),
+            )
+        });
+        // Both wait on the holder's index entry before it commits.
+        let start = Instant::now();
+        while db.count(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock'",
+        ) < 2
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "rename never blocked"
+            );
+            thread::sleep(Duration::from_millis(5));
+        }
+        holder.batch_execute("COMMIT").unwrap();
+        (create.join().unwrap(), rename.join().unwrap())
+    });
+    let created = ok(created);
+    let renamed = ok(renamed);
+    let mut got = [
+        created["identifier"].as_str().unwrap().to_string(),
+        renamed["identifier"].as_str().unwrap().to_string(),
+    ];
+    got.sort();
+    assert_eq!(got, ["zed-zed-2", "zed-zed-3"]);
+    assert_eq!(
+        db.count("SELECT DISTINCT identifier FROM lib.tb_author WHERE identifier LIKE 'zed-zed%'"),
+        3
+    );
+}
