@@ -258,3 +258,10 @@ fn random_concurrent_moves_never_leave_a_cycle() {
     assert!(refused > 0 && moved > 0);
     assert_eq!(cycles(db), 0, "no row is its own ancestor");
 }
+
+#[test]
+fn the_functions_pass_plpgsql_check_with_all_warnings() {
+    let db = db();
+    let report = db.plpgsql_check("tree");
+    assert!(report.is_empty(), "{}", report.join("\n\n"));
+}

@@ -355,3 +355,10 @@ fn a_create_and_a_rename_that_race_an_uncommitted_row_take_the_next_suffix() {
         3
     );
 }
+
+#[test]
+fn the_functions_pass_plpgsql_check_with_all_warnings() {
+    let db = db();
+    let report = db.plpgsql_check("lib");
+    assert!(report.is_empty(), "{}", report.join("\n\n"));
+}

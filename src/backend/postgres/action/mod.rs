@@ -5,17 +5,21 @@
 //! p_user_id uuid, p_input jsonb) RETURNS app.mutation_result` (and its `COMMENT ON`).
 //!
 //! Shape of every body (see `assemble`):
-//! 1. A NULL tenant raises 22004 (every action, shared entities included); a non-object input or an
-//!    unknown key returns `invalid_input` (cheap checks, no subtransaction yet).
+//! 1. A NULL tenant raises 22004 (every action, shared entities included); a non-object
+//!    input or an unknown key returns `invalid_input` (cheap checks, no subtransaction
+//!    yet).
 //! 2. One `BEGIN ... EXCEPTION` block (the only subtransaction on the success path) holds
 //!    the input reads and casts (in field order), reference resolution, the target-row
-//!    lookup (`FOR NO KEY UPDATE`), then the steps.
+//!    lookup (`FOR NO KEY UPDATE`, before any step looks at the row), then the steps.
+//!    (A rename that recomputes a derived identifier adds one nested block around its
+//!    `UPDATE`, see `identifier`.)
 //! 3. User errors before any write `RETURN` a failure directly; after a write they
 //!    `RAISE` SQLSTATE `SQ001` (message = error message, detail = error code), so the
 //!    handler returns the failure after PostgreSQL rolled the block back: actions are
 //!    atomic. The handler catches only `SQ001`, the cast SQLSTATEs (while `v_key` names
 //!    the input key being read; outside input reads they propagate, except 22003 which
-//!    is `out_of_range`), 23505, 23514 and 23503 — never `OTHERS`.
+//!    is `out_of_range`), 23502 on a required business field (`invalid_input`; any other
+//!    column propagates), 23505, 23514 and 23503 — never `OTHERS`.
 //!
 //! Every name is schema-qualified and `search_path` is pinned to `pg_catalog, pg_temp`;
 //! locals carry prefixes (`v_`, `in_`, `it_`) and every column in an expression is

@@ -4,7 +4,9 @@
 //! Writes to the action's row go through `v_new` (a copy of `v_row`): assignments are
 //! evaluated against the old row (SQL `SET` semantics), then the derived identifier and
 //! the hierarchy are checked, and one static `UPDATE ... RETURNING t.* INTO v_row` writes
-//! the result, so later steps see the row as stored.
+//! the result, so later steps see the row as stored. A filtered `update: ... WHERE`
+//! whose assignments need those row rules (a reference to resolve, an identifier source,
+//! the parent) runs the same code per row, over the matching rows locked in `pk` order.
 
 use super::expr::{item_var, sql};
 use super::identifier::{
