@@ -453,7 +453,7 @@ fn coordinates_are_latitude_longitude_objects_in_and_out() {
             TENANT_A,
             json!({"id": id, "location": {"latitude": lat, "longitude": lon}}),
         );
-        assert!(!r.success, "({lat}, {lon}) is out of bounds: {r:?}");
+        assert_error(&r, "check_violation", "location");
     }
     let edge = ok(call(
         &db,
