@@ -362,3 +362,60 @@ fn the_functions_pass_plpgsql_check_with_all_warnings() {
     let report = db.plpgsql_check("lib");
     assert!(report.is_empty(), "{}", report.join("\n\n"));
 }
+
+#[test]
+fn concurrent_renames_and_creates_of_one_name_get_distinct_suffixes() {
+    let db = db();
+    let ids: Vec<String> = (0..160)
+        .map(|n| author(&db, None, &format!("Row {n}")).0)
+        .collect();
+    let (ids, db) = (&ids, &db);
+    let started = Instant::now();
+    let results: Vec<ActionResult> = thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|t| {
+                scope.spawn(move || {
+                    let mut client = db.client();
+                    let mut out = Vec::new();
+                    for n in (t..200).step_by(8) {
+                        // 160 renames of existing rows and 40 creates, interleaved.
+                        let input = json!({"first_name": "Same", "last_name": "Name"});
+                        out.push(match ids.get(n) {
+                            Some(id) => {
+                                let mut input = input;
+                                input["id"] = json!(id);
+                                call_on(&mut client, "lib", "update_author", TENANT_A, &input)
+                            }
+                            None => call_on(&mut client, "lib", "create_author", TENANT_A, &input),
+                        });
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    eprintln!(
+        "160 renames + 40 creates of one name over 8 connections: {:?}",
+        started.elapsed()
+    );
+    let failed: Vec<&ActionResult> = results.iter().filter(|r| !r.success).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    let stored = db.query_json(
+        "SELECT count(*) AS n, count(DISTINCT identifier) AS d, \
+         count(*) FILTER (WHERE identifier = 'same-name' OR identifier ~ '^same-name-([2-9]|[1-9][0-9]+)$') AS named \
+         FROM lib.tb_author",
+    );
+    assert_eq!(stored, json!([{"n": 200, "d": 200, "named": 200}]));
+    assert_eq!(
+        db.count(
+            "SELECT 1 FROM lib.tb_author WHERE identifier = 'same-name' \
+             OR substring(identifier FROM '^same-name-(\\d+)$')::int BETWEEN 2 AND 200"
+        ),
+        200,
+        "exactly same-name, same-name-2 … same-name-200"
+    );
+}
