@@ -228,7 +228,11 @@ impl Builder<'_> {
     fn scalar(&self, value: String, style: ScalarStyle, span: Span) -> Node {
         // Block scalars' spans run on to the next line's indentation: trim it.
         let raw = &self.text[span.range()];
-        let span = Span::new(span.file, span.start, span.start + raw.trim_end().len() as u32);
+        let span = Span::new(
+            span.file,
+            span.start,
+            span.start + raw.trim_end().len() as u32,
+        );
         let written = &self.text[span.range()];
         let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
         let origin = if style == ScalarStyle::Plain && written == value {
@@ -238,7 +242,9 @@ impl Builder<'_> {
         } else {
             let skip = match style {
                 ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
-                ScalarStyle::Literal | ScalarStyle::Folded => written.find('\n').map_or(written.len(), |i| i + 1),
+                ScalarStyle::Literal | ScalarStyle::Folded => {
+                    written.find('\n').map_or(written.len(), |i| i + 1)
+                }
                 ScalarStyle::Plain => 0,
             };
             Origin {
@@ -291,7 +297,10 @@ fn align(value: &str, written: &str, skip: usize, base: u32) -> Vec<u32> {
             if written[k..].starts_with(c) {
                 break Some(k);
             }
-            if !matches!(bytes[k], b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\'' | b'"') {
+            if !matches!(
+                bytes[k],
+                b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\'' | b'"'
+            ) {
                 break None;
             }
             k += 1;

@@ -198,6 +198,13 @@ fn assemble(ctx: &mut Ctx) -> String {
             ))
         ));
     });
+    // The caller is published for the rest of the transaction, for row-level security
+    // policies and audit triggers (`current_setting('specql.user_id', true)`). This is
+    // also the use of `p_user_id` in read-only actions, which write no audit column.
+    ctx.code.line(
+        "PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), \
+         pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);",
+    );
     input::emit_key_check(ctx);
     ctx.code.open("BEGIN");
     input::emit_reads(ctx);

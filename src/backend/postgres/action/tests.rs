@@ -327,6 +327,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.qualify_lead: p_tenant_id must not be NULL';
         END IF;
+        PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);
         IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
             RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
         END IF;
@@ -421,6 +422,7 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.create_company: p_tenant_id must not be NULL';
         END IF;
+        PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);
         IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
             RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
         END IF;
@@ -521,6 +523,7 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.update_category: p_tenant_id must not be NULL';
         END IF;
+        PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);
         IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
             RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
         END IF;
@@ -675,6 +678,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.import_contacts: p_tenant_id must not be NULL';
         END IF;
+        PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);
         IF p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object' THEN
             RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
         END IF;
