@@ -88,33 +88,9 @@ pub fn lower(
         ast::ExprKind::Interval(text) => {
             typed(ExprKind::Const(Value::Interval(text.clone())), Ty::Interval)
         }
-        ast::ExprKind::Name(ident) => {
-            let entity = match scope.filtered {
-                Some(f) if f == scope.entity => f,
-                _ => scope.entity,
-            };
-            let row = if scope.filtered == Some(scope.entity) {
-                Row::Filtered
-            } else {
-                Row::Target
-            };
-            match scope.field_ref(entity, &ident.name) {
-                Some(field) => typed(
-                    ExprKind::Column { field, row },
-                    scope.project.field(field).ty.ty(),
-                ),
-                None => {
-                    let ent = scope.project.entity(entity);
-                    diags.push(Diagnostic::unknown_field(
-                        &ent.name,
-                        &ident.name,
-                        ident.span,
-                        ent.fields.iter().map(|f| f.name.as_str()),
-                    ));
-                    None
-                }
-            }
-        }
+        // A bare name reads the action's entity; inside a WHERE over that same entity it
+        // reads the filtered row.
+        ast::ExprKind::Name(ident) => column(scope.entity, ident, scope, span, diags),
         ast::ExprKind::Input(key) => input(&key.name, scope, expected, span),
         ast::ExprKind::Qualified(head, key) => {
             if head.name == "input" {
@@ -161,27 +137,7 @@ pub fn lower(
                 );
                 return None;
             };
-            let row = if Some(entity) == scope.filtered {
-                Row::Filtered
-            } else {
-                Row::Target
-            };
-            match scope.field_ref(entity, &key.name) {
-                Some(field) => typed(
-                    ExprKind::Column { field, row },
-                    scope.project.field(field).ty.ty(),
-                ),
-                None => {
-                    let ent = scope.project.entity(entity);
-                    diags.push(Diagnostic::unknown_field(
-                        &ent.name,
-                        &key.name,
-                        key.span,
-                        ent.fields.iter().map(|f| f.name.as_str()),
-                    ));
-                    None
-                }
-            }
+            column(entity, key, scope, span, diags)
         }
         ast::ExprKind::Placeholder => {
             diags.push(
@@ -311,6 +267,40 @@ pub fn lower(
         }
         ast::ExprKind::Call { name, args } => call(name, args, scope, expected, diags, span),
     }
+}
+
+/// `field` of `entity`, read from the filtered row when a WHERE filters `entity`, else
+/// from the action's row.
+fn column(
+    entity: EntityId,
+    field: &ast::Ident,
+    scope: &Scope,
+    span: crate::source::Span,
+    diags: &mut Diagnostics,
+) -> Option<Expr> {
+    let row = if scope.filtered == Some(entity) {
+        Row::Filtered
+    } else {
+        Row::Target
+    };
+    let Some(field_ref) = scope.field_ref(entity, &field.name) else {
+        let ent = scope.project.entity(entity);
+        diags.push(Diagnostic::unknown_field(
+            &ent.name,
+            &field.name,
+            field.span,
+            ent.fields.iter().map(|f| f.name.as_str()),
+        ));
+        return None;
+    };
+    Some(Expr {
+        kind: ExprKind::Column {
+            field: field_ref,
+            row,
+        },
+        ty: scope.project.field(field_ref).ty.ty(),
+        span,
+    })
 }
 
 fn string_type(expected: Option<&Ty>) -> Ty {

@@ -119,18 +119,13 @@ fn optional_text(node: &Node, diags: &mut Diagnostics) -> Option<Text> {
     }
 }
 
+/// A string value that must be present.
 fn required_text(node: &Node, diags: &mut Diagnostics) -> Option<Text> {
-    match &node.kind {
-        NodeKind::Scalar(s) if !s.is_null() => Some(text(s)),
-        _ => {
-            diags.push(Diagnostic::wrong_shape(
-                "a string",
-                node.describe(),
-                node.span,
-            ));
-            None
-        }
+    if node.is_null() {
+        diags.push(Diagnostic::wrong_shape("a string", "null", node.span));
+        return None;
     }
+    optional_text(node, diags)
 }
 
 fn flag(node: &Node, diags: &mut Diagnostics) -> Option<Flag> {
