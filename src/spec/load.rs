@@ -54,6 +54,12 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
     if path.is_dir() {
         let mut found = Vec::new();
         walk(path, &mut found, errors);
+        if found.is_empty() {
+            errors.push(ReadError {
+                path: display(path),
+                reason: "no `*.yaml` or `*.yml` spec files in this directory".into(),
+            });
+        }
         found.sort();
         files.extend(found);
     } else if path.exists() {
