@@ -5,8 +5,9 @@
 //! back verbatim (comments, column defaults through the create action, the enum CHECK,
 //! error messages), the canary survives, and the catalog holds exactly the objects the
 //! same spec with benign text creates. Hostile JSON *input* (values, keys, ids) is
-//! stored verbatim or refused, never executed.
+//! stored verbatim (in rows and notification payloads) or refused, never executed.
 
+use postgres::fallible_iterator::FallibleIterator;
 use serde_json::{Value, json};
 
 use crate::specs::{TENANT_A, USER_1, compile};
@@ -38,6 +39,7 @@ fn spec(schema: &str, text: &str) -> String {
     let enum_type = yaml(&format!("enum(calm, {})", literal(text)));
     let short_default = yaml(&format!("text = {}", literal(text)));
     let condition = yaml(&format!("note != {}", literal(text)));
+    let fixed = yaml(&literal(text));
     format!(
         r#"
 entity: Thing
@@ -71,6 +73,12 @@ actions:
   - name: set_label
     steps:
       - update: Thing SET label = $label
+  - name: announce
+    steps:
+      - notify: thing_changed
+        data:
+          label: label
+          fixed: {fixed}
 "#
     )
 }
@@ -260,6 +268,20 @@ fn hostile_input_values_are_stored_verbatim() {
     let reversed: String = HOSTILE_INPUT.chars().rev().collect();
     let set = call(&db, "set_label", json!({"id": id, "label": reversed}));
     assert!(set.success, "{set:?}");
+
+    // Through a notification's payload: the row's value and a literal of the spec.
+    let mut listener = db.client();
+    listener.batch_execute("LISTEN thing_changed").unwrap();
+    let announced = call(&db, "announce", json!({"id": id}));
+    assert!(announced.success, "{announced:?}");
+    let notification = listener
+        .notifications()
+        .timeout_iter(std::time::Duration::from_secs(5))
+        .next()
+        .expect("the listener's connection works")
+        .expect("a notification within 5 s");
+    let payload: Value = serde_json::from_str(notification.payload()).unwrap();
+    assert_eq!(payload, json!({"label": reversed, "fixed": HOSTILE}));
 
     let stored = db.query_json("SELECT identifier, label, note, short_note FROM hostile.tb_thing");
     assert_eq!(

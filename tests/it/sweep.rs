@@ -110,8 +110,8 @@ static CHECKED: AtomicUsize = AtomicUsize::new(0);
 /// Actions exercised over the whole sweep so far.
 static EXERCISED: AtomicUsize = AtomicUsize::new(0);
 
-/// Bugs of the action generator (`src/backend/postgres/action/`, not this suite's to
-/// fix) that the sweep found and tolerates until they are fixed: a `plpgsql_check`
+/// Bugs outside this suite's part of the compiler (the action generator
+/// `src/backend/postgres/action/`, expression typing in `src/lower/`) that the sweep found and tolerates until they are fixed: a `plpgsql_check`
 /// finding of `function` containing `finding` is left out of the assertion, and a
 /// scenario call of `function` may fail or raise with a message containing `finding`.
 /// Everything else about the function is still asserted. Each tolerated occurrence is
@@ -133,8 +133,9 @@ const KNOWN_BUGS: &[KnownBug] = &[
         finding: "unused parameter \"p_user_id\"",
     },
     // `round(total, 2)` on a money field compiles to `pg_catalog.round(v_row.total,
-    // 2::numeric)`; PostgreSQL only has `round(numeric, integer)`, so the action
-    // raises 42883 on every call.
+    // 2::numeric)`: `src/lower/expr.rs` types every argument of `round` as numeric, but
+    // PostgreSQL only has `round(numeric, integer)`, so the action raises 42883 on every
+    // call.
     KnownBug {
         function: "shop.reprice_order",
         finding: "round(numeric, numeric) does not exist",
