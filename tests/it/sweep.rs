@@ -123,15 +123,6 @@ struct KnownBug {
 }
 
 const KNOWN_BUGS: &[KnownBug] = &[
-    // `select:` actions never read `p_user_id` (plpgsql_check extra warning).
-    KnownBug {
-        function: "shop.get_order",
-        finding: "unused parameter \"p_user_id\"",
-    },
-    KnownBug {
-        function: "blog.get_author",
-        finding: "unused parameter \"p_user_id\"",
-    },
     // `round(total, 2)` on a money field compiles to `pg_catalog.round(v_row.total,
     // 2::numeric)`: `src/lower/expr.rs` types every argument of `round` as numeric, but
     // PostgreSQL only has `round(numeric, integer)`, so the action raises 42883 on every
