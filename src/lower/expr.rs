@@ -656,7 +656,13 @@ fn call(
         _ => arg_hint,
     };
     let mut lowered = Vec::new();
-    for arg in args {
+    for (i, arg) in args.iter().enumerate() {
+        // The second argument of round() is a count of decimal places.
+        let hint = if function == Round && i == 1 {
+            Some(Ty::Integer)
+        } else {
+            hint.clone()
+        };
         lowered.push(lower(arg, scope, hint.as_ref(), diags));
     }
     let lowered: Vec<Expr> = lowered.into_iter().collect::<Option<_>>()?;
@@ -673,8 +679,9 @@ fn call(
             .find(|t| *t != Ty::Null)
             .unwrap_or(Ty::Null),
     };
-    for arg in &lowered {
+    for (i, arg) in lowered.iter().enumerate() {
         let ok = match function {
+            Round if i == 1 => matches!(arg.ty, Ty::Smallint | Ty::Integer),
             Lower | Upper | Trim | Length => arg.ty == Ty::Text || arg.ty == Ty::Null,
             Abs | Floor | Ceil | Round => arg.ty.is_numeric() || arg.ty == Ty::Null,
             Coalesce | Greatest | Least | Nullif => arg.ty.comparable_with(&ty),

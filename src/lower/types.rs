@@ -109,7 +109,7 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
     let arg_list = |inner: &str| -> Vec<(String, Span)> {
         let mut out = Vec::new();
         let mut pos = 0;
-        for part in inner.split(',') {
+        for part in split_top_level(inner) {
             let lead = part.len() - part.trim_start().len();
             let value = part.trim();
             let start = args_offset + pos + lead;
@@ -301,6 +301,27 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
     }
 }
 
+/// Splits type arguments at commas outside single quotes and parentheses, so that
+/// `enum(a, 'b, c')` has two values and `list(decimal(10, 2))` one argument.
+fn split_top_level(inner: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut start) = (0i32, false, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    parts
+}
+
 /// Every type name, for "did you mean".
 pub const TYPE_NAMES: &[&str] = &[
     "text",
@@ -384,6 +405,20 @@ mod tests {
         );
         assert_eq!(f.default.unwrap().0, "'a'");
         assert!(parse("ref(Customer)!").unwrap().required);
+    }
+
+    #[test]
+    fn quoted_enum_values_keep_their_commas() {
+        let f = parse("enum(a, 'b, c', 'it''s')").unwrap();
+        assert_eq!(
+            f.ty,
+            TypeSyntax::Known(FieldType::Enum(vec![
+                "a".into(),
+                "b, c".into(),
+                "it's".into()
+            ]))
+        );
+        assert!(parse("list(decimal(10, 2))").is_ok());
     }
 
     #[test]

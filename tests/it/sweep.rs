@@ -110,57 +110,6 @@ static CHECKED: AtomicUsize = AtomicUsize::new(0);
 /// Actions exercised over the whole sweep so far.
 static EXERCISED: AtomicUsize = AtomicUsize::new(0);
 
-/// Bugs outside this suite's part of the compiler (the action generator
-/// `src/backend/postgres/action/`, expression typing in `src/lower/`) that the sweep found and tolerates until they are fixed: a `plpgsql_check`
-/// finding of `function` containing `finding` is left out of the assertion, and a
-/// scenario call of `function` may fail or raise with a message containing `finding`.
-/// Everything else about the function is still asserted. Each tolerated occurrence is
-/// printed, and an entry that no longer matches anything says so, so the list shrinks
-/// as the bugs are fixed.
-struct KnownBug {
-    function: &'static str,
-    finding: &'static str,
-}
-
-const KNOWN_BUGS: &[KnownBug] = &[
-    // `round(total, 2)` on a money field compiles to `pg_catalog.round(v_row.total,
-    // 2::numeric)`: `src/lower/expr.rs` types every argument of `round` as numeric, but
-    // PostgreSQL only has `round(numeric, integer)`, so the action raises 42883 on every
-    // call.
-    KnownBug {
-        function: "shop.reprice_order",
-        finding: "round(numeric, numeric) does not exist",
-    },
-];
-
-thread_local! {
-    /// The known bugs seen by this thread's test (each test runs on a thread of its own).
-    static SEEN: std::cell::RefCell<BTreeSet<usize>> = const { std::cell::RefCell::new(BTreeSet::new()) };
-}
-
-/// The known bug of `function` that `text` shows, if any.
-fn known_bug(function: &str, text: &str) -> Option<&'static KnownBug> {
-    let (index, bug) = KNOWN_BUGS
-        .iter()
-        .enumerate()
-        .find(|(_, bug)| bug.function == function && text.contains(bug.finding))?;
-    SEEN.with(|seen| seen.borrow_mut().insert(index));
-    Some(bug)
-}
-
-/// Says which known bugs of the project's functions did not show up any more.
-fn report_fixed_bugs(path: &str, functions: &BTreeSet<String>) {
-    let seen = SEEN.with(|seen| seen.borrow().clone());
-    for (index, bug) in KNOWN_BUGS.iter().enumerate() {
-        if functions.contains(bug.function) && !seen.contains(&index) {
-            eprintln!(
-                "sweep {path}: known bug of {} (`{}`) no longer shows: remove it from KNOWN_BUGS",
-                bug.function, bug.finding
-            );
-        }
-    }
-}
-
 fn all_types() -> Vec<Step> {
     vec![
         create("specimen", "lab", "create_specimen", |_| {
@@ -644,11 +593,7 @@ fn run(path: &str, scenario: &[Step]) {
         checked, compiled.functions,
         "{path}: the PL/pgSQL functions in the database are not the actions the project defines"
     );
-    let findings: Vec<String> = schemas
-        .iter()
-        .flat_map(|s| db.plpgsql_check(s))
-        .filter_map(|report| without_known_bugs(path, &report))
-        .collect();
+    let findings: Vec<String> = schemas.iter().flat_map(|s| db.plpgsql_check(s)).collect();
     assert!(
         findings.is_empty(),
         "{path}: plpgsql_check reports:\n{}",
@@ -661,7 +606,7 @@ fn run(path: &str, scenario: &[Step]) {
     );
 
     // 3. Every action runs with a valid payload and succeeds.
-    let (exercised, failed) = run_scenario(&db, path, scenario);
+    let exercised = run_scenario(&db, path, scenario);
     let defined = mutation_functions(&db, &compiled.schemas);
     assert_eq!(
         exercised, defined,
@@ -670,12 +615,9 @@ fn run(path: &str, scenario: &[Step]) {
     );
     let total = EXERCISED.fetch_add(exercised.len(), Ordering::Relaxed) + exercised.len();
     eprintln!(
-        "sweep {path}: {} actions exercised, {} of them failing by a known bug ({total} in \
-         the sweep so far)",
-        exercised.len(),
-        failed.len()
+        "sweep {path}: {} actions exercised, all successful ({total} in the sweep so far)",
+        exercised.len()
     );
-    report_fixed_bugs(path, &compiled.functions);
 
     // 4. A second apply over live rows raises nothing and changes nothing.
     let before = Catalog::read(&db, &schemas);
@@ -690,16 +632,11 @@ fn run(path: &str, scenario: &[Step]) {
     before.assert_same(&after, path);
 }
 
-/// Runs the scenario; returns the `schema.action` names it called, and those of them
-/// that failed by a known bug.
-fn run_scenario(
-    db: &TestDb,
-    path: &str,
-    scenario: &[Step],
-) -> (BTreeSet<String>, BTreeSet<String>) {
+/// Runs the scenario, every call of which must succeed; returns the `schema.action`
+/// names it called.
+fn run_scenario(db: &TestDb, path: &str, scenario: &[Step]) -> BTreeSet<String> {
     let mut ids = Ids::default();
     let mut exercised = BTreeSet::new();
-    let mut failed = BTreeSet::new();
     for (n, step) in scenario.iter().enumerate() {
         match step {
             Step::Call {
@@ -719,11 +656,6 @@ fn run_scenario(
                     Err(error) => Some(format!("raised {error}")),
                 };
                 if let Some(failure) = failure {
-                    if known_bug(&function, &failure).is_some() {
-                        eprintln!("sweep {path}: known bug, {function}({input}) fails: {failure}");
-                        failed.insert(function);
-                        continue;
-                    }
                     panic!("{path}: scenario step {n}: {function}({input}) failed: {failure}");
                 }
                 let result = outcome.expect("checked above");
@@ -748,39 +680,7 @@ fn run_scenario(
             }
         }
     }
-    (exercised, failed)
-}
-
-/// One function's `plpgsql_check` report without the findings of known bugs (`None`
-/// when nothing else is left). A report is the signature line, then one finding per
-/// line, with continuation lines (`Query:`, `--`, `Hint:`) belonging to the finding above.
-fn without_known_bugs(path: &str, report: &str) -> Option<String> {
-    let mut lines = report.lines();
-    let signature = lines.next().unwrap_or_default();
-    let function = signature.split('(').next().unwrap_or_default();
-    let mut findings: Vec<String> = Vec::new();
-    for line in lines {
-        let continues = line.starts_with("Query:")
-            || line.starts_with("--")
-            || line.starts_with("Hint:")
-            || line.starts_with("Detail:")
-            || line.starts_with("Context:");
-        match findings.last_mut() {
-            Some(last) if continues => *last = format!("{last}\n{line}"),
-            _ => findings.push(line.to_string()),
-        }
-    }
-    let left: Vec<String> = findings
-        .into_iter()
-        .filter(|finding| {
-            let known = known_bug(function, finding).is_some();
-            if known {
-                eprintln!("sweep {path}: known bug, plpgsql_check on {signature} {finding}");
-            }
-            !known
-        })
-        .collect();
-    (!left.is_empty()).then(|| format!("{signature}\n{}", left.join("\n")))
+    exercised
 }
 
 /// Schemas other than the system's, sorted.

@@ -97,6 +97,20 @@ pub fn sql(ctx: &mut Ctx, e: &Expr, alias: &str) -> String {
             sql(ctx, low, alias),
             sql(ctx, high, alias)
         ),
+        // round(x, places) exists for numeric only (round(x) also for double precision).
+        ExprKind::Call {
+            function: Function::Round,
+            args,
+        } if args.len() == 2 => {
+            let value = sql(ctx, &args[0], alias);
+            let places = sql(ctx, &args[1], alias);
+            let value = if args[0].ty == Ty::Numeric {
+                value
+            } else {
+                format!("({value})::numeric")
+            };
+            format!("pg_catalog.round({value}, ({places})::integer)")
+        }
         ExprKind::Call { function, args } => {
             let args: Vec<String> = args.iter().map(|x| sql(ctx, x, alias)).collect();
             let args = args.join(", ");
