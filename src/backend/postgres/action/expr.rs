@@ -109,7 +109,12 @@ pub fn sql(ctx: &mut Ctx, e: &Expr, alias: &str) -> String {
             } else {
                 format!("({value})::numeric")
             };
-            format!("pg_catalog.round({value}, ({places})::integer)")
+            let places = if args[1].ty == Ty::Integer {
+                places
+            } else {
+                format!("({places})::integer")
+            };
+            format!("pg_catalog.round({value}, {places})")
         }
         ExprKind::Call { function, args } => {
             let args: Vec<String> = args.iter().map(|x| sql(ctx, x, alias)).collect();
