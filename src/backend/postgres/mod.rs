@@ -63,7 +63,9 @@ pub fn emit(project: &ir::Project, plan: &order::Plan) -> Output {
 impl Output {
     /// One script that applies in one transaction, to an empty database or again.
     pub fn script(&self) -> String {
-        let mut out = String::from("BEGIN;\n");
+        let len = self.objects.iter().map(|o| o.sql.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len + 16);
+        out.push_str("BEGIN;\n");
         for object in &self.objects {
             out.push('\n');
             out.push_str(&object.sql);
