@@ -5,6 +5,7 @@
 //! order: entity names first, then fields, then entity options, then actions.
 
 mod actions;
+mod call;
 mod default;
 mod entity;
 mod expr;
