@@ -109,3 +109,66 @@ fn debug_ir_dumps_the_project() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("entity library.Book"));
 }
+
+#[test]
+fn compile_to_a_directory_writes_a_confiture_tree_or_nothing() {
+    let root = std::env::temp_dir().join(format!("specqlc-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let target = root.join("out");
+    let target_str = target.to_str().unwrap();
+
+    let failed = specqlc(&[
+        "compile",
+        "tests/cases/err/not_in_enum.yaml",
+        "-o",
+        target_str,
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(!target.exists(), "a failed compile leaves no partial tree");
+
+    let ok = specqlc(&[
+        "compile",
+        "tests/cases/ok/crm_contact.yaml",
+        "-o",
+        target_str,
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(
+        ok.stdout.is_empty(),
+        "artifacts go to the directory, not stdout"
+    );
+    let env = std::fs::read_to_string(target.join("db/environments/local.yaml")).unwrap();
+    assert!(env.contains("include_dirs:"));
+    assert!(
+        target
+            .join("db/schema/30_tables/crm/tb_contact.sql")
+            .exists()
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".specqlc-staging"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging directory is left: {leftovers:?}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn compile_to_stdout_is_deterministic() {
+    let first = specqlc(&[
+        "compile",
+        "tests/corpus/specql-examples/examples/crm",
+        "-o",
+        "-",
+    ]);
+    let second = specqlc(&["compile", "tests/corpus/specql-examples/examples/crm"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert!(!first.stdout.is_empty());
+    assert_eq!(
+        first.stdout, second.stdout,
+        "`-o -` is the default and output is stable"
+    );
+}
