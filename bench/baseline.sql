@@ -6,7 +6,8 @@
 --     invalid_input naming it), the same per-key JSON type checks, casts, enum and
 --     required checks with the same error codes, in field order;
 --   * the same tenant-confined reference lookup, row lookup (FOR NO KEY UPDATE),
---     validations, derived-identifier lock and suffix search, INSERT/UPDATE;
+--     validations, derived-identifier suffix search arbitrated by the unique index
+--     (ON CONFLICT / unique_violation retry), INSERT/UPDATE;
 --   * the same exception handling (cast errors, unique/check/FK violations become
 --     success = false) and the same result shape: app.mutation_result with the same
 --     object_data keys.
@@ -117,19 +118,25 @@ BEGIN
                 RETURN ROW(false, 'reference_not_found', format('key "organization_id": no Organization with id %s', v_org), NULL, NULL)::app.mutation_result;
             END IF;
         END IF;
-        -- Derived identifier: same slug, same bucketed advisory lock, same suffix search.
+        -- Derived identifier: same slug and suffix search; the unique index arbitrates
+        -- (ON CONFLICT DO NOTHING, then the next suffix), as the generated function does.
         v_slug := app.slugify(concat_ws('-', r.first_name, r.last_name));
         v_ident := v_slug;
-        IF v_slug IS NOT NULL THEN
-            PERFORM pg_advisory_xact_lock(hashtext('crm.tb_contact'), hashtext(p_tenant_id::text || '/' || v_slug) & 63);
-            WHILE EXISTS (SELECT FROM crm.tb_contact c WHERE c.identifier = v_ident AND c.tenant_id = p_tenant_id AND c.deleted_at IS NULL) LOOP
-                v_n := v_n + 1;
-                v_ident := v_slug || '-' || v_n;
-            END LOOP;
-        END IF;
-        INSERT INTO crm.tb_contact (tenant_id, identifier, email, first_name, last_name, phone, job_title, status, score, birthday, newsletter, country, fk_organization, created_by, updated_by)
-        VALUES (p_tenant_id, v_ident, r.email, r.first_name, r.last_name, r.phone, r.job_title, r.status, r.score, r.birthday, r.newsletter, r.country, v_fk, p_user_id, p_user_id)
-        RETURNING * INTO r;
+        LOOP
+            IF v_slug IS NOT NULL THEN
+                WHILE EXISTS (SELECT FROM crm.tb_contact c WHERE c.identifier = v_ident AND c.tenant_id = p_tenant_id AND c.deleted_at IS NULL) LOOP
+                    v_n := v_n + 1;
+                    v_ident := v_slug || '-' || v_n;
+                END LOOP;
+            END IF;
+            INSERT INTO crm.tb_contact AS c (tenant_id, identifier, email, first_name, last_name, phone, job_title, status, score, birthday, newsletter, country, fk_organization, created_by, updated_by)
+            VALUES (p_tenant_id, v_ident, r.email, r.first_name, r.last_name, r.phone, r.job_title, r.status, r.score, r.birthday, r.newsletter, r.country, v_fk, p_user_id, p_user_id)
+            ON CONFLICT (tenant_id, identifier) WHERE deleted_at IS NULL DO NOTHING
+            RETURNING * INTO r;
+            EXIT WHEN FOUND;
+            v_n := v_n + 1;
+            v_ident := v_slug || '-' || v_n;
+        END LOOP;
     EXCEPTION
         WHEN numeric_value_out_of_range THEN
             IF v_key IS NULL THEN RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result; END IF;
@@ -157,6 +164,7 @@ DECLARE
     v_fk integer;
     v_slug text;
     v_n integer := 1;
+    v_constraint text;
 BEGIN
     IF p_tenant_id IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'hw.update_contact: p_tenant_id must not be NULL';
@@ -252,20 +260,45 @@ BEGIN
             v_slug := app.slugify(concat_ws('-', n.first_name, n.last_name));
             n.identifier := v_slug;
             IF v_slug IS NOT NULL THEN
-                PERFORM pg_advisory_xact_lock(hashtext('crm.tb_contact'), hashtext(p_tenant_id::text || '/' || v_slug) & 63);
                 WHILE EXISTS (SELECT FROM crm.tb_contact c WHERE c.identifier = n.identifier AND c.tenant_id = p_tenant_id AND c.deleted_at IS NULL AND c.pk_contact <> r.pk_contact) LOOP
                     v_n := v_n + 1;
                     n.identifier := v_slug || '-' || v_n;
                 END LOOP;
             END IF;
         END IF;
-        UPDATE crm.tb_contact c SET email = n.email, first_name = n.first_name, last_name = n.last_name,
-               phone = n.phone, job_title = n.job_title, status = n.status, score = n.score,
-               birthday = n.birthday, newsletter = n.newsletter, country = n.country,
-               fk_organization = n.fk_organization, identifier = n.identifier,
-               updated_at = now(), updated_by = p_user_id
-         WHERE c.pk_contact = r.pk_contact AND c.tenant_id = p_tenant_id
-        RETURNING * INTO r;
+        IF v_slug IS NULL THEN
+            -- The identifier did not change: a unique violation cannot be ours to retry.
+            UPDATE crm.tb_contact c SET email = n.email, first_name = n.first_name, last_name = n.last_name,
+                   phone = n.phone, job_title = n.job_title, status = n.status, score = n.score,
+                   birthday = n.birthday, newsletter = n.newsletter, country = n.country,
+                   fk_organization = n.fk_organization, identifier = n.identifier,
+                   updated_at = now(), updated_by = p_user_id
+             WHERE c.pk_contact = r.pk_contact AND c.tenant_id = p_tenant_id
+            RETURNING * INTO r;
+        ELSE
+            -- A new derived identifier: the unique index arbitrates, retry with the next suffix.
+            LOOP
+                BEGIN
+                    UPDATE crm.tb_contact c SET email = n.email, first_name = n.first_name, last_name = n.last_name,
+                           phone = n.phone, job_title = n.job_title, status = n.status, score = n.score,
+                           birthday = n.birthday, newsletter = n.newsletter, country = n.country,
+                           fk_organization = n.fk_organization, identifier = n.identifier,
+                           updated_at = now(), updated_by = p_user_id
+                     WHERE c.pk_contact = r.pk_contact AND c.tenant_id = p_tenant_id
+                    RETURNING * INTO r;
+                    EXIT;
+                EXCEPTION WHEN unique_violation THEN
+                    GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+                    IF v_constraint IS DISTINCT FROM 'uq_tb_contact_identifier' THEN RAISE; END IF;
+                    v_n := v_n + 1;
+                    n.identifier := v_slug || '-' || v_n;
+                    WHILE EXISTS (SELECT FROM crm.tb_contact c WHERE c.identifier = n.identifier AND c.tenant_id = p_tenant_id AND c.deleted_at IS NULL AND c.pk_contact <> r.pk_contact) LOOP
+                        v_n := v_n + 1;
+                        n.identifier := v_slug || '-' || v_n;
+                    END LOOP;
+                END;
+            END LOOP;
+        END IF;
     EXCEPTION
         WHEN numeric_value_out_of_range THEN
             IF v_key IS NULL THEN RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result; END IF;
