@@ -30,6 +30,7 @@ pub fn lower_actions(
                     entity: id,
                     filtered: None,
                     items: Vec::new(),
+                    inputs: Default::default(),
                 };
                 ActionKind::Custom(lower_steps(steps, &scope, diags))
             }

@@ -18,6 +18,9 @@ pub struct Scope<'a> {
     pub filtered: Option<EntityId>,
     /// `foreach` variables in scope, innermost last.
     pub items: Vec<String>,
+    /// The type each `$key` of the action was first used with: a key has one type in
+    /// the whole action, so the function reads and checks it once.
+    pub inputs: std::rc::Rc<std::cell::RefCell<std::collections::BTreeMap<String, Ty>>>,
 }
 
 impl Scope<'_> {
@@ -152,14 +155,15 @@ pub fn lower(
             None
         }
         ast::ExprKind::Unary(op, operand) => {
+            // `-100` keeps its own integer type; `-$x` needs a number from context.
             let want = match op {
-                UnaryOp::Not => Ty::Boolean,
+                UnaryOp::Not => Some(Ty::Boolean),
                 UnaryOp::Neg => expected
                     .cloned()
                     .filter(Ty::is_numeric)
-                    .unwrap_or(Ty::Numeric),
+                    .or_else(|| context_typed(operand).then_some(Ty::Numeric)),
             };
-            let inner = lower(operand, scope, Some(&want), diags)?;
+            let inner = lower(operand, scope, want.as_ref(), diags)?;
             let ok = match op {
                 UnaryOp::Not => inner.ty == Ty::Boolean || inner.ty == Ty::Null,
                 UnaryOp::Neg => inner.ty.is_numeric() || inner.ty == Ty::Interval,
@@ -169,7 +173,11 @@ pub fn lower(
                     &format!(
                         "`{}` needs a {} operand",
                         if *op == UnaryOp::Not { "NOT" } else { "-" },
-                        want
+                        if *op == UnaryOp::Not {
+                            "boolean"
+                        } else {
+                            "numeric"
+                        }
                     ),
                     &inner,
                 ));
@@ -250,7 +258,17 @@ pub fn lower(
             high,
             negated,
         } => {
-            let subject = lower(expr, scope, None, diags)?;
+            // `$delta BETWEEN -100 AND 100`: a context-typed subject takes the bounds' type.
+            let hint = if context_typed(expr) {
+                [low.as_ref(), high.as_ref()]
+                    .into_iter()
+                    .find(|b| !context_typed(b))
+                    .and_then(|b| lower(b, scope, None, &mut Diagnostics::new()))
+                    .map(|b| b.ty)
+            } else {
+                None
+            };
+            let subject = lower(expr, scope, hint.as_ref(), diags)?;
             let low = lower(low, scope, Some(&subject.ty), diags)?;
             let high = lower(high, scope, Some(&subject.ty), diags)?;
             check_comparable(&subject, &low, scope, diags)?;
@@ -385,9 +403,17 @@ fn input(
         .iter()
         .find(|f| f.name == key || f.public_key() == key)
         .map(|f| f.ty.ty());
-    let ty = by_field
-        .or_else(|| expected.cloned().filter(|t| *t != Ty::Null))
-        .unwrap_or(Ty::Text);
+    let ty = by_field.unwrap_or_else(|| {
+        let mut seen = scope.inputs.borrow_mut();
+        seen.entry(key.to_string())
+            .or_insert_with(|| {
+                expected
+                    .cloned()
+                    .filter(|t| *t != Ty::Null)
+                    .unwrap_or(Ty::Text)
+            })
+            .clone()
+    });
     Some(Expr {
         kind: ExprKind::Input {
             key: key.to_string(),

@@ -34,3 +34,40 @@ pub fn run(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
     }
     project
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::source::SourceMap;
+    use crate::{CheckOptions, check_sources};
+
+    fn ir(spec: &str) -> String {
+        let mut sources = SourceMap::new();
+        sources.add("t.yaml", spec);
+        let checked = check_sources(sources, CheckOptions::default());
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        crate::ir::dump(&checked.project.unwrap())
+    }
+
+    #[test]
+    fn an_input_key_takes_its_type_from_between_bounds_and_keeps_it() {
+        let dump = ir(
+            "entity: Counter\nschema: s\nfields:\n  count: integer\nactions:\n  - name: adjust\n    steps:\n      - validate: $delta BETWEEN -100 AND 100\n      - update: Counter SET count = count + $delta\n",
+        );
+        assert!(
+            dump.contains("($delta:integer BETWEEN (Neg 100:integer):integer AND 100:integer)"),
+            "{dump}"
+        );
+        assert!(
+            dump.contains("(Counter.count:integer + $delta:integer)"),
+            "{dump}"
+        );
+    }
+
+    #[test]
+    fn a_key_first_used_as_a_number_stays_a_number() {
+        let dump = ir(
+            "entity: Item\nschema: s\nfields:\n  price: money\n  note: text\nactions:\n  - name: reprice\n    steps:\n      - validate: $amount > 0.5\n      - update: Item SET note = 'x' WHERE Item.price = $amount\n",
+        );
+        assert_eq!(dump.matches("$amount:numeric").count(), 2, "{dump}");
+    }
+}
