@@ -12,9 +12,9 @@ pub fn compile(project: &Project, target: &str) -> ExitCode {
     let plan = specqlc::order::run(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     if target == "-" {
-        let mut stdout = std::io::stdout().lock();
-        return match stdout
-            .write_all(output.script().as_bytes())
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match output
+            .write_script(&mut stdout)
             .and_then(|()| stdout.flush())
         {
             Ok(()) => ExitCode::SUCCESS,

@@ -105,3 +105,30 @@ fn output_is_identical_across_runs_and_file_orders() {
         "rotated file order changes the output"
     );
 }
+
+#[test]
+fn output_does_not_depend_on_the_number_of_threads() {
+    // Enough entities that emission really runs on several threads.
+    let mut spec = String::new();
+    for n in 0..60 {
+        spec.push_str(&format!(
+            "entity: Item{n}\nschema: s{}\nidentifier: name\nfields:\n  name: text!\n  qty: integer = 0\n  owner: ref(Item{})\nactions:\n  - name: create_item{n}\n  - name: bump_item{n}\n    steps:\n      - validate: qty >= 0\n      - update: Item{n} SET qty = qty + 1\n---\n",
+            n % 3,
+            (n + 1) % 60
+        ));
+    }
+    let mut sources = SourceMap::new();
+    sources.add("many.yaml", spec);
+    let checked = check_sources(sources, CheckOptions::default());
+    let project = checked.project.expect("the generated spec checks");
+    let plan = specqlc::order::run(&project);
+    let one = specqlc::backend::postgres::emit_on(&project, &plan, 1).script();
+    for threads in [2, 3, 8] {
+        let many = specqlc::backend::postgres::emit_on(&project, &plan, threads).script();
+        assert!(one == many, "{threads} threads change the output");
+    }
+    assert!(
+        plan.objects().count() > 64 * 3,
+        "the test must exercise several threads"
+    );
+}

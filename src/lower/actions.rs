@@ -9,6 +9,7 @@ use crate::ir::{Action, ActionKind, EntityId, Project};
 use crate::spec::syntax::EntityDoc;
 
 pub fn lower_actions(
+    index: &super::entity::EntityIndex,
     doc: &EntityDoc,
     id: EntityId,
     project: &Project,
@@ -27,6 +28,7 @@ pub fn lower_actions(
             Some(steps) => {
                 let scope = Scope {
                     project,
+                    index,
                     entity: id,
                     filtered: None,
                     items: Vec::new(),

@@ -1,6 +1,8 @@
 //! Entities and their fields: names, schemas, types, defaults, identifier derivation,
 //! translations and hierarchies.
 
+use std::collections::HashMap;
+
 use super::default::check_default;
 use super::names::{check_sql_name, is_reserved_column, snake_case};
 use super::types::{TypeSyntax, parse_short_form};
@@ -12,6 +14,8 @@ use crate::spec::syntax::{EntityDoc, FieldDecl};
 /// Phase 1: one IR entity per document with a usable name; duplicates reported.
 pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
     let mut project = Project::default();
+    let mut by_name: HashMap<String, EntityId> = HashMap::new();
+    let mut by_table: HashMap<(String, String), EntityId> = HashMap::new();
     for doc in docs {
         let name = doc.entity.value.trim().to_string();
         let span = doc.entity.span();
@@ -53,11 +57,10 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             diags.push(d);
             continue;
         }
-        if let Some(first) = project
-            .entities
-            .iter()
-            .find(|e| e.name == name || (e.schema == schema_name && e.snake == snake))
-        {
+        let clash = by_name
+            .get(&name)
+            .or_else(|| by_table.get(&(schema_name.clone(), snake.clone())));
+        if let Some(first) = clash.map(|id| project.entity(*id)) {
             diags.push(
                 Diagnostic::error(
                     codes::DUPLICATE_ENTITY,
@@ -70,6 +73,8 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             continue;
         }
         let id = EntityId(project.entities.len() as u32);
+        by_name.insert(name.clone(), id);
+        by_table.insert((schema_name.clone(), snake.clone()), id);
         project.entities.push(Entity {
             id,
             name,
@@ -93,27 +98,49 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
     project
 }
 
+/// Entity names → ids, built once after phase 1, so that resolving a name costs the same
+/// whatever the size of the project.
+#[derive(Debug, Default)]
+pub struct EntityIndex(HashMap<String, EntityId>);
+
+impl EntityIndex {
+    pub fn new(project: &Project) -> EntityIndex {
+        EntityIndex(
+            project
+                .entities
+                .iter()
+                .map(|e| (e.name.clone(), e.id))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> Option<EntityId> {
+        self.0.get(name).copied()
+    }
+}
+
 /// The documents that became entities, with their ids.
 pub fn documents_with_ids<'a>(
     docs: &'a [EntityDoc],
     project: &Project,
 ) -> Vec<(&'a EntityDoc, EntityId)> {
+    let by_span: HashMap<Span, EntityId> =
+        project.entities.iter().map(|e| (e.span, e.id)).collect();
     docs.iter()
-        .filter_map(|doc| {
-            project
-                .entities
-                .iter()
-                .find(|e| e.span == doc.entity.span())
-                .map(|e| (doc, e.id))
-        })
+        .filter_map(|doc| by_span.get(&doc.entity.span()).map(|id| (doc, *id)))
         .collect()
 }
 
 /// Phase 2: the fields of one entity.
-pub fn lower_fields(doc: &EntityDoc, project: &Project, diags: &mut Diagnostics) -> Vec<Field> {
+pub fn lower_fields(
+    doc: &EntityDoc,
+    project: &Project,
+    index: &EntityIndex,
+    diags: &mut Diagnostics,
+) -> Vec<Field> {
     let mut fields: Vec<Field> = Vec::new();
     for decl in &doc.fields {
-        let Some(field) = lower_field(decl, project, diags) else {
+        let Some(field) = lower_field(decl, project, index, diags) else {
             continue;
         };
         if let Some(first) = fields.iter().find(|f| f.name == field.name) {
@@ -133,7 +160,12 @@ pub fn lower_fields(doc: &EntityDoc, project: &Project, diags: &mut Diagnostics)
     fields
 }
 
-fn lower_field(decl: &FieldDecl, project: &Project, diags: &mut Diagnostics) -> Option<Field> {
+fn lower_field(
+    decl: &FieldDecl,
+    project: &Project,
+    index: &EntityIndex,
+    diags: &mut Diagnostics,
+) -> Option<Field> {
     let name = decl.name.value.clone();
     let span = decl.name.span();
     if is_reserved_column(&name) {
@@ -161,7 +193,7 @@ fn lower_field(decl: &FieldDecl, project: &Project, diags: &mut Diagnostics) -> 
             return None;
         }
     };
-    let ty = match resolve_type(&form.ty, project) {
+    let ty = match resolve_type(&form.ty, project, index) {
         Ok(ty) => ty,
         Err(d) => {
             diags.push(d);
@@ -252,22 +284,25 @@ fn nullability(decl: &FieldDecl, bang: bool) -> Result<bool, Diagnostic> {
     }
 }
 
-fn resolve_type(ty: &TypeSyntax, project: &Project) -> Result<FieldType, Diagnostic> {
+fn resolve_type(
+    ty: &TypeSyntax,
+    project: &Project,
+    index: &EntityIndex,
+) -> Result<FieldType, Diagnostic> {
     match ty {
         TypeSyntax::Known(ty) => Ok(ty.clone()),
-        TypeSyntax::List(inner) => Ok(FieldType::List(Box::new(resolve_type(inner, project)?))),
-        TypeSyntax::Ref { target, span } => project
-            .entities
-            .iter()
-            .find(|e| &e.name == target)
-            .map(|e| FieldType::Ref(e.id))
-            .ok_or_else(|| {
+        TypeSyntax::List(inner) => Ok(FieldType::List(Box::new(resolve_type(
+            inner, project, index,
+        )?))),
+        TypeSyntax::Ref { target, span } => {
+            index.get(target).map(FieldType::Ref).ok_or_else(|| {
                 Diagnostic::unknown_entity(
                     target,
                     *span,
                     project.entities.iter().map(|e| e.name.as_str()),
                 )
-            }),
+            })
+        }
     }
 }
 

@@ -12,6 +12,8 @@ use crate::ir::{EntityId, Expr, ExprKind, FieldRef, FieldType, Project, Row, Ty,
 #[derive(Clone, Debug)]
 pub struct Scope<'a> {
     pub project: &'a Project,
+    /// Entity names → ids.
+    pub index: &'a super::entity::EntityIndex,
     /// The action's entity: bare names are its fields.
     pub entity: EntityId,
     /// The entity a `WHERE` filters, when inside one.
@@ -112,11 +114,8 @@ pub fn lower(
                 );
             }
             let target = scope
-                .project
-                .entities
-                .iter()
-                .find(|en| en.name == head.name)
-                .map(|en| en.id)
+                .index
+                .get(&head.name)
                 .filter(|id| Some(*id) == scope.filtered || *id == scope.entity);
             let Some(entity) = target else {
                 let mut in_scope: Vec<&str> = vec!["input"];

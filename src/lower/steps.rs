@@ -43,11 +43,7 @@ fn boolean(ast: &ast::Expr, scope: &Scope, diags: &mut Diagnostics) -> Option<Ex
 
 fn entity(ident: &ast::Ident, scope: &Scope, diags: &mut Diagnostics) -> Option<EntityId> {
     let project = scope.project;
-    let found = project
-        .entities
-        .iter()
-        .find(|e| e.name == ident.name)
-        .map(|e| e.id);
+    let found = scope.index.get(&ident.name);
     if found.is_none() {
         diags.push(Diagnostic::unknown_entity(
             &ident.name,
