@@ -315,9 +315,16 @@ fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], from_input:
         ctx.code.line(statement);
     } else {
         // The identifier index is the arbiter: a concurrent transaction that took the
-        // chosen identifier after we looked makes us try the next free suffix.
+        // chosen identifier after we looked makes us try the next free suffix. Only a
+        // recomputed identifier can race, so only then does the UPDATE pay for the
+        // subtransaction of the retry block.
         ctx.code.declare("v_constraint", "text");
         let target = col(new, "identifier");
+        ctx.code.open("IF v_slug IS NULL THEN");
+        ctx.code.line(&statement);
+        ctx.code.indent_out();
+        ctx.code.line("ELSE");
+        ctx.code.indent_in();
         ctx.code.open("LOOP");
         ctx.code.open("BEGIN");
         ctx.code.line(statement);
@@ -329,10 +336,7 @@ fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], from_input:
         ctx.code
             .line("GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;");
         ctx.code.if_then(
-            &format!(
-                "v_slug IS NULL OR v_constraint IS DISTINCT FROM {}",
-                Literal(&index_name(e))
-            ),
+            &format!("v_constraint IS DISTINCT FROM {}", Literal(&index_name(e))),
             |c| c.line("RAISE;"),
         );
         emit_next_suffix(ctx, &target);
@@ -340,6 +344,7 @@ fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], from_input:
         ctx.code.indent_out();
         ctx.code.close("END;");
         ctx.code.close("END LOOP;");
+        ctx.code.close("END IF;");
     }
     ctx.wrote = true;
 }
