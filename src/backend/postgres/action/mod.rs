@@ -29,10 +29,12 @@ mod code;
 mod expr;
 mod identifier;
 mod input;
+mod insert;
 mod result;
 mod steps;
 #[cfg(test)]
 mod tests;
+mod update;
 
 use crate::backend::postgres::quote::{Ident, Literal, Qualified, dollar_quote};
 use crate::ir::{self, Action, ActionKind, Entity, EntityId, Project};
