@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::concurrency::call_on;
-use crate::specs::{TENANT_A, TENANT_B, USER_1, apply};
-use crate::strict_input::{assert_error, ok};
+use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
+use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
 
@@ -41,9 +41,7 @@ actions:
 "#;
 
 fn db() -> TestDb {
-    let db = TestDb::new();
-    apply(&db, SPEC);
-    db
+    database_with(SPEC)
 }
 
 fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {

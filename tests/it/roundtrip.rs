@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::specs::{TENANT_A, USER_1, USER_2, apply};
+use crate::specs::{TENANT_A, USER_1, USER_2, database_with};
 use crate::support::TestDb;
 
 /// The seed's Contact: email checked by a validation step (so that a missing email
@@ -42,9 +42,7 @@ actions:
 "#;
 
 fn contact_db() -> TestDb {
-    let db = TestDb::new();
-    apply(&db, CONTACT);
-    db
+    database_with(CONTACT)
 }
 
 fn create_contact(db: &TestDb, input: serde_json::Value) -> crate::support::db::ActionResult {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, USER_2, apply};
+use crate::specs::{TENANT_A, TENANT_B, USER_1, USER_2, assert_error, database_with};
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
 
@@ -48,9 +48,7 @@ actions:
 "#;
 
 fn db() -> TestDb {
-    let db = TestDb::new();
-    apply(&db, SPEC);
-    db
+    database_with(SPEC)
 }
 
 fn call(db: &TestDb, action: &str, tenant: &str, input: serde_json::Value) -> ActionResult {
@@ -68,16 +66,6 @@ fn create(db: &TestDb, tenant: &str, input: serde_json::Value) -> String {
 
 fn snapshot(db: &TestDb) -> serde_json::Value {
     db.query_json("SELECT * FROM crm.tb_contact ORDER BY pk_contact")
-}
-
-fn assert_error(result: &ActionResult, code: &str, mentions: &str) {
-    assert!(!result.success, "expected {code}, got {result:?}");
-    assert_eq!(result.error_code.as_deref(), Some(code), "{result:?}");
-    let message = result.error_message.as_deref().unwrap_or_default();
-    assert!(
-        message.contains(mentions),
-        "message `{message}` should mention `{mentions}`"
-    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ use specqlc::source::SourceMap;
 use specqlc::{CheckOptions, check_sources};
 
 use crate::support::TestDb;
+use crate::support::db::ActionResult;
 
 pub const TENANT_A: &str = "00000000-0000-4000-8000-00000000000a";
 pub const TENANT_B: &str = "00000000-0000-4000-8000-00000000000b";
@@ -35,4 +36,23 @@ pub fn compile_sources(sources: SourceMap) -> String {
 /// Compiles `yaml` and applies it to `db`.
 pub fn apply(db: &TestDb, yaml: &str) {
     db.batch(&compile("spec.yaml", yaml));
+}
+
+/// A fresh database with `yaml` compiled and applied.
+pub fn database_with(yaml: &str) -> TestDb {
+    let db = TestDb::new();
+    apply(&db, yaml);
+    db
+}
+
+/// Asserts that `result` is the user error `code` and that its message mentions
+/// `mentions` (a key name, a condition).
+pub fn assert_error(result: &ActionResult, code: &str, mentions: &str) {
+    assert!(!result.success, "expected {code}, got {result:?}");
+    assert_eq!(result.error_code.as_deref(), Some(code), "{result:?}");
+    let message = result.error_message.as_deref().unwrap_or_default();
+    assert!(
+        message.contains(mentions),
+        "message `{message}` should mention `{mentions}`"
+    );
 }

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, apply};
+use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
 
@@ -85,20 +85,8 @@ pub(crate) fn ok(result: ActionResult) -> Value {
 }
 
 /// Asserts a failure with `code` whose message mentions `mentions`.
-pub(crate) fn assert_error(result: &ActionResult, code: &str, mentions: &str) {
-    assert!(!result.success, "expected {code}, got {result:?}");
-    assert_eq!(result.error_code.as_deref(), Some(code), "{result:?}");
-    let message = result.error_message.as_deref().unwrap_or_default();
-    assert!(
-        message.contains(mentions),
-        "message `{message}` should mention `{mentions}`"
-    );
-}
-
 fn db() -> TestDb {
-    let db = TestDb::new();
-    apply(&db, SPEC);
-    db
+    database_with(SPEC)
 }
 
 fn create(db: &TestDb, input: Value) -> String {

@@ -6,17 +6,15 @@
 
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, apply};
-use crate::strict_input::{assert_error, ok};
+use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
+use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
 
 const SPEC: &str = include_str!("../cases/ok/hierarchy_and_translations.yaml");
 
 fn db() -> TestDb {
-    let db = TestDb::new();
-    apply(&db, SPEC);
-    db
+    database_with(SPEC)
 }
 
 fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {
