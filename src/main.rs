@@ -155,13 +155,35 @@ fn load(
             "{}",
             render::to_json(&checked.sources, &checked.diagnostics)
         ),
-        Format::Human => render::to_stderr(
-            &checked.sources,
-            &checked.diagnostics,
-            color_choice(cli.color),
-        ),
+        Format::Human => {
+            render::to_stderr(
+                &checked.sources,
+                &checked.diagnostics,
+                color_choice(cli.color),
+            );
+            if let Some(summary) = summary(&checked) {
+                eprintln!("{summary}");
+            }
+        }
     }
     Ok(checked)
+}
+
+/// `error: the specs have 3 errors and 1 warning` after the reports, so a long run ends with a count.
+fn summary(checked: &Checked) -> Option<String> {
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = checked.diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => None,
+        (0, w) => Some(format!("warning: the specs have {}", plural(w, "warning"))),
+        (e, 0) => Some(format!("error: the specs have {}", plural(e, "error"))),
+        (e, w) => Some(format!(
+            "error: the specs have {} and {}",
+            plural(e, "error"),
+            plural(w, "warning")
+        )),
+    }
 }
 
 fn exit_for(checked: &Checked) -> ExitCode {
