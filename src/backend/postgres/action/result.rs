@@ -4,7 +4,7 @@
 
 use super::{Ctx, col, table};
 use crate::backend::postgres::quote::{Ident, Literal};
-use crate::ir::{ActionKind, Entity, EntityId, FieldType, Project, Rich, Step, StepKind};
+use crate::ir::{ActionKind, Entity, EntityId, FieldType, Rich, Step, StepKind};
 
 /// `jsonb_build_object` accepts at most 100 arguments: larger objects are concatenated.
 const PAIRS_PER_CALL: usize = 50;
@@ -12,7 +12,8 @@ const PAIRS_PER_CALL: usize = 50;
 /// `object_data` for `row` (a `%ROWTYPE` local) of entity `e`: `id`, `identifier`,
 /// business fields (references as `<field>_id` UUIDs, coordinates as an object),
 /// `created_at`, `updated_at`, and `translations` where enabled.
-pub fn object_data(project: &Project, e: &Entity, row: &str) -> String {
+/// `ref_var(field)` names the local holding a reference's public UUID.
+pub fn object_data(e: &Entity, row: &str, ref_var: impl Fn(&crate::ir::Field) -> String) -> String {
     let mut pairs = vec![
         ("id".to_string(), col(row, "id")),
         ("identifier".to_string(), col(row, "identifier")),
@@ -20,14 +21,7 @@ pub fn object_data(project: &Project, e: &Entity, row: &str) -> String {
     for f in &e.fields {
         let value = col(row, &f.column());
         let json = match &f.ty {
-            FieldType::Ref(t) => {
-                let target = project.entity(*t);
-                format!(
-                    "(SELECT r.id FROM {} AS r WHERE {} = {value})",
-                    table(target),
-                    col("r", &target.pk_column())
-                )
-            }
+            FieldType::Ref(_) => ref_var(f),
             FieldType::Rich(Rich::Coordinates) => format!(
                 "CASE WHEN {value} IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', {value}[0], 'longitude', {value}[1]) END"
             ),
@@ -87,7 +81,26 @@ pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
         return format!("ROW(true, NULL, NULL, NULL, {meta})::app.mutation_result");
     }
     let row = ctx.row_var();
-    let data = object_data(ctx.project, ctx.entity, row);
+    // References' public UUIDs are looked up before the RETURN (and only when set), so
+    // that the RETURN stays a simple expression PL/pgSQL evaluates without the executor.
+    let e = ctx.entity;
+    for f in &e.fields {
+        if let FieldType::Ref(t) = f.ty {
+            let target = ctx.project.entity(t);
+            let var = public_ref_var(f);
+            let fk = col(row, &f.column());
+            ctx.code.declare(&var, "uuid");
+            ctx.code.line(format!("{var} := NULL;"));
+            ctx.code.if_then(&format!("{fk} IS NOT NULL"), |c| {
+                c.line(format!(
+                    "SELECT r.id INTO {var} FROM {} AS r WHERE {} = {fk};",
+                    table(target),
+                    col("r", &target.pk_column())
+                ));
+            });
+        }
+    }
+    let data = object_data(ctx.entity, row, public_ref_var);
     let data = if ctx.creating && matches!(ctx.action.kind, crate::ir::ActionKind::Custom(_)) {
         format!(
             "CASE WHEN {} IS NULL THEN NULL ELSE {data} END",
@@ -97,6 +110,11 @@ pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
         data
     };
     format!("ROW(true, NULL, NULL, {data}, {meta})::app.mutation_result")
+}
+
+/// The local that holds the public UUID of reference field `f` for `object_data`.
+fn public_ref_var(f: &crate::ir::Field) -> String {
+    format!("v_out_{}", f.name)
 }
 
 /// The handler of the action's block: user errors only, never `OTHERS`.

@@ -318,6 +318,8 @@ fn custom_action_validates_updates_notifies_and_returns() {
         in_id uuid;
         v_row crm.tb_contact%ROWTYPE;
         v_new crm.tb_contact%ROWTYPE;
+        v_out_company uuid;
+        v_out_country uuid;
         v_code text;
         v_message text;
         v_schema text;
@@ -360,7 +362,15 @@ fn custom_action_validates_updates_notifies_and_returns() {
             v_new.status := 'qualified'::text;
             UPDATE crm.tb_contact AS t SET status = v_new.status, updated_at = pg_catalog.now(), updated_by = p_user_id WHERE t.pk_contact = v_row.pk_contact AND t.tenant_id = p_tenant_id RETURNING t.* INTO v_row;
             PERFORM pg_catalog.pg_notify('contact_qualified', pg_catalog.jsonb_build_object('email', v_row.email)::text);
-            RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'email', v_row.email, 'status', v_row.status, 'company_id', (SELECT r.id FROM crm.tb_company AS r WHERE r.pk_company = v_row.fk_company), 'score', v_row.score, 'born', v_row.born, 'location', CASE WHEN v_row.location IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', v_row.location[0], 'longitude', v_row.location[1]) END, 'tags', v_row.tags, 'price', v_row.price, 'country_id', (SELECT r.id FROM common.tb_country AS r WHERE r.pk_country = v_row.fk_country), 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), pg_catalog.jsonb_build_object('message', 'Lead qualified'::text))::app.mutation_result;
+            v_out_company := NULL;
+            IF v_row.fk_company IS NOT NULL THEN
+                SELECT r.id INTO v_out_company FROM crm.tb_company AS r WHERE r.pk_company = v_row.fk_company;
+            END IF;
+            v_out_country := NULL;
+            IF v_row.fk_country IS NOT NULL THEN
+                SELECT r.id INTO v_out_country FROM common.tb_country AS r WHERE r.pk_country = v_row.fk_country;
+            END IF;
+            RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'email', v_row.email, 'status', v_row.status, 'company_id', v_out_company, 'score', v_row.score, 'born', v_row.born, 'location', CASE WHEN v_row.location IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', v_row.location[0], 'longitude', v_row.location[1]) END, 'tags', v_row.tags, 'price', v_row.price, 'country_id', v_out_country, 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), pg_catalog.jsonb_build_object('message', 'Lead qualified'::text))::app.mutation_result;
         EXCEPTION
             WHEN SQLSTATE 'SQ001' THEN
                 GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
@@ -519,6 +529,7 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
         v_texts jsonb;
         v_code text;
         v_message text;
+        v_out_parent uuid;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.update_category: p_tenant_id must not be NULL';
@@ -644,7 +655,11 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
             WHEN foreign_key_violation THEN
                 RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
         END;
-        RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'name', v_row.name, 'parent_id', (SELECT r.id FROM crm.tb_category AS r WHERE r.pk_category = v_row.fk_parent), 'created_at', v_row.created_at, 'updated_at', v_row.updated_at, 'translations', COALESCE((SELECT pg_catalog.jsonb_object_agg(l.locale, pg_catalog.jsonb_build_object('name', l.name)) FROM crm.tl_category AS l WHERE l.fk_category = v_row.pk_category AND l.tenant_id = p_tenant_id), '{}'::jsonb)), NULL)::app.mutation_result;
+        v_out_parent := NULL;
+        IF v_row.fk_parent IS NOT NULL THEN
+            SELECT r.id INTO v_out_parent FROM crm.tb_category AS r WHERE r.pk_category = v_row.fk_parent;
+        END IF;
+        RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'name', v_row.name, 'parent_id', v_out_parent, 'created_at', v_row.created_at, 'updated_at', v_row.updated_at, 'translations', COALESCE((SELECT pg_catalog.jsonb_object_agg(l.locale, pg_catalog.jsonb_build_object('name', l.name)) FROM crm.tl_category AS l WHERE l.fk_category = v_row.pk_category AND l.tenant_id = p_tenant_id), '{}'::jsonb)), NULL)::app.mutation_result;
     END;
     $fn$;
     "#);
