@@ -66,8 +66,10 @@ pub fn slugify() -> CreateFunction {
     for (from, to) in FOLD_MULTI {
         folded = format!("replace({folded}, {}, {})", Literal(from), Literal(to));
     }
+    // ASCII text has nothing to fold: skipping the multibyte `translate` over the fold
+    // table makes the common case several times faster with the same result.
     let body = format!(
-        "SELECT NULLIF(\n    btrim(\n        regexp_replace(\n            lower(translate({folded},\n                {},\n                {})),\n            '[^a-z0-9]+', '-', 'g'),\n        '-'),\n    '')\n",
+        "SELECT NULLIF(\n    btrim(\n        regexp_replace(\n            lower(CASE WHEN octet_length(p_text) = length(p_text) THEN p_text\n                ELSE translate({folded},\n                {},\n                {}) END),\n            '[^a-z0-9]+', '-', 'g'),\n        '-'),\n    '')\n",
         Literal(FOLD_FROM),
         Literal(FOLD_TO)
     );
