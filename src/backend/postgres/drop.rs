@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::Output;
+use super::ddl::CommentTarget;
 use super::prelude;
 use super::quote::{Ident, Literal, Qualified, dollar_quote};
 use super::tables::{self, table_name};
@@ -46,26 +47,12 @@ pub enum DropObject {
         name: String,
     },
     /// `COMMENT ON ... IS NULL`.
-    Comment(Commented),
+    Comment(CommentTarget),
     /// A function with its exact argument types.
     Function {
         schema: String,
         name: String,
         args: Vec<String>,
-    },
-}
-
-/// What a comment was on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Commented {
-    Table {
-        schema: String,
-        table: String,
-    },
-    Column {
-        schema: String,
-        table: String,
-        column: String,
     },
 }
 
@@ -133,18 +120,18 @@ pub fn object(project: &Project, object: &Object) -> Option<DropObject> {
     Some(drop)
 }
 
-fn commented(project: &Project, on: &CommentOn) -> Commented {
+fn commented(project: &Project, on: &CommentOn) -> CommentTarget {
     match on {
         CommentOn::Table(entity, table) => {
             let e = project.entity(*entity);
-            Commented::Table {
+            CommentTarget::Table {
                 schema: e.schema.clone(),
                 table: table_name(e, *table),
             }
         }
         CommentOn::Column { entity, column, .. } => {
             let e = project.entity(*entity);
-            Commented::Column {
+            CommentTarget::Column {
                 schema: e.schema.clone(),
                 table: table_name(e, TableKind::Main),
                 column: column.clone(),
@@ -246,19 +233,7 @@ impl fmt::Display for DropObject {
             DropObject::Index { schema, name } => {
                 writeln!(f, "DROP INDEX IF EXISTS {};", Qualified(schema, name))
             }
-            DropObject::Comment(Commented::Table { schema, table }) => {
-                writeln!(f, "COMMENT ON TABLE {} IS NULL;", Qualified(schema, table))
-            }
-            DropObject::Comment(Commented::Column {
-                schema,
-                table,
-                column,
-            }) => writeln!(
-                f,
-                "COMMENT ON COLUMN {}.{} IS NULL;",
-                Qualified(schema, table),
-                Ident(column)
-            ),
+            DropObject::Comment(target) => writeln!(f, "COMMENT ON {target} IS NULL;"),
             DropObject::Function { schema, name, args } => writeln!(
                 f,
                 "DROP FUNCTION IF EXISTS {}({});",

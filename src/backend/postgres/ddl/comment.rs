@@ -29,30 +29,32 @@ pub enum CommentTarget {
     },
 }
 
-impl fmt::Display for CommentOn {
+/// The object part of `COMMENT ON <object> IS ...`: `TABLE s.t`, `COLUMN s.t.c`,
+/// `FUNCTION s.f(uuid, jsonb)`.
+impl fmt::Display for CommentTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.target {
+        match self {
             CommentTarget::Table { schema, table } => {
-                write!(f, "COMMENT ON TABLE {}", Qualified(schema, table))?
+                write!(f, "TABLE {}", Qualified(schema, table))
             }
             CommentTarget::Column {
                 schema,
                 table,
                 column,
-            } => write!(
-                f,
-                "COMMENT ON COLUMN {}.{}",
-                Qualified(schema, table),
-                Ident(column)
-            )?,
+            } => write!(f, "COLUMN {}.{}", Qualified(schema, table), Ident(column)),
             CommentTarget::Function { schema, name, args } => write!(
                 f,
-                "COMMENT ON FUNCTION {}({})",
+                "FUNCTION {}({})",
                 Qualified(schema, name),
                 args.join(", ")
-            )?,
+            ),
         }
-        writeln!(f, " IS {};", Literal(&self.text))
+    }
+}
+
+impl fmt::Display for CommentOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "COMMENT ON {} IS {};", self.target, Literal(&self.text))
     }
 }
 
