@@ -125,18 +125,6 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter()
-    }
-
     /// Turns every warning into an error (`--deny-warnings`).
     pub fn deny_warnings(&mut self) {
         for item in &mut self.items {
@@ -151,17 +139,6 @@ impl Diagnostics {
         });
         self.items.dedup();
         self.items
-    }
-}
-
-/// Extension trait that attaches a span to a plain error message in passing.
-pub trait WithSpan<T> {
-    fn with_span(self, code: Code, span: Span) -> Result<T, Diagnostic>;
-}
-
-impl<T> WithSpan<T> for Result<T, String> {
-    fn with_span(self, code: Code, span: Span) -> Result<T, Diagnostic> {
-        self.map_err(|message| Diagnostic::error(code, message, span))
     }
 }
 

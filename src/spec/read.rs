@@ -174,7 +174,7 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
                 Diagnostic::warning(
                     codes::NOT_AN_ENTITY,
                     "document has no `entity` key; it is not a SpecQL entity and is skipped",
-                    Span0::first_line(node),
+                    first_key_span(node),
                 )
                 .with_help("add `entity: Name` and `schema: name` if this is meant to be a spec"),
             );
@@ -236,15 +236,11 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
     Document::Entity(Box::new(doc))
 }
 
-/// Helpers for the span of a document's first line (used where no key is to blame).
-struct Span0;
-
-impl Span0 {
-    fn first_line(node: &Node) -> crate::source::Span {
-        match &node.kind {
-            NodeKind::Mapping(pairs) if !pairs.is_empty() => pairs[0].0.span,
-            _ => node.span,
-        }
+/// The span of a document's first key (where a warning about the whole document points).
+fn first_key_span(node: &Node) -> crate::source::Span {
+    match &node.kind {
+        NodeKind::Mapping(pairs) if !pairs.is_empty() => pairs[0].0.span,
+        _ => node.span,
     }
 }
 
