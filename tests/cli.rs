@@ -172,3 +172,13 @@ fn compile_to_stdout_is_deterministic() {
         "`-o -` is the default and output is stable"
     );
 }
+
+#[test]
+fn a_directory_without_specs_is_an_input_error() {
+    let dir = std::env::temp_dir().join(format!("specqlc-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = specqlc(&["check", dir.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no `*.yaml` or `*.yml` spec files"));
+}
