@@ -36,9 +36,10 @@ pub fn compile(project: &Project, target: &str) -> ExitCode {
     }
 }
 
-/// Writes `files` under `root`, replacing `root/db/schema` and the environment file as a
-/// whole: everything is written to a staging directory first, so a failure leaves the
-/// previous tree untouched. Other content of `root` (migrations) is kept.
+/// Writes `files` under `root`, replacing `root/db/schema` as a whole and our environment
+/// file: everything is written to a staging directory first, so a failed compile or write
+/// leaves the previous tree untouched. Other content of `root` (migrations, other
+/// environments) is kept.
 fn write_tree(root: &Path, files: &[(String, String)]) -> std::io::Result<usize> {
     std::fs::create_dir_all(root)?;
     let staging = root.join(format!(".specqlc-staging-{}", std::process::id()));
@@ -53,18 +54,26 @@ fn write_tree(root: &Path, files: &[(String, String)]) -> std::io::Result<usize>
             }
             std::fs::write(&path, content)?;
         }
-        // Swap each top-level staged entry under `db/` into place.
+        // `db/schema` is generated whole, so it is swapped whole; other folders
+        // (`db/environments`) may hold the user's files, so only ours are replaced.
         let staged_db = staging.join("db");
         let final_db = root.join("db");
         std::fs::create_dir_all(&final_db)?;
         for entry in std::fs::read_dir(&staged_db)? {
             let entry = entry?;
             let destination = final_db.join(entry.file_name());
-            if destination.exists() {
-                let old = staging.join(format!("old-{}", entry.file_name().to_string_lossy()));
-                std::fs::rename(&destination, &old)?;
+            if entry.file_name() == "schema" {
+                if destination.exists() {
+                    std::fs::rename(&destination, staging.join("old-schema"))?;
+                }
+                std::fs::rename(entry.path(), &destination)?;
+                continue;
             }
-            std::fs::rename(entry.path(), &destination)?;
+            std::fs::create_dir_all(&destination)?;
+            for file in std::fs::read_dir(entry.path())? {
+                let file = file?;
+                std::fs::rename(file.path(), destination.join(file.file_name()))?;
+            }
         }
         Ok(files.len())
     })();

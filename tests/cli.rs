@@ -182,3 +182,48 @@ fn a_directory_without_specs_is_an_input_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no `*.yaml` or `*.yml` spec files"));
 }
+
+#[test]
+fn recompiling_into_a_directory_keeps_other_files() {
+    let root = std::env::temp_dir().join(format!("specqlc-keep-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let target = root.to_str().unwrap();
+    assert_eq!(
+        specqlc(&["compile", "tests/cases/ok/crm_contact.yaml", "-o", target])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(
+        root.join("db/environments/production.yaml"),
+        "name: production\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("db/schema/30_tables/stale.sql"), "-- stale\n").unwrap();
+    assert_eq!(
+        specqlc(&[
+            "compile",
+            "tests/cases/ok/library_lending.yaml",
+            "-o",
+            target
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    assert!(
+        root.join("db/environments/production.yaml").exists(),
+        "the user's environment stays"
+    );
+    assert!(root.join("db/environments/local.yaml").exists());
+    assert!(
+        !root.join("db/schema/30_tables/stale.sql").exists(),
+        "db/schema is replaced whole"
+    );
+    assert!(!root.join("db/schema/30_tables/crm").exists());
+    assert!(
+        root.join("db/schema/30_tables/library/tb_book.sql")
+            .exists()
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
