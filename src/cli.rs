@@ -74,6 +74,10 @@ pub enum MigrateAction {
         /// The Confiture project directory.
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
+        /// Write changes that lose data (dropped fields or entities, narrowed types); the
+        /// migration is then gated: `confiture migrate up --allow-destructive`.
+        #[arg(long)]
+        allow_destructive: bool,
     },
 }
 

@@ -5,28 +5,47 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use specqlc::apply::{self, Outcome as Applied, Progress};
+use specqlc::diag::Diagnostic;
 use specqlc::ir::Project;
 use specqlc::migrate::{self, Outcome};
 
 const EXIT_FAILURE: u8 = 1;
 
-/// `specqlc migrate new NAME PATH... -o DIR`
-pub fn migrate_new(project: &Project, name: &str, root: &Path) -> ExitCode {
-    match migrate::new(project, name, root) {
+/// `specqlc migrate new NAME PATH... -o DIR`; `report` renders diagnostics against the
+/// specs' sources.
+pub fn migrate_new(
+    project: &Project,
+    name: &str,
+    root: &Path,
+    options: migrate::Options,
+    report: &dyn Fn(&[Diagnostic]),
+) -> ExitCode {
+    match migrate::new(project, name, root, options) {
         Ok(Outcome::Written {
             up,
             down,
-            created,
-            replaced,
-            dropped,
+            statements,
+            destructive,
+            warnings,
             ..
         }) => {
+            report(&warnings);
+            let gate = if destructive {
+                ", destructive: `confiture migrate up --allow-destructive` applies it"
+            } else {
+                ""
+            };
             eprintln!(
-                "wrote {} and {} ({created} created, {replaced} replaced, {dropped} dropped)",
+                "wrote {} and {} ({statements} statements{gate})",
                 up.display(),
                 down.display()
             );
             ExitCode::SUCCESS
+        }
+        Err(migrate::Error::Refused(diagnostics)) => {
+            report(&diagnostics);
+            eprintln!("error: nothing was written");
+            ExitCode::from(EXIT_FAILURE)
         }
         Ok(Outcome::UpToDate { stem }) => {
             eprintln!("migration {stem} is up to date: nothing written");

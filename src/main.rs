@@ -68,12 +68,22 @@ fn run(cli: Cli) -> ExitCode {
                 name,
                 paths,
                 output,
+                allow_destructive,
             } = action;
             match load(&cli, paths, options) {
                 Ok(Checked {
                     project: Some(project),
+                    sources,
                     ..
-                }) => deploy::migrate_new(&project, name, output),
+                }) => {
+                    let report = |diagnostics: &[specqlc::diag::Diagnostic]| {
+                        report(&cli, &sources, diagnostics)
+                    };
+                    let options = specqlc::migrate::Options {
+                        allow_destructive: *allow_destructive,
+                    };
+                    deploy::migrate_new(&project, name, output, options, &report)
+                }
                 Ok(checked) => exit_for(&checked),
                 Err(code) => code,
             }
@@ -167,6 +177,21 @@ fn load(
         }
     }
     Ok(checked)
+}
+
+/// Renders `diagnostics` in the chosen format (nothing for none).
+fn report(
+    cli: &Cli,
+    sources: &specqlc::source::SourceMap,
+    diagnostics: &[specqlc::diag::Diagnostic],
+) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    match cli.format {
+        Format::Json => eprintln!("{}", render::to_json(sources, diagnostics)),
+        Format::Human => render::to_stderr(sources, diagnostics, color_choice(cli.color)),
+    }
 }
 
 /// `error: the specs have 3 errors and 1 warning` after the reports, so a long run ends with a count.

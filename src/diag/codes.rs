@@ -132,6 +132,16 @@ registry! {
     REQUIRED_REFERENCE_CYCLE = "E0501" "required-reference-cycle":
         "Required references form a cycle, so no row of any entity in the cycle can ever be \
          inserted first. Make one reference in the cycle optional.";
+    DESTRUCTIVE_CHANGE = "E0701" "destructive-change":
+        "`migrate new` (or `apply`) would lose data: a field or entity removed, an enum value \
+         removed, a type narrowed or changed, `tenant_scoped` changed (LANGUAGE §6.3). Nothing \
+         is written unless `--allow-destructive` is given; then the migration carries \
+         Confiture's `-- confiture:destructive` gate. A rename is not a loss: write \
+         `renamed_from: old_name` on the field (long form) or the entity.";
+    INVALID_RENAME = "E0702" "invalid-rename":
+        "A `renamed_from:` cannot be applied to the recorded state of the migrations: both \
+         the old and the new name exist there, or neither does. Wrong: `renamed_from: emial` \
+         when no earlier version had `emial`. Right: the field's name in the last migration.";
     NOT_AN_ENTITY = "W0101" "not-an-entity":
         "A YAML document has no `entity` key (for example a deployment or security config \
          kept beside the specs). It is skipped, and this warning says so.";
@@ -139,6 +149,21 @@ registry! {
         "An action without `steps` whose name is not `create_<e>`, `update_<e>` or \
          `delete_<e>` is only a declaration: no function is generated. Add steps, e.g. \
          `steps: [{update: Contact SET status = 'qualified'}]`.";
+    TABLE_REWRITE = "W0701" "table-rewrite":
+        "A migration changes a column's type (`ALTER COLUMN ... TYPE`): PostgreSQL rewrites \
+         the whole table under an ACCESS EXCLUSIVE lock, so reads and writes wait for as long \
+         as the rewrite takes. Run it when the table is small or traffic is low.";
+    NOT_NULL_SCAN = "W0702" "not-null-scan":
+        "A migration makes an existing column required (`SET NOT NULL`): PostgreSQL scans \
+         every row under an ACCESS EXCLUSIVE lock, and fails the migration on the first NULL \
+         (give the field a `default:` to fill them first).";
+    CHECK_SCAN = "W0703" "check-scan":
+        "A migration adds or replaces a CHECK on a table that exists: it is added `NOT VALID` \
+         (brief lock), then validated by a full scan that blocks schema changes; rows that \
+         break it make the migration fail whole.";
+    INDEX_BUILD = "W0704" "index-build":
+        "A migration builds a unique index on a table that exists: writes to the table wait \
+         until the build has read every row, and duplicates make the migration fail whole.";
 }
 
 /// The entry for a code such as `E0301` (case-insensitive).

@@ -31,6 +31,13 @@ pub struct FieldRef {
     pub field: FieldId,
 }
 
+/// An earlier name of an entity or field (LANGUAGE §6.1), with the span of its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renamed {
+    pub from: String,
+    pub span: Span,
+}
+
 /// A whole compilation: every entity of every file, in load order (file path order,
 /// then document order).
 #[derive(Clone, Debug, Default)]
@@ -79,6 +86,8 @@ pub struct Entity {
     pub parent: Option<FieldId>,
     /// Fields with per-locale values in `tl_<snake>`, when translations are enabled.
     pub translated: Vec<FieldId>,
+    /// `renamed_from:`: the entity's name in an earlier version of the spec.
+    pub renamed_from: Option<Renamed>,
     /// Span of the `entity:` value.
     pub span: Span,
     pub schema_span: Span,
@@ -124,6 +133,8 @@ pub struct Field {
     pub unique: bool,
     pub default: Option<Value>,
     pub description: Option<String>,
+    /// `renamed_from:`: the field's name in an earlier version of the spec.
+    pub renamed_from: Option<Renamed>,
     /// Span of the field's key.
     pub span: Span,
     /// Span of the type text.

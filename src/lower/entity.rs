@@ -7,7 +7,7 @@ use super::default::check_default;
 use super::names::{check_sql_name, is_reserved_column, snake_case};
 use super::types::{TypeSyntax, parse_short_form};
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::ir::{Entity, EntityId, Field, FieldId, FieldType, Project};
+use crate::ir::{Entity, EntityId, Field, FieldId, FieldType, Project, Renamed};
 use crate::source::Span;
 use crate::spec::syntax::{EntityDoc, FieldDecl};
 
@@ -91,6 +91,10 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             actions: Vec::new(),
             parent: None,
             translated: Vec::new(),
+            renamed_from: doc.renamed_from.as_ref().map(|r| Renamed {
+                from: r.value.trim().to_string(),
+                span: r.span(),
+            }),
             span,
             schema_span: schema.span(),
         });
@@ -259,6 +263,10 @@ fn lower_field(
             .as_ref()
             .map(|d| d.value.trim().to_string())
             .filter(|d| !d.is_empty()),
+        renamed_from: decl.renamed_from.as_ref().map(|r| Renamed {
+            from: r.value.trim().to_string(),
+            span: r.span(),
+        }),
         span,
         type_span: decl.ty.span(),
     })

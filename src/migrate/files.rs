@@ -116,6 +116,30 @@ pub fn next_version(existing: &[Existing]) -> Option<String> {
     (version.len() == width).then_some(version)
 }
 
+/// The folder, inside the migrations folder, of the states specqlc records.
+pub const STATES: &str = "specqlc";
+
+/// Where the state after migration `stem` is recorded. Confiture reads only `*.sql` and
+/// `*.py` directly in the migrations folder, so it never sees these files.
+pub fn state_path(root: &Path, stem: &str) -> PathBuf {
+    root.join(MIGRATIONS)
+        .join(STATES)
+        .join(format!("{stem}.state.json"))
+}
+
+/// Creates every file, none of which may exist; on a failure, removes the ones it created.
+pub fn create_all(files: &[(&Path, &str)]) -> Result<(), (PathBuf, std::io::Error)> {
+    for (i, (path, content)) in files.iter().enumerate() {
+        if let Err(e) = create_new(path, content) {
+            for (created, _) in &files[..i] {
+                let _ = std::fs::remove_file(created);
+            }
+            return Err((path.to_path_buf(), e));
+        }
+    }
+    Ok(())
+}
+
 /// Creates `path` with `content`; fails if it exists.
 pub fn create_new(path: &Path, content: &str) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new()

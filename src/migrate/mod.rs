@@ -1,41 +1,53 @@
 //! `specqlc migrate new`: the next Confiture migration of a project, as an up file and a
-//! down file under `<dir>/db/migrations/`.
+//! down file under `<dir>/db/migrations/`, and the state it leaves (LANGUAGE §6).
 //!
 //! Input: the checked [`ir::Project`], a migration name and the project directory.
-//! Output: `<version>_<name>.up.sql` (what changed since the earlier migrations, see
-//! [`diff`]) and `.down.sql` (the exact inverse, in reverse dependency order; see
-//! [`crate::backend::postgres::drop`] for how the shared framework prelude is handled).
+//! The state the earlier migrations produced is read from the state file of the latest
+//! migration that specqlc wrote ([`state`]); [`renames`] matches `renamed_from:` against
+//! it; [`evolve`] writes the statements from that state to the specs' (the up) and back
+//! (the down). Changes that lose data are refused unless allowed, and then carry
+//! Confiture's destructive gate; statements that lock a table with rows are warned of.
 //!
 //! Invariants: the same specs and the same earlier migrations give byte-identical files
 //! (no clock, no paths); an existing file is never rewritten: asking again for a
 //! migration that exists with the same content does nothing, and with other content is
-//! an error. Neither file has `BEGIN`/`COMMIT` or psql commands: Confiture runs each
-//! migration in its own transaction and sends a file as one multi-statement query.
+//! an error. Neither file has `BEGIN`/`COMMIT`: Confiture runs each migration in its own
+//! transaction. Migrations written by hand (no state file) are left to Confiture and
+//! never block the next one.
 
-pub mod diff;
+pub mod evolve;
 pub mod files;
-pub mod ledger;
+pub mod renames;
+pub mod state;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::backend::postgres::{self, drop};
+use crate::diag::{Diagnostic, codes};
 use crate::ir;
-use crate::order;
-use diff::{Changes, Current, DiffError};
-use ledger::Ledger;
+use crate::source::Span;
+use evolve::{Effect, Hazard, Names, Step};
+use state::State;
+
+/// How `migrate new` may change the database.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Write changes that lose data (LANGUAGE §6.3), gated for Confiture.
+    pub allow_destructive: bool,
+}
 
 /// What `migrate new` did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Both files were written.
+    /// Both files and the state were written.
     Written {
         stem: String,
         up: PathBuf,
         down: PathBuf,
-        created: usize,
-        replaced: usize,
-        dropped: usize,
+        statements: usize,
+        destructive: bool,
+        /// Hazards of the up (W07xx).
+        warnings: Vec<Diagnostic>,
     },
     /// A migration of this name exists with exactly this content.
     UpToDate { stem: String },
@@ -59,15 +71,129 @@ pub enum Error {
     Incomplete {
         stem: String,
     },
-    /// These objects changed in a way that needs `ALTER` statements.
-    NeedsAlter(Vec<String>),
-    /// An earlier migration created this object but no down file says how to drop it.
-    UnknownDrop(String),
+    /// A state file cannot be read.
+    BadState {
+        path: PathBuf,
+        reason: String,
+    },
+    /// The specs cannot be migrated to as asked: data loss not allowed, a rename that
+    /// does not apply.
+    Refused(Vec<Diagnostic>),
     NoVersionLeft,
 }
 
+/// The statements from one state to another, both ways, with what they cost.
+#[derive(Clone, Debug)]
+pub struct Migration {
+    pub up: Vec<Step>,
+    pub down: Vec<Step>,
+    pub names: Names,
+}
+
+impl Migration {
+    /// From `old` to what `project` compiles to (`new`).
+    pub fn between(
+        project: &ir::Project,
+        old: &State,
+        new: &State,
+    ) -> Result<Migration, Vec<Diagnostic>> {
+        let names = renames::resolve(project, old)?;
+        let none = Names::default();
+        Ok(Migration {
+            up: evolve::evolve(old, &names, new, &none),
+            down: evolve::evolve(new, &none, old, &names),
+            names,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.up.is_empty()
+    }
+
+    pub fn destructive(&self) -> bool {
+        self.up.iter().any(|s| s.effect == Effect::LosesData)
+    }
+
+    /// One error per change of the up that loses data, at the spec text it comes from.
+    pub fn losses(&self, fallback: Span) -> Vec<Diagnostic> {
+        self.up
+            .iter()
+            .filter(|s| s.effect == Effect::LosesData)
+            .map(|step| {
+                let mut d = Diagnostic::error(
+                    codes::DESTRUCTIVE_CHANGE,
+                    format!("this change loses data: {}", loss_words(step)),
+                    step.span.unwrap_or(fallback),
+                )
+                .with_label("data would be lost here")
+                .with_note(
+                    "nothing was written; to write it, pass `--allow-destructive` (the migration is then gated: `confiture migrate up --allow-destructive`)",
+                );
+                if let Some((old, new)) = &step.rename_hint {
+                    d = d.with_help(format!(
+                        "if `{new}` is `{old}` renamed, say so and keep the values: give `{new}` the long form with `renamed_from: {old}`"
+                    ));
+                }
+                d
+            })
+            .collect()
+    }
+
+    /// One warning per statement of the up that locks or scans a table with rows.
+    pub fn hazards(&self, fallback: Span) -> Vec<Diagnostic> {
+        self.up
+            .iter()
+            .filter_map(|step| {
+                let hazard = step.hazard?;
+                let (code, cost) = match hazard {
+                    Hazard::Rewrite => (
+                        codes::TABLE_REWRITE,
+                        "the type change rewrites the whole table under an ACCESS EXCLUSIVE lock",
+                    ),
+                    Hazard::NotNullScan => (
+                        codes::NOT_NULL_SCAN,
+                        "SET NOT NULL scans every row under an ACCESS EXCLUSIVE lock",
+                    ),
+                    Hazard::CheckScan => (
+                        codes::CHECK_SCAN,
+                        "the CHECK is added NOT VALID, then validated by a full scan of the table",
+                    ),
+                    Hazard::IndexBuild => (
+                        codes::INDEX_BUILD,
+                        "building the unique index blocks writes to the table until it has read every row",
+                    ),
+                };
+                Some(
+                    Diagnostic::warning(code, format!("{}: {cost}", step.what), step.span.unwrap_or(fallback))
+                        .with_label("changed here"),
+                )
+            })
+            .collect()
+    }
+}
+
+fn loss_words(step: &Step) -> String {
+    let what = &step.what;
+    if what.starts_with("table ") {
+        format!("{what} is dropped with its rows")
+    } else if what.starts_with("tenant scope") {
+        format!("the {what} changes (rows cannot be given or keep a tenant)")
+    } else if step.sql.contains("DROP COLUMN") {
+        format!("{what} is dropped with its values")
+    } else if step.sql.is_empty() {
+        format!("{what} accepts fewer values (values outside the new rule make the migration fail)")
+    } else {
+        format!("{what} changes type in a way that does not keep every value")
+    }
+}
+
 /// Writes the next migration of `project`, named `name`, under `root`.
-pub fn new(project: &ir::Project, name: &str, root: &Path) -> Result<Outcome, Error> {
+pub fn new(
+    project: &ir::Project,
+    name: &str,
+    root: &Path,
+    options: Options,
+) -> Result<Outcome, Error> {
     if !files::valid_name(name) {
         return Err(Error::InvalidName(name.to_string()));
     }
@@ -76,7 +202,8 @@ pub fn new(project: &ir::Project, name: &str, root: &Path) -> Result<Outcome, Er
         path: dir.clone(),
         error,
     })?;
-    let current = current_objects(project);
+    let current = State::of(project);
+    let fallback = project.entities.first().map(|e| e.span).unwrap_or_default();
 
     if let Some(index) = existing.iter().rposition(|m| m.name == name) {
         let same = &existing[index];
@@ -84,8 +211,9 @@ pub fn new(project: &ir::Project, name: &str, root: &Path) -> Result<Outcome, Er
         let (Some(up_path), Some(down_path)) = (&same.up, &same.down) else {
             return Err(Error::Incomplete { stem });
         };
-        let changes = changes(&replay(&existing[..index])?, &current)?;
-        let (up, down) = render(&stem, &changes);
+        let old = recorded(root, &existing[..index])?;
+        let migration = Migration::between(project, &old, &current).map_err(Error::Refused)?;
+        let (up, down) = render(&stem, &migration);
         return if read(up_path)? == up && read(down_path)? == down {
             Ok(Outcome::UpToDate { stem })
         } else {
@@ -93,104 +221,134 @@ pub fn new(project: &ir::Project, name: &str, root: &Path) -> Result<Outcome, Er
         };
     }
 
-    let changes = changes(&replay(&existing)?, &current)?;
-    if changes.is_empty() {
+    let old = recorded(root, &existing)?;
+    let migration = Migration::between(project, &old, &current).map_err(Error::Refused)?;
+    if migration.is_empty() {
         return Ok(Outcome::NothingToMigrate);
+    }
+    if migration.destructive() && !options.allow_destructive {
+        return Err(Error::Refused(migration.losses(fallback)));
     }
     let version = files::next_version(&existing).ok_or(Error::NoVersionLeft)?;
     let stem = files::stem(&version, name);
-    let (up, down) = render(&stem, &changes);
-    std::fs::create_dir_all(&dir).map_err(|error| Error::Io {
-        path: dir.clone(),
-        error,
-    })?;
+    let (up, down) = render(&stem, &migration);
     let up_path = dir.join(format!("{stem}.up.sql"));
     let down_path = dir.join(format!("{stem}.down.sql"));
-    write(&up_path, &up)?;
-    if let Err(e) = write(&down_path, &down) {
-        // Never leave an up without its down; the up is ours, written just above.
-        let _ = std::fs::remove_file(&up_path);
-        return Err(e);
-    }
+    let state_path = files::state_path(root, &stem);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| Error::Io { path, error }
+    };
+    std::fs::create_dir_all(state_path.parent().expect("a state file has a folder"))
+        .map_err(io(&state_path))?;
+    files::create_all(&[
+        (&state_path, current.to_json().as_str()),
+        (&down_path, down.as_str()),
+        (&up_path, up.as_str()),
+    ])
+    .map_err(|(path, error)| Error::Io { path, error })?;
     Ok(Outcome::Written {
         stem,
         up: up_path,
         down: down_path,
-        created: changes.created,
-        replaced: changes.replaced,
-        dropped: changes.dropped,
+        statements: migration.up.iter().filter(|s| !s.sql.is_empty()).count(),
+        destructive: migration.destructive(),
+        warnings: migration.hazards(fallback),
     })
 }
 
-/// Every emitted object of `project`, in plan order, with the statement that drops it.
-fn current_objects(project: &ir::Project) -> Vec<Current> {
-    let plan = order::run(project);
-    let output = postgres::emit(project, &plan);
-    output
-        .objects
-        .iter()
-        .map(|emitted| {
-            let object = plan
-                .find(&emitted.key)
-                .map(|node| &plan.graph[node])
-                .expect("every emitted object comes from the plan");
-            Current {
-                key: emitted.key.clone(),
-                kind: emitted.kind,
-                sql: ledger::normalize(&emitted.sql),
-                drop: drop::object(project, object).map(|d| d.to_string()),
+/// The state after `migrations`: that of the latest one specqlc wrote, or empty.
+pub fn recorded(root: &Path, migrations: &[files::Existing]) -> Result<State, Error> {
+    for migration in migrations.iter().rev() {
+        let path = files::state_path(root, &files::stem(&migration.version, &migration.name));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                return State::from_json(&text).map_err(|reason| Error::BadState { path, reason });
             }
-        })
-        .collect()
-}
-
-fn replay(migrations: &[files::Existing]) -> Result<Ledger, Error> {
-    let mut ledger = Ledger::default();
-    for migration in migrations {
-        let up = migration.up.as_deref().map(read).transpose()?;
-        let down = migration.down.as_deref().map(read).transpose()?;
-        ledger.replay(up.as_deref().unwrap_or(""), down.as_deref().unwrap_or(""));
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(Error::Io { path, error }),
+        }
     }
-    Ok(ledger)
-}
-
-fn changes(ledger: &Ledger, current: &[Current]) -> Result<Changes, Error> {
-    diff::changes(ledger, current, &drop::prelude().to_string()).map_err(|e| match e {
-        DiffError::NeedsAlter(keys) => Error::NeedsAlter(keys),
-        DiffError::UnknownDrop(key) => Error::UnknownDrop(key),
-    })
+    Ok(State::default())
 }
 
 /// The up and down files of migration `stem`.
-fn render(stem: &str, changes: &Changes) -> (String, String) {
-    let up_header = format!(
-        "-- Migration {stem} (up), written by specqlc: creates {}, replaces {}, drops {} objects.\n\
+pub fn render(stem: &str, migration: &Migration) -> (String, String) {
+    let count = |steps: &[Step]| steps.iter().filter(|s| !s.sql.is_empty()).count();
+    let mut up = format!(
+        "-- Migration {stem} (up), written by specqlc: {} statements.\n\
          -- Never edit it once applied (Confiture checksums it): write a new migration.\n",
-        changes.created, changes.replaced, changes.dropped
+        count(&migration.up)
     );
-    let mut down_header =
-        format!("-- Migration {stem} (down): undoes {stem}.up.sql, in reverse order.\n");
-    if changes.creates_prelude {
-        down_header.push_str(
-            "-- The framework prelude (schemas app, common, core) goes last, and only when no\n\
-             -- other project still uses it.\n",
+    if migration.destructive() {
+        up.push_str(
+            "-- This migration loses data (LANGUAGE §6.3): Confiture applies it only with\n\
+             -- `confiture migrate up --allow-destructive`.\n-- confiture:destructive\n",
         );
     }
-    (
-        ledger::render(&up_header, &changes.up),
-        ledger::render(&down_header, &changes.down),
-    )
+    for step in migration.up.iter().filter(|s| !s.sql.is_empty()) {
+        up.push('\n');
+        up.push_str(&format!(
+            "-- {}: {}\n",
+            effect_word(step.effect),
+            one_line(&step.what)
+        ));
+        if step.effect == Effect::LosesData {
+            up.push_str("-- confiture:irreversible data\n");
+        }
+        up.push_str(&step.sql);
+    }
+    let lost: Vec<&str> = migration
+        .up
+        .iter()
+        .filter(|s| s.effect == Effect::LosesData)
+        .map(|s| s.what.as_str())
+        .collect();
+    let mut down = format!(
+        "-- Migration {stem} (down): undoes {stem}.up.sql, {} statements.\n",
+        count(&migration.down)
+    );
+    if !lost.is_empty() {
+        down.push_str(
+            "-- The up dropped data: this recreates the structure, but the rows and values\n\
+             -- it dropped cannot come back.\n",
+        );
+    }
+    for step in migration.down.iter().filter(|s| !s.sql.is_empty()) {
+        down.push('\n');
+        down.push_str(&format!(
+            "-- {}: {}\n",
+            effect_word(step.effect),
+            one_line(&step.what)
+        ));
+        if lost.contains(&step.what.as_str()) && step.effect != Effect::LosesData {
+            down.push_str("-- structure only: the data the up dropped cannot come back\n");
+        }
+        down.push_str(&step.sql);
+    }
+    (up, down)
+}
+
+fn effect_word(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Create => "create",
+        Effect::Replace => "replace",
+        Effect::Alter => "alter",
+        Effect::Rename => "rename",
+        Effect::Drop => "drop",
+        Effect::LosesData => "drop data",
+    }
+}
+
+/// A name on one comment line, whatever it holds.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn read(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|error| Error::Io {
-        path: path.to_path_buf(),
-        error,
-    })
-}
-
-fn write(path: &Path, content: &str) -> Result<(), Error> {
-    files::create_new(path, content).map_err(|error| Error::Io {
         path: path.to_path_buf(),
         error,
     })
@@ -212,17 +370,15 @@ impl fmt::Display for Error {
                 f,
                 "migration `{stem}` has only one of its `.up.sql` and `.down.sql` files; restore the other before writing new migrations"
             ),
-            Error::NeedsAlter(keys) => write!(
+            Error::BadState { path, reason } => write!(
                 f,
-                "these objects changed since the last migration and would need ALTER statements, which specqlc does not write yet: {}; write this migration by hand (`confiture migrate generate`)",
-                keys.iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "cannot read the recorded state `{}`: {reason}; restore it from version control",
+                path.display()
             ),
-            Error::UnknownDrop(key) => write!(
+            Error::Refused(diagnostics) => write!(
                 f,
-                "`{key}` is no longer needed, but no down file of the earlier migrations says how to drop it; write this migration by hand"
+                "the migration was refused ({} errors); nothing was written",
+                diagnostics.iter().filter(|d| d.is_error()).count()
             ),
             Error::NoVersionLeft => write!(
                 f,

@@ -23,6 +23,7 @@ pub fn entity(id: u32, name: &str, snake: &str, schema: &str) -> Entity {
         actions: vec![],
         parent: None,
         translated: vec![],
+        renamed_from: None,
         span: span(id * 100),
         schema_span: span(id * 100 + 1),
     }
@@ -38,6 +39,7 @@ pub fn field(e: &mut Entity, name: &str, ty: FieldType) -> FieldId {
         unique: false,
         default: None,
         description: None,
+        renamed_from: None,
         span: span(e.id.0 * 100 + 10 + id.0),
         type_span: span(e.id.0 * 100 + 50 + id.0),
     });

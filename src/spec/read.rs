@@ -15,6 +15,7 @@ const ENTITY_KEYS: &[&str] = &[
     "actions",
     "hierarchical",
     "translations",
+    "renamed_from",
 ];
 const FIELD_KEYS: &[&str] = &[
     "type",
@@ -24,6 +25,7 @@ const FIELD_KEYS: &[&str] = &[
     "default",
     "description",
     "schema",
+    "renamed_from",
 ];
 const ACTION_KEYS: &[&str] = &["name", "description", "steps"];
 const TRANSLATION_KEYS: &[&str] = &["enabled", "fields"];
@@ -195,6 +197,7 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
         actions: Vec::new(),
         hierarchical: None,
         translations: None,
+        renamed_from: None,
         span: node.span,
     };
     let mut has_name = false;
@@ -227,6 +230,7 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
                     .collect()
             }
             "translations" => doc.translations = translations(value, diags),
+            "renamed_from" => doc.renamed_from = required_text(value, diags),
             _ => unreachable!("entries() only yields allowed keys"),
         }
     }
@@ -304,6 +308,7 @@ fn field(key: &Scalar, value: &Node, diags: &mut Diagnostics) -> Option<FieldDec
             default: None,
             description: None,
             schema: None,
+            renamed_from: None,
         });
     }
     let mut decl = FieldDecl {
@@ -320,6 +325,7 @@ fn field(key: &Scalar, value: &Node, diags: &mut Diagnostics) -> Option<FieldDec
         default: None,
         description: None,
         schema: None,
+        renamed_from: None,
     };
     let mut has_type = false;
     for (k, v) in entries(value, &format!("field `{}`", key.value), FIELD_KEYS, diags) {
@@ -341,6 +347,7 @@ fn field(key: &Scalar, value: &Node, diags: &mut Diagnostics) -> Option<FieldDec
             }
             "description" => decl.description = optional_text(v, diags),
             "schema" => decl.schema = required_text(v, diags),
+            "renamed_from" => decl.renamed_from = required_text(v, diags),
             _ => unreachable!(),
         }
     }

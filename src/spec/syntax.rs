@@ -34,6 +34,8 @@ pub struct EntityDoc {
     pub actions: Vec<ActionDecl>,
     pub hierarchical: Option<Flag>,
     pub translations: Option<TranslationsDecl>,
+    /// `renamed_from: <OldEntity>`: the entity's name in an earlier version (LANGUAGE §6.1).
+    pub renamed_from: Option<Text>,
     /// The whole document.
     pub span: Span,
 }
@@ -59,6 +61,8 @@ pub struct FieldDecl {
     pub default: Option<Text>,
     pub description: Option<Text>,
     pub schema: Option<Text>,
+    /// `renamed_from: <old>` (long form): the field's name in an earlier version.
+    pub renamed_from: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -244,7 +244,7 @@ fn confiture_build_of_compile_output_applies_to_an_empty_database() {
 }
 
 /// Runs the real `specqlc` from the repository root.
-fn specqlc(args: &[&str]) -> Output {
+pub(crate) fn specqlc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_specqlc"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -253,14 +253,14 @@ fn specqlc(args: &[&str]) -> Output {
         .expect("specqlc runs")
 }
 
-fn specqlc_ok(args: &[&str]) -> Output {
+pub(crate) fn specqlc_ok(args: &[&str]) -> Output {
     let out = specqlc(args);
     assert_success(&format!("specqlc {}", args.join(" ")), &out);
     out
 }
 
 /// Runs the real Confiture in `project`; fails the test on any non-zero exit.
-fn confiture_ok(project: &TempDir, args: &[&str]) -> Output {
+pub(crate) fn confiture_ok(project: &TempDir, args: &[&str]) -> Output {
     let out = Command::new(confiture())
         .args(args)
         .current_dir(project.path())
@@ -294,7 +294,7 @@ fn confiture_status(db: &TestDb, project: &TempDir) -> Value {
 }
 
 /// Confiture from `.venv-confiture/` or PATH.
-fn confiture() -> PathBuf {
+pub(crate) fn confiture() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-confiture/bin/confiture");
     if venv.is_file() {
         return venv;
@@ -354,7 +354,7 @@ fn pg_dump() -> PathBuf {
 }
 
 /// Schemas other than the system's and the tracking ones, sorted.
-fn user_schemas(db: &TestDb) -> Vec<String> {
+pub(crate) fn user_schemas(db: &TestDb) -> Vec<String> {
     let rows = db.query_json(
         "SELECT nspname AS name FROM pg_catalog.pg_namespace \
          WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'specqlc') \
@@ -382,7 +382,7 @@ fn migration_files(project: &TempDir) -> Vec<String> {
     names
 }
 
-fn assert_success(what: &str, out: &Output) {
+pub(crate) fn assert_success(what: &str, out: &Output) {
     assert!(
         out.status.success(),
         "{what} failed ({}):\n{}{}",
@@ -396,15 +396,15 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A fresh directory for one Confiture project, removed when dropped.
-struct TempDir(PathBuf);
+pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new(label: &str) -> TempDir {
+    pub(crate) fn new(label: &str) -> TempDir {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "specqlc-confiture-{}-{}-{label}",
@@ -416,11 +416,11 @@ impl TempDir {
         TempDir(dir)
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 
-    fn str(&self) -> &str {
+    pub(crate) fn str(&self) -> &str {
         self.0.to_str().expect("a UTF-8 temporary path")
     }
 

@@ -2,6 +2,7 @@
 
 mod concurrency;
 mod confiture;
+mod evolution;
 mod harness;
 mod hierarchy;
 mod hostile;

@@ -49,7 +49,7 @@ fn join<T: ToString>(items: Vec<T>) -> String {
         .join("\n")
 }
 
-fn comment(project: &Project, on: &CommentOn) -> Comment {
+pub fn comment(project: &Project, on: &CommentOn) -> Comment {
     match on {
         CommentOn::Table(entity, table) => {
             let e = project.entity(*entity);

@@ -11,7 +11,7 @@ pub mod checks;
 pub mod columns;
 pub mod ddl;
 pub mod drop;
-mod emit;
+pub(crate) mod emit;
 pub mod helpers;
 mod layout;
 pub mod prelude;

@@ -21,6 +21,7 @@ fn field(id: u32, name: &str, ty: FieldType) -> Field {
         unique: false,
         default: None,
         description: None,
+        renamed_from: None,
         span: sp(),
         type_span: sp(),
     }
@@ -88,6 +89,7 @@ fn entity(id: u32, name: &str, snake: &str, fields: Vec<Field>) -> Entity {
         actions: vec![],
         parent: None,
         translated: vec![],
+        renamed_from: None,
         span: sp(),
         schema_span: sp(),
     }

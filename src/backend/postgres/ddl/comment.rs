@@ -10,7 +10,7 @@ pub struct CommentOn {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CommentTarget {
     Table {
         schema: String,

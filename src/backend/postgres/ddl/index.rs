@@ -5,7 +5,7 @@ use std::fmt;
 use super::table::idents;
 use crate::backend::postgres::quote::{Ident, Qualified};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateIndex {
     pub name: String,
     pub schema: String,

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::backend::postgres::quote::{Ident, Qualified};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTable {
     pub schema: String,
     pub name: String,
@@ -14,7 +14,7 @@ pub struct CreateTable {
     pub constraints: Vec<TableConstraint>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ColumnDef {
     pub name: String,
     /// The SQL type, already rendered (`TEXT`, `NUMERIC(19,4)`, `TEXT[]`).
@@ -50,7 +50,7 @@ impl ColumnDef {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TableConstraint {
     /// `CONSTRAINT name CHECK (expr)`; `expr` is rendered through the quoting module.
     Check {
@@ -125,7 +125,7 @@ pub(super) fn idents(names: &[String]) -> String {
         .join(", ")
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AlterTableAddForeignKey {
     pub schema: String,
     pub table: String,
