@@ -143,7 +143,14 @@ fn a_migration_generated_twice_is_byte_identical() {
     specqlc_ok(&["migrate", "new", "init", SPEC, "-o", first.str()]);
     specqlc_ok(&["migrate", "new", "init", SPEC, "-o", second.str()]);
     let files = migration_files(&first);
-    assert_eq!(files, ["0001_init.down.sql", "0001_init.up.sql"]);
+    assert_eq!(
+        files,
+        [
+            "0001_init.down.sql",
+            "0001_init.up.sql",
+            "specqlc/0001_init.state.json"
+        ]
+    );
     assert_eq!(files, migration_files(&second));
     for file in &files {
         assert_eq!(
@@ -204,7 +211,7 @@ fn a_second_migration_holds_only_the_changes() {
         !up.contains("crm.tb_contact"),
         "only the new objects:\n{up}"
     );
-    assert!(up.contains("-- specqlc: create table library."), "{up}");
+    assert!(up.contains("-- create: table library."), "{up}");
 
     confiture_ok(&project, &["migrate", "up", "--database-url", &url]);
     assert!(db.table_exists("crm", "tb_contact"));
@@ -367,17 +374,21 @@ pub(crate) fn user_schemas(db: &TestDb) -> Vec<String> {
         .collect()
 }
 
+/// The files under `db/migrations`, recorded states included, as relative paths.
 fn migration_files(project: &TempDir) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(project.migrations())
-        .expect("the migrations folder exists")
-        .map(|entry| {
-            entry
-                .expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into()
-        })
-        .collect();
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("the migrations folder exists") {
+            let entry = entry.expect("an entry");
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.path().is_dir() {
+                walk(&entry.path(), &format!("{name}/"), out);
+            } else {
+                out.push(name);
+            }
+        }
+    }
+    let mut names = Vec::new();
+    walk(&project.migrations(), "", &mut names);
     names.sort();
     names
 }
