@@ -268,21 +268,26 @@ pub(crate) fn specqlc_ok(args: &[&str]) -> Output {
 
 /// Runs the real Confiture in `project`; fails the test on any non-zero exit.
 pub(crate) fn confiture_ok(project: &TempDir, args: &[&str]) -> Output {
-    let out = Command::new(confiture())
+    let out = confiture(project, args);
+    assert_success(&format!("confiture {}", args.join(" ")), &out);
+    out
+}
+
+/// Runs the real Confiture in `project`, whatever its exit.
+pub(crate) fn confiture(project: &TempDir, args: &[&str]) -> Output {
+    Command::new(confiture_path())
         .args(args)
         .current_dir(project.path())
         .env("NO_COLOR", "1")
         .env_remove("DATABASE_URL")
         .env_remove("CONFITURE_DATABASE_URL")
         .output()
-        .expect("confiture runs");
-    assert_success(&format!("confiture {}", args.join(" ")), &out);
-    out
+        .expect("confiture runs")
 }
 
 /// `confiture migrate status --format json`; exit 0 (all applied) or 1 (pending).
 fn confiture_status(db: &TestDb, project: &TempDir) -> Value {
-    let out = Command::new(confiture())
+    let out = Command::new(confiture_path())
         .args(["migrate", "status", "--format", "json"])
         .args(["--database-url", &db.url()])
         .current_dir(project.path())
@@ -301,7 +306,7 @@ fn confiture_status(db: &TestDb, project: &TempDir) -> Value {
 }
 
 /// Confiture from `.venv-confiture/` or PATH.
-pub(crate) fn confiture() -> PathBuf {
+pub(crate) fn confiture_path() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-confiture/bin/confiture");
     if venv.is_file() {
         return venv;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::confiture::{TempDir, confiture_ok, specqlc, specqlc_ok, text, user_schemas};
+use crate::confiture::{TempDir, confiture, confiture_ok, specqlc, specqlc_ok, text, user_schemas};
 use crate::support::TestDb;
 use specqlc::catalog::Catalog;
 
@@ -141,22 +141,30 @@ fn evolve(name: &str) {
             project.str(),
         ];
         if version.destructive {
+            // Gated twice: `migrate new` refuses and writes nothing without the flag...
+            let before = files(&project);
             let refused = specqlc(&args);
+            let stderr = text(&refused.stderr);
+            assert_eq!(refused.status.code(), Some(1), "{}: {stderr}", version.name);
+            assert!(stderr.contains("E0701"), "{stderr}");
             assert_eq!(
-                refused.status.code(),
-                Some(1),
-                "{}: {}",
-                version.name,
-                text(&refused.stderr)
-            );
-            assert!(
-                text(&refused.stderr).contains("E0701"),
-                "{}",
-                text(&refused.stderr)
+                before,
+                files(&project),
+                "a refused migration writes nothing"
             );
             args.push("--allow-destructive");
         }
         specqlc_ok(&args);
+        snapshot(&project, name, i + 1, &version.name);
+        if version.destructive {
+            // ...and Confiture refuses the gated file without its own flag.
+            let refused = confiture(&project, &["migrate", "up", "--database-url", &db.url()]);
+            assert!(
+                !refused.status.success(),
+                "confiture applied a destructive migration ungated"
+            );
+            assert_catalog(&fresh[i - 1], &db, "after the refused up");
+        }
         up(&db, &project, version.destructive);
         let when = format!("{name} up to {}", version.name);
         assert_catalog(&fresh[i], &db, &when);
@@ -190,11 +198,138 @@ fn evolve(name: &str) {
     assert_catalog(fresh.last().unwrap(), &db, &format!("{name} up again"));
 }
 
+/// Every file of the project's migrations folder, recorded states included.
+fn files(project: &TempDir) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![project.path().join("db/migrations")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The up and down files of migration `number` of `project`, as reviewed snapshots.
+fn snapshot(project: &TempDir, name: &str, number: usize, migration: &str) {
+    let stem = format!("{number:04}_{migration}");
+    let dir = project.path().join("db/migrations");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for side in ["up", "down"] {
+            let content = std::fs::read_to_string(dir.join(format!("{stem}.{side}.sql")))
+                .unwrap_or_else(|e| panic!("{stem}.{side}.sql: {e}"));
+            insta::assert_snapshot!(format!("evolution__{name}__{stem}.{side}"), content);
+        }
+    });
+}
+
 fn schemas(db: &TestDb) -> Vec<String> {
     user_schemas(db)
         .into_iter()
         .filter(|s| !["public", "app", "common", "core"].contains(&s.as_str()))
         .collect()
+}
+
+/// A migration the rows cannot take fails whole, leaving the previous catalog; after the
+/// data is fixed it applies. The same for a down that cannot narrow a column back.
+#[test]
+fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
+    let versions = versions("inventory");
+    let fresh: Vec<Catalog> = versions[..2].iter().map(fresh_catalog).collect();
+    let db = TestDb::new();
+    let project = TempDir::new("atomic");
+    let migrate = |version: &Version| {
+        specqlc_ok(&[
+            "migrate",
+            "new",
+            &version.name,
+            version.dir.to_str().unwrap(),
+            "-o",
+            project.str(),
+        ]);
+    };
+    migrate(&versions[0]);
+    up(&db, &project, false);
+    migrate(&versions[1]);
+    // A rating the widened CHECK of version 2 still allows, but that version 1 refuses.
+    db.batch("UPDATE inv.tb_item SET rating = NULL");
+    up(&db, &project, false);
+    seed(&db, &versions[0]);
+    db.batch(&format!(
+        "SELECT set_config('specql.tenant_id', '{TENANT}', false)"
+    ));
+    db.batch("UPDATE inv.tb_item SET qty = 40000, rating = 9 WHERE name = 'Hammer'");
+
+    // The down narrows qty back to smallint and the rating CHECK to 0..5: both fail.
+    let refused = confiture(&project, &["migrate", "down", "--database-url", &db.url()]);
+    assert!(
+        !refused.status.success(),
+        "a down over values that do not fit applied"
+    );
+    let report = text(&refused.stdout) + &text(&refused.stderr);
+    assert!(report.contains("out of range"), "{report}");
+    assert_catalog(&fresh[1], &db, "after the failed down");
+    assert_eq!(db.count("SELECT 1 FROM inv.tb_item WHERE qty = 40000"), 1);
+
+    db.batch("UPDATE inv.tb_item SET qty = 4 WHERE qty = 40000");
+    let refused = confiture(&project, &["migrate", "down", "--database-url", &db.url()]);
+    assert!(
+        !refused.status.success(),
+        "a down over a rating the CHECK refuses applied"
+    );
+    let report = text(&refused.stdout) + &text(&refused.stderr);
+    assert!(report.contains("tb_item_rating_check"), "{report}");
+    assert_catalog(&fresh[1], &db, "after the second failed down");
+
+    db.batch("UPDATE inv.tb_item SET rating = 5 WHERE rating = 9");
+    down(&db, &project);
+    assert_catalog(&fresh[0], &db, "after the down");
+
+    // An up that makes a column required over a NULL fails whole, naming the column.
+    let required = TempDir::new("required");
+    std::fs::write(
+        required.path().join("item.yaml"),
+        std::fs::read_to_string(versions[1].dir.join("inventory.yaml"))
+            .unwrap()
+            .replace("  label: text(40)\n", "  label: text(40)!\n"),
+    )
+    .unwrap();
+    db.batch("UPDATE inv.tb_item SET label = NULL");
+    specqlc_ok(&[
+        "migrate",
+        "new",
+        "label_required",
+        required.str(),
+        "-o",
+        project.str(),
+    ]);
+    let refused = confiture(&project, &["migrate", "up", "--database-url", &db.url()]);
+    assert!(
+        !refused.status.success(),
+        "SET NOT NULL over a NULL applied"
+    );
+    let report = text(&refused.stdout) + &text(&refused.stderr);
+    assert!(report.contains("label"), "{report}");
+    // 0002 (pending again after the down) applies; 0003 fails whole.
+    assert_catalog(&fresh[1], &db, "after the failed up");
+    db.batch("UPDATE inv.tb_item SET label = 'fixed'");
+    up(&db, &project, false);
+    assert_eq!(
+        db.count("SELECT 1 FROM inv.tb_item WHERE label = 'fixed'"),
+        1
+    );
 }
 
 #[test]
