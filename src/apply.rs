@@ -7,8 +7,14 @@
 //! Invariants: all or nothing (one transaction, the record included); concurrent runs
 //! serialize on an advisory lock; the record lives in its own schema, `specqlc`
 //! (`specqlc.applied`: the SHA-256 of the script, the object keys, the time), never in
-//! `public` next to user tables or Confiture's `tb_confiture`. The script is idempotent
-//! anyway, so the record only saves work and says what happened.
+//! `public` next to user tables or Confiture's `tb_confiture`.
+//!
+//! Evolution (LANGUAGE §6): each record keeps the state the specs compiled to and the
+//! catalog the database had right after. A later run on changed specs checks that the
+//! live catalog still equals the recorded one (anything changed by hand since is drift,
+//! reported and never overwritten), then runs the statements of [`crate::migrate`]'s
+//! engine from the recorded state to the new one, in the same transaction, refusing
+//! changes that lose data unless allowed.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -17,13 +23,21 @@ use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::backend::postgres::Output;
+use crate::catalog::{Catalog, Difference};
+use crate::diag::Diagnostic;
+use crate::ir::Project;
+use crate::migrate::Migration;
+use crate::migrate::state::State;
 
 /// The tracking table, created on first use.
 pub const TRACKING: &str = "CREATE SCHEMA IF NOT EXISTS specqlc;\n\
 CREATE TABLE IF NOT EXISTS specqlc.applied (\n    \
 hash TEXT PRIMARY KEY,\n    \
 objects TEXT[] NOT NULL,\n    \
-applied_at TIMESTAMPTZ NOT NULL DEFAULT now()\n);\n";
+applied_at TIMESTAMPTZ NOT NULL DEFAULT now()\n);\n\
+ALTER TABLE specqlc.applied ADD COLUMN IF NOT EXISTS n BIGINT GENERATED ALWAYS AS IDENTITY;\n\
+ALTER TABLE specqlc.applied ADD COLUMN IF NOT EXISTS state TEXT;\n\
+ALTER TABLE specqlc.applied ADD COLUMN IF NOT EXISTS catalog TEXT;\n";
 
 /// Serializes concurrent `apply` runs on one database (an arbitrary, fixed key).
 const LOCK_KEY: i64 = 0x7370_6563_716c_6321;
@@ -35,7 +49,7 @@ pub enum Progress {
 }
 
 /// What `apply` did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// The database already has this exact script; nothing ran.
     AlreadyApplied { hash: String },
@@ -44,6 +58,24 @@ pub enum Outcome {
         objects: usize,
         elapsed: Duration,
     },
+    /// The database was applied before from other specs: the difference ran.
+    Evolved {
+        hash: String,
+        statements: usize,
+        elapsed: Duration,
+        warnings: Vec<Diagnostic>,
+    },
+    /// Nothing ran: the database was changed by hand since the last apply.
+    Drift(Vec<Difference>),
+    /// Nothing ran: the specs cannot be reached as asked (data loss not allowed, a
+    /// rename that does not apply).
+    Refused(Vec<Diagnostic>),
+}
+
+/// How `apply` may change a database that was applied before.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub allow_destructive: bool,
 }
 
 /// Why nothing was applied: the server's message, and the object that failed, if any.
@@ -61,10 +93,13 @@ pub fn hash(script: &str) -> String {
         .collect()
 }
 
-/// Applies `output` to the database at `url` unless it was applied there already.
+/// Applies `project` (emitted as `output`) to the database at `url`: all of it the first
+/// time, the difference from the recorded state after that.
 pub fn apply(
     url: &str,
+    project: &Project,
     output: &Output,
+    options: Options,
     mut progress: impl FnMut(Progress),
 ) -> Result<Outcome, Error> {
     let hash = hash(&output.script());
@@ -77,31 +112,108 @@ pub fn apply(
     tx.execute("SELECT pg_catalog.pg_advisory_xact_lock($1)", &[&LOCK_KEY])
         .map_err(|e| server(None, &e))?;
     tx.batch_execute(TRACKING).map_err(|e| server(None, &e))?;
-    let done = tx
-        .query_opt("SELECT 1 FROM specqlc.applied WHERE hash = $1", &[&hash])
-        .map_err(|e| server(None, &e))?;
-    if done.is_some() {
-        tx.commit().map_err(|e| server(None, &e))?;
-        return Ok(Outcome::AlreadyApplied { hash });
+    let latest = tx
+        .query_opt(
+            "SELECT hash, state, catalog FROM specqlc.applied ORDER BY n DESC LIMIT 1",
+            &[],
+        )
+        .map_err(|e| server(None, &e))?
+        .map(|row| {
+            let hash: String = row.get(0);
+            let state: Option<String> = row.get(1);
+            let catalog: Option<String> = row.get(2);
+            (hash, state, catalog)
+        });
+    if let Some((_, _, Some(recorded))) = &latest {
+        let recorded = Catalog::from_json(recorded).map_err(|e| Error {
+            object: None,
+            message: format!("the catalog recorded in specqlc.applied cannot be read: {e}"),
+        })?;
+        let live = Catalog::read(&mut tx).map_err(|e| server(None, &e))?;
+        let drift = recorded.differences(&live);
+        if !drift.is_empty() {
+            return Ok(Outcome::Drift(drift));
+        }
     }
-    progress(Progress::Applying {
-        objects: output.objects.len(),
-    });
-    for object in &output.objects {
-        tx.batch_execute(&object.sql)
-            .map_err(|e| server(Some(&object.key), &e))?;
-    }
+    let state = State::of(project);
+    let done = latest.as_ref().is_some_and(|(h, _, _)| *h == hash);
+    let outcome = match latest.and_then(|(_, state, _)| state) {
+        _ if done => {
+            tx.commit().map_err(|e| server(None, &e))?;
+            return Ok(Outcome::AlreadyApplied { hash });
+        }
+        Some(recorded) => {
+            let old = State::from_json(&recorded).map_err(|reason| Error {
+                object: None,
+                message: format!("the state recorded in specqlc.applied cannot be read: {reason}"),
+            })?;
+            let migration = match Migration::between(project, &old, &state) {
+                Ok(migration) => migration,
+                Err(diagnostics) => return Ok(Outcome::Refused(diagnostics)),
+            };
+            let fallback = project.entities.first().map(|e| e.span).unwrap_or_default();
+            if migration.destructive() && !options.allow_destructive {
+                return Ok(Outcome::Refused(migration.losses(fallback)));
+            }
+            let steps: Vec<_> = migration.up.iter().filter(|s| !s.sql.is_empty()).collect();
+            progress(Progress::Applying {
+                objects: steps.len(),
+            });
+            for step in &steps {
+                tx.batch_execute(&step.sql)
+                    .map_err(|e| server(Some(&step.what), &e))?;
+            }
+            Outcome::Evolved {
+                hash: hash.clone(),
+                statements: steps.len(),
+                elapsed: Duration::ZERO,
+                warnings: migration.hazards(fallback),
+            }
+        }
+        None => {
+            progress(Progress::Applying {
+                objects: output.objects.len(),
+            });
+            for object in &output.objects {
+                tx.batch_execute(&object.sql)
+                    .map_err(|e| server(Some(&object.key), &e))?;
+            }
+            Outcome::Applied {
+                hash: hash.clone(),
+                objects: output.objects.len(),
+                elapsed: Duration::ZERO,
+            }
+        }
+    };
+    let catalog = Catalog::read(&mut tx).map_err(|e| server(None, &e))?;
     let keys: Vec<&str> = output.objects.iter().map(|o| o.key.as_str()).collect();
+    tx.execute("DELETE FROM specqlc.applied WHERE hash = $1", &[&hash])
+        .map_err(|e| server(None, &e))?;
     tx.execute(
-        "INSERT INTO specqlc.applied (hash, objects) VALUES ($1, $2)",
-        &[&hash, &keys],
+        "INSERT INTO specqlc.applied (hash, objects, state, catalog) VALUES ($1, $2, $3, $4)",
+        &[&hash, &keys, &state.to_json(), &catalog.to_json()],
     )
     .map_err(|e| server(None, &e))?;
     tx.commit().map_err(|e| server(None, &e))?;
-    Ok(Outcome::Applied {
-        hash,
-        objects: output.objects.len(),
-        elapsed: started.elapsed(),
+    let elapsed = started.elapsed();
+    Ok(match outcome {
+        Outcome::Applied { hash, objects, .. } => Outcome::Applied {
+            hash,
+            objects,
+            elapsed,
+        },
+        Outcome::Evolved {
+            hash,
+            statements,
+            warnings,
+            ..
+        } => Outcome::Evolved {
+            hash,
+            statements,
+            elapsed,
+            warnings,
+        },
+        other => other,
     })
 }
 

@@ -124,7 +124,7 @@ const QUERIES: &[(&str, &str)] = &[
 
 impl Catalog {
     /// The catalog of the database `client` is connected to.
-    pub fn read(client: &mut postgres::Client) -> Result<Catalog, postgres::Error> {
+    pub fn read(client: &mut impl postgres::GenericClient) -> Result<Catalog, postgres::Error> {
         let mut objects = BTreeMap::new();
         for (kind, query) in QUERIES {
             let query = query

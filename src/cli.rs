@@ -51,6 +51,9 @@ pub enum Command {
         /// A `postgres://` URL or a `key=value` connection string.
         #[arg(long, value_name = "URL")]
         database_url: String,
+        /// Apply changes that lose data (dropped fields or entities, narrowed types).
+        #[arg(long)]
+        allow_destructive: bool,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },

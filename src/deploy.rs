@@ -63,7 +63,12 @@ pub fn migrate_new(
 }
 
 /// `specqlc apply --database-url URL PATH...`
-pub fn apply(project: &Project, url: &str) -> ExitCode {
+pub fn apply(
+    project: &Project,
+    url: &str,
+    options: apply::Options,
+    report: &dyn Fn(&[Diagnostic]),
+) -> ExitCode {
     let plan = specqlc::order::run(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     let progress = |step: Progress| match step {
@@ -71,7 +76,7 @@ pub fn apply(project: &Project, url: &str) -> ExitCode {
             eprintln!("applying {objects} objects in one transaction...");
         }
     };
-    match apply::apply(url, &output, progress) {
+    match apply::apply(url, project, &output, options, progress) {
         Ok(Applied::AlreadyApplied { hash }) => {
             eprintln!("already applied (sha256 {}): nothing to do", &hash[..12]);
             ExitCode::SUCCESS
@@ -87,6 +92,38 @@ pub fn apply(project: &Project, url: &str) -> ExitCode {
                 &hash[..12]
             );
             ExitCode::SUCCESS
+        }
+        Ok(Applied::Evolved {
+            hash,
+            statements,
+            elapsed,
+            warnings,
+        }) => {
+            report(&warnings);
+            eprintln!(
+                "evolved the database to the specs: {statements} statements in {} ms (recorded in specqlc.applied as sha256 {})",
+                elapsed.as_millis(),
+                &hash[..12]
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Applied::Drift(differences)) => {
+            eprintln!(
+                "error: the database was changed since the last apply ({} differences); nothing was applied:",
+                differences.len()
+            );
+            for difference in &differences {
+                eprintln!("  {difference}");
+            }
+            eprintln!(
+                "help: undo the hand-made changes, or put them in the specs; `specqlc diff` lists them"
+            );
+            ExitCode::from(EXIT_FAILURE)
+        }
+        Ok(Applied::Refused(diagnostics)) => {
+            report(&diagnostics);
+            eprintln!("error: nothing was applied");
+            ExitCode::from(EXIT_FAILURE)
         }
         Err(e) => {
             eprintln!("error: {e}");

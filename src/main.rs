@@ -90,12 +90,21 @@ fn run(cli: Cli) -> ExitCode {
         }
         Command::Apply {
             database_url,
+            allow_destructive,
             paths,
         } => match load(&cli, paths, options) {
             Ok(Checked {
                 project: Some(project),
+                sources,
                 ..
-            }) => deploy::apply(&project, database_url),
+            }) => {
+                let report =
+                    |diagnostics: &[specqlc::diag::Diagnostic]| report(&cli, &sources, diagnostics);
+                let options = specqlc::apply::Options {
+                    allow_destructive: *allow_destructive,
+                };
+                deploy::apply(&project, database_url, options, &report)
+            }
             Ok(checked) => exit_for(&checked),
             Err(code) => code,
         },

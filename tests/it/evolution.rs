@@ -346,3 +346,66 @@ fn inventory_evolves_through_widenings_translations_and_an_entity_rename() {
 fn the_specql_blog_evolves_with_a_field_rename_and_a_dropped_field() {
     evolve("blog");
 }
+
+/// `apply` uses the same engine: each changed version evolves the database in place (the
+/// catalog equals a fresh compile, rows keep their values), hand-made drift is reported
+/// and left alone, and data loss needs `--allow-destructive`.
+#[test]
+fn apply_evolves_changed_specs_and_refuses_drift() {
+    let versions = versions("crm");
+    let db = TestDb::new();
+    let url = db.url();
+    let apply = |version: &Version, destructive: bool| {
+        let mut args = vec![
+            "apply",
+            "--database-url",
+            url.as_str(),
+            version.dir.to_str().unwrap(),
+        ];
+        if destructive {
+            args.push("--allow-destructive");
+        }
+        specqlc(&args)
+    };
+    for (i, version) in versions.iter().enumerate() {
+        let when = format!("apply {}", version.name);
+        if i == 2 {
+            // Drift: a column added by hand is reported, and nothing is applied.
+            db.batch("ALTER TABLE crm.tb_contact ADD COLUMN hacked TEXT");
+            let out = apply(version, false);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{when}: {stderr}");
+            assert!(
+                stderr.contains("extra: column crm.tb_contact.hacked"),
+                "{stderr}"
+            );
+            assert!(
+                db.table_exists("crm", "tb_company"),
+                "{when}: drift left alone"
+            );
+            db.batch("ALTER TABLE crm.tb_contact DROP COLUMN hacked");
+        }
+        if version.destructive {
+            let out = apply(version, false);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{when}: {stderr}");
+            assert!(stderr.contains("E0701"), "{stderr}");
+            assert!(db.table_exists("crm", "tb_deal"), "{when}: nothing applied");
+        }
+        let out = apply(version, version.destructive);
+        let stderr = text(&out.stderr);
+        assert!(out.status.success(), "{when}: {stderr}");
+        if i > 0 {
+            assert!(stderr.contains("evolved the database"), "{when}: {stderr}");
+        }
+        assert_catalog(&fresh_catalog(version), &db, &when);
+        seed(&db, version);
+        check(&db, version, &when);
+        let again = apply(version, false);
+        assert!(
+            text(&again.stderr).contains("already applied"),
+            "{}",
+            text(&again.stderr)
+        );
+    }
+}
