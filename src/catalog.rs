@@ -31,6 +31,9 @@ pub enum Difference {
 /// Schemas never described.
 const SKIPPED: &str = "n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'specqlc')";
 
+/// Objects that belong to an extension (plpgsql_check, pgcrypto) are the extension's.
+const EXTENSION_PROC: &str = "EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')";
+
 /// Confiture's tables (and what hangs off them) in `public`.
 const CONFITURE: &str = "NOT (n.nspname = 'public' AND (c.relname LIKE 'tb\\_confiture%' OR c.relname LIKE 'confiture\\_%' OR c.relname LIKE 'idx\\_tb\\_confiture%'))";
 
@@ -91,7 +94,7 @@ const QUERIES: &[(&str, &str)] = &[
         "SELECT n.nspname || '.' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
                 pg_catalog.pg_get_functiondef(p.oid) \
          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
-         WHERE p.prokind IN ('f', 'p') AND {skip}",
+         WHERE p.prokind IN ('f', 'p') AND {skip} AND NOT {extension_proc}",
     ),
     (
         "comment",
@@ -129,7 +132,8 @@ impl Catalog {
         for (kind, query) in QUERIES {
             let query = query
                 .replace("{skip}", SKIPPED)
-                .replace("{confiture}", CONFITURE);
+                .replace("{confiture}", CONFITURE)
+                .replace("{extension_proc}", EXTENSION_PROC);
             for row in client.query(query.as_str(), &[])? {
                 let name: String = row.get(0);
                 let description: String = row.get(1);

@@ -57,6 +57,16 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Compare a live database with what the specs compile to: every missing, extra or
+    /// changed object; exit 0 when there is none, 1 when there is.
+    Diff {
+        /// A `postgres://` URL or a `key=value` connection string; the role needs
+        /// CREATEDB (the specs are compiled into a scratch database to compare).
+        #[arg(long, value_name = "URL")]
+        database_url: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Dump an intermediate stage.
     Debug {
         #[command(subcommand)]

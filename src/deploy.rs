@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use specqlc::apply::{self, Outcome as Applied, Progress};
+use specqlc::catalog::Difference;
 use specqlc::diag::Diagnostic;
 use specqlc::ir::Project;
 use specqlc::migrate::{self, Outcome};
@@ -129,5 +130,58 @@ pub fn apply(
             eprintln!("error: {e}");
             ExitCode::from(EXIT_FAILURE)
         }
+    }
+}
+
+/// `specqlc diff --database-url URL PATH...`: differences on stdout (text or JSON).
+pub fn diff(project: &Project, url: &str, json: bool) -> ExitCode {
+    let plan = specqlc::order::run(project);
+    let output = specqlc::backend::postgres::emit(project, &plan);
+    let differences = match specqlc::drift::compare(url, &output) {
+        Ok(differences) => differences,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_FAILURE + 2);
+        }
+    };
+    let words =
+        specqlc::drift::SpecWords::new(&specqlc::migrate::state::State::of_plan(project, &plan));
+    if json {
+        let items: Vec<serde_json::Value> = differences
+            .iter()
+            .map(|d| {
+                let (kind, expected, actual) = match d {
+                    Difference::Missing { expected, .. } => ("missing", Some(expected), None),
+                    Difference::Extra { actual, .. } => ("extra", None, Some(actual)),
+                    Difference::Changed {
+                        expected, actual, ..
+                    } => ("changed", Some(expected), Some(actual)),
+                };
+                serde_json::json!({
+                    "kind": kind,
+                    "object": d.key(),
+                    "spec": words.name(d.key()),
+                    "expected": expected,
+                    "actual": actual,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+    } else {
+        for difference in &differences {
+            let line = difference.to_string();
+            let key = difference.key();
+            println!("{}", line.replacen(key, &words.name(key), 1));
+        }
+        eprintln!(
+            "{} difference{} between the database and the specs",
+            differences.len(),
+            if differences.len() == 1 { "" } else { "s" }
+        );
+    }
+    if differences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILURE)
     }
 }

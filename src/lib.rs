@@ -9,6 +9,7 @@ pub mod apply;
 pub mod backend;
 pub mod catalog;
 pub mod diag;
+pub mod drift;
 pub mod driver;
 pub mod expr;
 pub mod ir;

@@ -108,6 +108,17 @@ fn run(cli: Cli) -> ExitCode {
             Ok(checked) => exit_for(&checked),
             Err(code) => code,
         },
+        Command::Diff {
+            database_url,
+            paths,
+        } => match load(&cli, paths, options) {
+            Ok(Checked {
+                project: Some(project),
+                ..
+            }) => deploy::diff(&project, database_url, cli.format == Format::Json),
+            Ok(checked) => exit_for(&checked),
+            Err(code) => code,
+        },
         Command::Debug { stage } => {
             let paths = match stage {
                 DebugStage::Ir { paths } | DebugStage::Order { paths } => paths,

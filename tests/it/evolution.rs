@@ -409,3 +409,47 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
         );
     }
 }
+
+/// `specqlc diff` reports nothing on a database that matches, then every kind of
+/// hand-made difference (extra, missing, changed) in the spec's words, as text and JSON.
+#[test]
+fn diff_reports_missing_extra_and_changed_objects_in_the_specs_words() {
+    let version = &versions("crm")[0];
+    let db = TestDb::new();
+    let url = db.url();
+    let spec = version.dir.to_str().unwrap();
+    specqlc_ok(&["apply", "--database-url", &url, spec]);
+    let clean = specqlc(&["diff", "--database-url", &url, spec]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
+    assert_eq!(text(&clean.stdout), "");
+
+    db.batch(
+        "ALTER TABLE crm.tb_contact ADD COLUMN hacked TEXT;
+         DROP INDEX crm.uq_tb_contact_identifier;
+         ALTER TABLE crm.tb_contact ALTER COLUMN status SET DEFAULT 'customer';",
+    );
+    let out = specqlc(&["diff", "--database-url", &url, spec]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    for expected in [
+        "extra: `hacked`, not a field of entity Contact, (column crm.tb_contact.hacked)",
+        "missing: index crm.uq_tb_contact_identifier",
+        "changed: field Contact.status (column crm.tb_contact.status)",
+        "DEFAULT 'customer'::text",
+    ] {
+        assert!(report.contains(expected), "{expected:?} in:\n{report}");
+    }
+
+    let out = specqlc(&["--format", "json", "diff", "--database-url", &url, spec]);
+    let items: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let kinds: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 3, "{items:#}");
+    for kind in ["missing", "extra", "changed"] {
+        assert!(kinds.contains(&kind), "{kind} in {items:#}");
+    }
+}
