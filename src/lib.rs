@@ -16,6 +16,7 @@ pub mod ir;
 pub mod lower;
 pub mod migrate;
 pub mod order;
+pub mod ownership;
 pub mod passes;
 pub mod source;
 pub mod spec;
