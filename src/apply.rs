@@ -17,6 +17,7 @@ use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::backend::postgres::Output;
+use crate::diag::{Code, codes};
 
 /// The tracking table, created on first use.
 pub const TRACKING: &str = "CREATE SCHEMA IF NOT EXISTS specqlc;\n\
@@ -49,6 +50,8 @@ pub enum Outcome {
 /// Why nothing was applied: the server's message, and the object that failed, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    /// `E0601` (no connection) or `E0602` (the server refused a statement).
+    pub code: Code,
     pub object: Option<String>,
     pub message: String,
 }
@@ -69,6 +72,7 @@ pub fn apply(
 ) -> Result<Outcome, Error> {
     let hash = hash(&output.script());
     let mut client = Client::connect(url, NoTls).map_err(|e| Error {
+        code: codes::CONNECTION,
         object: None,
         message: format!("cannot connect to the database: {}", describe(&e)),
     })?;
@@ -107,6 +111,7 @@ pub fn apply(
 
 fn server(object: Option<&str>, error: &postgres::Error) -> Error {
     Error {
+        code: codes::DATABASE,
         object: object.map(str::to_string),
         message: describe(error),
     }

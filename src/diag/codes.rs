@@ -1,7 +1,8 @@
 //! The registry of diagnostic codes: one entry per code, with an explanation that
-//! `specqlc explain CODE` prints. Codes are grouped by stage: E01xx loading, E02xx
-//! expression and step syntax, E03xx names, E04xx types, E05xx ordering, E09xx backend;
-//! warnings use W with the same grouping.
+//! `specqlc explain CODE` prints. Codes are grouped by stage: E00xx the command line,
+//! E01xx loading, E02xx expression and step syntax, E03xx names, E04xx types, E05xx
+//! ordering, E06xx the database and migration files, E09xx backend; warnings use W with
+//! the same grouping.
 
 /// A stable diagnostic code such as `E0301`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,9 +27,16 @@ macro_rules! registry {
 }
 
 registry! {
+    USAGE = "E0001" "usage":
+        "The command line is wrong: an unknown command or option, a missing argument, a \
+         value that is not allowed, an unknown code for `explain`, no `--database-url` and \
+         no `DATABASE_URL`. Exit code 2. Wrong: `specqlc check` (no path). Right: \
+         `specqlc check specs/`; `specqlc help COMMAND` lists the arguments.";
     IO_ERROR = "E0101" "io-error":
-        "A path given on the command line cannot be read (missing file, permission, \
-         not UTF-8). Check the path: `specqlc check specs/` reads every `*.yaml` below `specs/`.";
+        "A file or directory cannot be read or written (missing file, permission, not \
+         UTF-8, a full disk). Exit code 3: the specs may be fine, the environment is not. \
+         Check the path: `specqlc check specs/` reads every `*.yaml` below `specs/`; \
+         `compile -o DIR` needs a writable `DIR`.";
     YAML_SYNTAX = "E0102" "yaml-syntax":
         "The file is not valid YAML. Wrong: `fields: {name: text` (unclosed flow mapping). \
          Right: `fields: {name: text}`.";
@@ -45,6 +53,11 @@ registry! {
     DUPLICATE_KEY = "E0106" "duplicate-key":
         "A key appears twice in one mapping; YAML would keep only one of them. Wrong: \
          `schema: crm` twice. Right: once.";
+    NO_ENTITIES = "E0107" "no-entities":
+        "The inputs hold no entity at all: a directory without `*.yaml` files, or files whose \
+         documents all lack an `entity` key (W0101 names each). There is nothing to compile, \
+         which is almost always a wrong path. Wrong: `specqlc compile db/environments`. \
+         Right: `specqlc compile specs/`.";
     SYNTAX = "E0201" "syntax":
         "A step or an expression does not parse. The report points at the first character \
          that could not be read. Wrong: `validate: status = `. Right: `validate: status = 'lead'`.";
@@ -132,6 +145,22 @@ registry! {
     REQUIRED_REFERENCE_CYCLE = "E0501" "required-reference-cycle":
         "Required references form a cycle, so no row of any entity in the cycle can ever be \
          inserted first. Make one reference in the cycle optional.";
+    CONNECTION = "E0601" "connection":
+        "specqlc cannot connect to the database: the URL is malformed, the server is down or \
+         unreachable, it refused the credentials, or TLS failed (a server without TLS under \
+         `sslmode=require`, a certificate that `sslrootcert` does not verify under \
+         `sslmode=verify-full`). Exit code 3. Check the URL given with `--database-url` or \
+         `DATABASE_URL`, e.g. `postgres://app@db.example.com/app?sslmode=verify-full`.";
+    DATABASE = "E0602" "database":
+        "The database refused a statement while applying the specs (a missing extension, a \
+         permission, an object that exists with another definition). Nothing was applied: \
+         `apply` runs in one transaction. Exit code 3. The message carries the server's \
+         SQLSTATE, detail and hint; fix the database or the privileges and run `apply` again.";
+    MIGRATION = "E0603" "migration":
+        "The migration files on disk do not allow writing the next migration: a migration of \
+         that name exists with other content, one of its `.up.sql`/`.down.sql` files is \
+         missing, or the change needs `ALTER` statements that specqlc does not write. Exit \
+         code 3. Choose another name, restore the missing file, or write the migration by hand.";
     NOT_AN_ENTITY = "W0101" "not-an-entity":
         "A YAML document has no `entity` key (for example a deployment or security config \
          kept beside the specs). It is skipped, and this warning says so.";
@@ -139,6 +168,19 @@ registry! {
         "An action without `steps` whose name is not `create_<e>`, `update_<e>` or \
          `delete_<e>` is only a declaration: no function is generated. Add steps, e.g. \
          `steps: [{update: Contact SET status = 'qualified'}]`.";
+}
+
+/// Codes raised before any spec is read, or about the environment rather than a spec: no
+/// case file can show them, so the CLI tests cover them.
+pub const WITHOUT_SOURCE: &[Code] = &[USAGE, IO_ERROR, CONNECTION, DATABASE, MIGRATION];
+
+/// The first sentence of an entry's explanation: its one-line title (`explain --list`).
+pub fn title(entry: &Entry) -> &'static str {
+    let text = entry.explanation;
+    match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    }
 }
 
 /// The entry for a code such as `E0301` (case-insensitive).
