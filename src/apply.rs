@@ -1,7 +1,8 @@
 //! `specqlc apply`: the fallback when Confiture is not installed. Applies a compiled
 //! project to a database in one transaction and records it, so a re-run is a no-op.
 //!
-//! Input: the emitted [`Output`] and a connection string. Output: what was done, with
+//! Input: the emitted [`Output`] and a connection string (TLS as its `sslmode` says, see
+//! [`crate::connect`]). Output: what was done, with
 //! progress reported through a callback (the binary prints it on stderr).
 //!
 //! Invariants: all or nothing (one transaction, the record included); concurrent runs
@@ -13,7 +14,6 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::backend::postgres::Output;
@@ -71,10 +71,10 @@ pub fn apply(
     mut progress: impl FnMut(Progress),
 ) -> Result<Outcome, Error> {
     let hash = hash(&output.script());
-    let mut client = Client::connect(url, NoTls).map_err(|e| Error {
+    let mut client = crate::connect::connect(url).map_err(|e| Error {
         code: codes::CONNECTION,
         object: None,
-        message: format!("cannot connect to the database: {}", describe(&e)),
+        message: format!("cannot connect to the database: {e}"),
     })?;
     let started = Instant::now();
     let mut tx = client.transaction().map_err(|e| server(None, &e))?;
@@ -134,13 +134,7 @@ fn describe(error: &postgres::Error) -> String {
         }
         return text;
     }
-    let mut text = error.to_string();
-    let mut cause = std::error::Error::source(error);
-    while let Some(e) = cause {
-        text += &format!(": {e}");
-        cause = e.source();
-    }
-    text
+    crate::connect::with_causes(error)
 }
 
 impl fmt::Display for Error {

@@ -87,6 +87,16 @@ pub fn apply(project: &Project, url: &str, reporter: &Reporter) -> Result<(), St
             ));
             Ok(())
         }
-        Err(e) => Err(Failure::new(e.code, Kind::Environment, e.to_string()).into()),
+        Err(e) => {
+            // The server's detail, hint and context follow the message line by line.
+            let text = e.to_string();
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or_default();
+            let failure = lines.fold(
+                Failure::new(e.code, Kind::Environment, first),
+                |failure, line| failure.with_note(line.trim()),
+            );
+            Err(failure.into())
+        }
     }
 }

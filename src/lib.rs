@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod backend;
+pub mod connect;
 pub mod diag;
 pub mod driver;
 pub mod expr;

@@ -12,4 +12,5 @@ mod specs;
 mod strict_input;
 mod support;
 mod sweep;
+mod tls;
 mod translations;
