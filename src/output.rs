@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use specqlc::backend::postgres::header;
 use specqlc::diag::{Failure, Kind, codes};
 use specqlc::ir::Project;
 
@@ -13,9 +14,18 @@ pub fn compile(project: &Project, target: &str, reporter: &Reporter) -> Result<(
     let plan = specqlc::order::run(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     if target == "-" {
-        return write_stdout(|mut out| output.write_script(&mut out));
+        return write_stdout(|mut out| {
+            out.write_all(header().as_bytes())?;
+            output.write_script(&mut out)
+        });
     }
-    match write_tree(Path::new(target), &output.confiture_files()) {
+    let mut files = output.confiture_files();
+    for (path, content) in &mut files {
+        if path.starts_with("db/schema/") && path.ends_with(".sql") {
+            content.insert_str(0, &header());
+        }
+    }
+    match write_tree(Path::new(target), &files) {
         Ok(count) => {
             reporter.progress(&format!("wrote {count} files to {target}"));
             Ok(())
