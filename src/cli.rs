@@ -61,6 +61,13 @@ pub enum Command {
         #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
     },
+    /// Start a project: an example spec with a custom action, `db/environments/local.yaml`,
+    /// `.gitignore` and a README of the next commands (never overwrites a file).
+    Init {
+        /// The project directory (created if missing).
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Dump an intermediate stage.
     Debug {
         #[command(subcommand)]

@@ -11,6 +11,7 @@ pub mod connect;
 pub mod diag;
 pub mod driver;
 pub mod expr;
+pub mod init;
 pub mod ir;
 pub mod lower;
 pub mod migrate;

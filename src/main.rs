@@ -111,6 +111,16 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             let project = project(load(reporter, paths, options, false)?)?;
             deploy::apply(&project, database_url, reporter)
         }
+        Command::Init { dir } => {
+            let written = specqlc::init::write(dir)?;
+            reporter.progress(&format!(
+                "wrote {} files to {}; next: `specqlc check {}`",
+                written.len(),
+                dir.display(),
+                dir.join("specs").display()
+            ));
+            Ok(())
+        }
         Command::Debug { stage } => {
             let paths = match stage {
                 DebugStage::Ir { paths } | DebugStage::Order { paths } => paths,

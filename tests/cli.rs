@@ -554,3 +554,61 @@ fn every_compiled_script_starts_with_the_generated_by_header() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn init_then_check_and_compile_succeed() {
+    let root = std::env::temp_dir().join(format!("specqlc-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.to_str().unwrap();
+    let out = specqlc(&["init", dir]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for file in [
+        "specs/contact.yaml",
+        "db/environments/local.yaml",
+        ".gitignore",
+        "README.md",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
+    let specs = root.join("specs");
+    let check = specqlc(&["check", specs.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert_eq!(
+        text(&check.stderr),
+        "checked 1 file: 1 entity, 4 actions, 0 warnings\n"
+    );
+    let compile = specqlc(&["compile", specs.to_str().unwrap(), "-o", dir]);
+    assert_eq!(compile.status.code(), Some(0), "{}", text(&compile.stderr));
+    assert!(root.join("db/schema").is_dir());
+    assert!(
+        root.join("specs/contact.yaml").is_file() && root.join("README.md").is_file(),
+        "compiling into the project keeps its other files"
+    );
+    let script = text(&specqlc(&["compile", specs.to_str().unwrap()]).stdout);
+    assert!(
+        script.contains("FUNCTION crm.qualify_lead("),
+        "the custom action compiles"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn init_never_overwrites() {
+    let root = std::env::temp_dir().join(format!("specqlc-reinit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("README.md"), "mine\n").unwrap();
+    let out = specqlc(&["init", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("never overwrites"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("README.md")).unwrap(),
+        "mine\n"
+    );
+    assert!(!root.join("specs").exists(), "nothing was written");
+    let _ = std::fs::remove_dir_all(&root);
+}

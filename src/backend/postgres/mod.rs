@@ -14,6 +14,7 @@ pub mod drop;
 mod emit;
 pub mod helpers;
 mod layout;
+pub use layout::LOCAL_ENVIRONMENT;
 pub mod prelude;
 pub mod quote;
 pub mod tables;
