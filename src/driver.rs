@@ -54,12 +54,12 @@ pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
             .with_help("give the files or directories that hold the entity specs"),
         );
     }
-    // Lowering also runs on documents that had shape errors, so that a user with
-    // several mistakes sees them all; passes need a complete IR.
+    // Lowering also runs on documents that had shape errors, and the passes on an IR
+    // with errors, so that a user with several mistakes sees them all in one run. The
+    // IR then lacks what was reported (bad fields, actions, references), which can hide
+    // a clash or a cycle but never make one up: the passes only report what is there.
     let project = lower::run(&docs, &mut diags);
-    if !diags.has_errors() {
-        passes::run(&project, &mut diags);
-    }
+    passes::run(&project, &mut diags);
     if options.deny_warnings {
         diags.deny_warnings();
     }
