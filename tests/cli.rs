@@ -612,3 +612,33 @@ fn init_never_overwrites() {
     assert!(!root.join("specs").exists(), "nothing was written");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn json_for_an_unwritable_output_directory() {
+    let file = std::env::temp_dir().join(format!("specqlc-not-a-dir-{}", std::process::id()));
+    std::fs::write(&file, "").unwrap();
+    let target = file.join("out");
+    let (code, mut report) = json_report(
+        &[
+            "--format",
+            "json",
+            "compile",
+            "tests/cases/ok/crm_contact.yaml",
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(
+        code,
+        Some(3),
+        "a directory that cannot be written is the environment's"
+    );
+    assert_eq!(report[0]["file"], target.to_str().unwrap());
+    // The temporary path differs per run.
+    let message = report[0]["message"].as_str().unwrap();
+    report[0]["message"] = message.replace(target.to_str().unwrap(), "<DIR>").into();
+    report[0]["file"] = "<DIR>".into();
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_io_write", report));
+}
