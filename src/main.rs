@@ -30,9 +30,12 @@ fn main() -> ExitCode {
             // `--help` and `--version`: an artifact on stdout, like any other.
             let colored = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let help = e.render();
-            let _ = write_stdout(|out| match colored {
-                true => write!(out, "{}", help.ansi()),
-                false => write!(out, "{help}"),
+            let _ = write_stdout(|out| {
+                if colored {
+                    write!(out, "{}", help.ansi())
+                } else {
+                    write!(out, "{help}")
+                }
             });
             return ExitCode::SUCCESS;
         }
@@ -86,9 +89,7 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
         Command::Explain { code, list } => explain(code.as_deref(), *list),
         Command::Check { paths } => {
             let checked = load(reporter, paths, options, true)?;
-            if reporter.is_human() {
-                reporter.progress(&check_summary(&checked));
-            }
+            reporter.progress(&check_summary(&checked));
             Ok(())
         }
         Command::Compile { paths, output } => {

@@ -42,10 +42,6 @@ impl Reporter {
         }
     }
 
-    pub fn is_human(&self) -> bool {
-        self.format == Format::Human
-    }
-
     pub fn diagnostics(&mut self, sources: &SourceMap, diagnostics: &[Diagnostic]) {
         match self.format {
             Format::Json => self
@@ -64,7 +60,7 @@ impl Reporter {
 
     /// A line of progress or summary; stderr stays pure JSON with `--format json`.
     pub fn progress(&self, line: &str) {
-        if self.is_human() {
+        if self.format == Format::Human {
             eprintln!("{line}");
         }
     }
