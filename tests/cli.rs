@@ -642,3 +642,24 @@ fn json_for_an_unwritable_output_directory() {
     report[0]["file"] = "<DIR>".into();
     settings().bind(|| insta::assert_json_snapshot!("cli_json_io_write", report));
 }
+
+#[test]
+fn json_is_one_array_for_warnings_and_a_failure_together() {
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "apply",
+            "tests/cases/ok/shared_table_and_warnings.yaml",
+        ],
+        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
+    );
+    assert_eq!(code, Some(3));
+    let codes: Vec<&str> = report
+        .as_array()
+        .expect("one array")
+        .iter()
+        .map(|item| item["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["W0401", "W0101", "E0601"], "{report}");
+}
