@@ -108,10 +108,10 @@ pub fn parse(url: &str) -> Result<Target, Error> {
         }
     } else {
         let mut kept = Vec::new();
-        for token in url.split_whitespace() {
+        for token in key_value_tokens(url) {
             let (key, value) = token.split_once('=').unwrap_or((token, ""));
             let value = value.trim_matches('\'').to_string();
-            if !take(key, value)? {
+            if !take(key.trim(), value)? {
                 kept.push(token);
             }
         }
@@ -122,6 +122,33 @@ pub fn parse(url: &str) -> Result<Target, Error> {
         ssl_mode: ssl_mode.unwrap_or(SslMode::Prefer),
         root_cert,
     })
+}
+
+/// The `key=value` pairs of a libpq connection string, as written: a single-quoted value
+/// may hold spaces (and `\'`), which must reach tokio-postgres unchanged. Spaces around
+/// `=`, which libpq allows, are not supported.
+fn key_value_tokens(text: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (None, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '\'' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if let Some(s) = start.take() {
+                    tokens.push(&text[s..i]);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        start.get_or_insert(i);
+    }
+    if let Some(s) = start {
+        tokens.push(&text[s..]);
+    }
+    tokens
 }
 
 fn percent_decode(value: &str) -> Result<String, Error> {
@@ -360,6 +387,12 @@ mod tests {
         assert_eq!(target.ssl_mode, SslMode::VerifyCa);
         assert_eq!(target.root_cert.as_deref(), Some("/ca.pem"));
         assert_eq!(target.rest, "host=h dbname=d");
+        let quoted = parse("host=h password='a  b\\' c' sslmode=disable").unwrap();
+        assert_eq!(
+            quoted.rest, "host=h password='a  b\\' c'",
+            "quoted values stay whole"
+        );
+        assert_eq!(quoted.ssl_mode, SslMode::Disable);
     }
 
     #[test]
