@@ -28,9 +28,9 @@ macro_rules! registry {
 
 registry! {
     USAGE = "E0001" "usage":
-        "The command line is wrong: an unknown command or option, a missing argument, a \
-         value that is not allowed, an unknown code for `explain`, no `--database-url` and \
-         no `DATABASE_URL`. Exit code 2. Wrong: `specqlc check` (no path). Right: \
+        "The command line is wrong. It has an unknown command or option, lacks an argument, \
+         gives a value that is not allowed, asks `explain` for an unknown code, or `apply` \
+         has neither `--database-url` nor `DATABASE_URL`. Exit code 2. Wrong: `specqlc check` (no path). Right: \
          `specqlc check specs/`; `specqlc help COMMAND` lists the arguments.";
     IO_ERROR = "E0101" "io-error":
         "A file or directory cannot be read or written (missing file, permission, not \
@@ -54,7 +54,7 @@ registry! {
         "A key appears twice in one mapping; YAML would keep only one of them. Wrong: \
          `schema: crm` twice. Right: once.";
     NO_ENTITIES = "E0107" "no-entities":
-        "The inputs hold no entity at all: a directory without `*.yaml` files, or files whose \
+        "The inputs hold no entity at all. That is a directory without `*.yaml` files, or files whose \
          documents all lack an `entity` key (W0101 names each). There is nothing to compile, \
          which is almost always a wrong path. Wrong: `specqlc compile db/environments`. \
          Right: `specqlc compile specs/`.";
@@ -146,18 +146,18 @@ registry! {
         "Required references form a cycle, so no row of any entity in the cycle can ever be \
          inserted first. Make one reference in the cycle optional.";
     CONNECTION = "E0601" "connection":
-        "specqlc cannot connect to the database: the URL is malformed, the server is down or \
+        "specqlc cannot connect to the database. The URL is malformed, the server is down or \
          unreachable, it refused the credentials, or TLS failed (a server without TLS under \
          `sslmode=require`, a certificate that `sslrootcert` does not verify under \
          `sslmode=verify-full`). Exit code 3. Check the URL given with `--database-url` or \
          `DATABASE_URL`, e.g. `postgres://app@db.example.com/app?sslmode=verify-full`.";
     DATABASE = "E0602" "database":
-        "The database refused a statement while applying the specs (a missing extension, a \
-         permission, an object that exists with another definition). Nothing was applied: \
+        "The database refused a statement while applying the specs: a missing extension, a \
+         permission, an object that exists with another definition. Nothing was applied: \
          `apply` runs in one transaction. Exit code 3. The message carries the server's \
          SQLSTATE, detail and hint; fix the database or the privileges and run `apply` again.";
     MIGRATION = "E0603" "migration":
-        "The migration files on disk do not allow writing the next migration: a migration of \
+        "The migration files on disk do not allow writing the next migration. A migration of \
          that name exists with other content, one of its `.up.sql`/`.down.sql` files is \
          missing, or the change needs `ALTER` statements that specqlc does not write. Exit \
          code 3. Choose another name, restore the missing file, or write the migration by hand.";
