@@ -2,16 +2,17 @@
 //! certificate signed by a CA this test makes with the `openssl` CLI, and one without TLS.
 //! `sslmode` must behave as libpq's: `require` and `verify-*` never fall back to plaintext.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::support::cluster::{Cluster, SUPERUSER};
 
 /// A CA, a server certificate it signed (for `localhost` and 127.0.0.1) and a second,
-/// unrelated CA, in a directory of their own.
+/// unrelated CA, made in a scratch directory and read into memory; the scratch directory
+/// is removed at once.
 struct Certificates {
-    dir: PathBuf,
+    files: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl Certificates {
@@ -90,15 +91,12 @@ impl Certificates {
                 "server.crt",
             ],
         );
-        Certificates { dir }
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
-    }
-
-    fn read(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.dir.join(name)).unwrap()
+        let files = ["ca.crt", "other-ca.crt", "server.crt", "server.key"]
+            .into_iter()
+            .map(|name| (name, std::fs::read(dir.join(name)).unwrap()))
+            .collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        Certificates { files }
     }
 }
 
@@ -115,26 +113,36 @@ fn openssl(dir: &Path, args: &[&str]) {
     );
 }
 
-/// The certificates, the TLS cluster and a plaintext-only cluster, made once.
+/// The TLS cluster (its directory holds the CA files the clients name) and a
+/// plaintext-only cluster, started once; both directories go with their clusters.
 struct Servers {
-    certs: Certificates,
     tls: Cluster,
     plain: Cluster,
+}
+
+impl Servers {
+    /// The path of a certificate file the TLS cluster's directory holds (`ca.crt`,
+    /// `other-ca.crt`); the tests run as its owner or as root, so they can read it.
+    fn cert(&self, name: &str) -> String {
+        self.tls.dir.join(name).display().to_string()
+    }
 }
 
 fn servers() -> &'static Servers {
     static SERVERS: OnceLock<Servers> = OnceLock::new();
     SERVERS.get_or_init(|| {
         let certs = Certificates::make();
+        let mut files: Vec<(&str, &[u8])> = certs
+            .files
+            .iter()
+            .map(|(name, content)| (*name, content.as_slice()))
+            .collect();
+        files.push((
+            "hba.conf",
+            b"local all all trust\nhost all all 127.0.0.0/8 trust\n",
+        ));
         let tls = Cluster::start_with(
-            &[
-                ("server.crt", &certs.read("server.crt")),
-                ("server.key", &certs.read("server.key")),
-                (
-                    "hba.conf",
-                    b"local all all trust\nhost all all 127.0.0.0/8 trust\n",
-                ),
-            ],
+            &files,
             &[
                 "ssl=on",
                 "ssl_cert_file={dir}/server.crt",
@@ -146,7 +154,7 @@ fn servers() -> &'static Servers {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let plain = Cluster::start_with(&[], &["ssl=off"]).unwrap_or_else(|e| panic!("{e}"));
-        Servers { certs, tls, plain }
+        Servers { tls, plain }
     })
 }
 
@@ -195,13 +203,13 @@ fn prefer_uses_tls_when_offered_and_plaintext_otherwise() {
 #[test]
 fn verify_full_with_the_ca_connects_by_ip_and_by_name() {
     let s = servers();
-    let ca = format!("sslmode=verify-full&sslrootcert={}", s.certs.path("ca.crt"));
+    let ca = format!("sslmode=verify-full&sslrootcert={}", s.cert("ca.crt"));
     assert_eq!(encrypted(&url("127.0.0.1", s.tls.port, &ca)), Ok(true));
     assert_eq!(encrypted(&url("localhost", s.tls.port, &ca)), Ok(true));
     let key_value = format!(
         "host=127.0.0.1 port={} user={SUPERUSER} dbname=postgres sslmode=verify-ca sslrootcert={}",
         s.tls.port,
-        s.certs.path("ca.crt")
+        s.cert("ca.crt")
     );
     assert_eq!(encrypted(&key_value), Ok(true));
 }
@@ -209,7 +217,7 @@ fn verify_full_with_the_ca_connects_by_ip_and_by_name() {
 #[test]
 fn verify_full_with_another_ca_fails() {
     let s = servers();
-    let other = s.certs.path("other-ca.crt");
+    let other = s.cert("other-ca.crt");
     for mode in ["verify-full", "verify-ca", "require"] {
         let error = encrypted(&url(
             "127.0.0.1",
@@ -227,7 +235,7 @@ fn verify_full_with_another_ca_fails() {
 #[test]
 fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
     let s = servers();
-    let ca = s.certs.path("ca.crt");
+    let ca = s.cert("ca.crt");
     // 127.0.0.2 reaches the same server, but is not in the certificate.
     let mismatch = |mode: &str| {
         encrypted(&url(
@@ -253,7 +261,7 @@ fn require_never_falls_back_to_plaintext() {
         let error = encrypted(&url(
             "127.0.0.1",
             s.plain.port,
-            &format!("sslmode={mode}&sslrootcert={}", s.certs.path("ca.crt")),
+            &format!("sslmode={mode}&sslrootcert={}", s.cert("ca.crt")),
         ))
         .expect_err("a server without TLS is refused");
         assert!(
@@ -269,7 +277,7 @@ fn apply_reads_database_url_and_verifies_the_server() {
     let good = url(
         "localhost",
         s.tls.port,
-        &format!("sslmode=verify-full&sslrootcert={}", s.certs.path("ca.crt")),
+        &format!("sslmode=verify-full&sslrootcert={}", s.cert("ca.crt")),
     );
     let run = |database_url: &str| {
         Command::new(env!("CARGO_BIN_EXE_specqlc"))
@@ -287,10 +295,7 @@ fn apply_reads_database_url_and_verifies_the_server() {
     let wrong = url(
         "localhost",
         s.tls.port,
-        &format!(
-            "sslmode=verify-full&sslrootcert={}",
-            s.certs.path("other-ca.crt")
-        ),
+        &format!("sslmode=verify-full&sslrootcert={}", s.cert("other-ca.crt")),
     );
     let refused = run(&wrong);
     assert_eq!(refused.status.code(), Some(3));

@@ -35,6 +35,8 @@ const SETTINGS: &[&str] = &[
 /// the watchdog's pipe, which stops the cluster and removes its directory.
 pub struct Cluster {
     pub port: u16,
+    /// The cluster's directory (removed with it), where `start_with` put its files.
+    pub dir: PathBuf,
     _watchdog: ChildStdin,
 }
 
@@ -89,6 +91,7 @@ impl Cluster {
             let Err(error) = run(&mut pg_ctl) else {
                 return Ok(Cluster {
                     port,
+                    dir,
                     _watchdog: watchdog,
                 });
             };
