@@ -9,13 +9,16 @@ mod output;
 mod report;
 
 use std::io::IsTerminal;
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use clap::Parser;
 
 use cli::{Cli, ColorMode, Command, DebugStage, Format, MigrateAction};
 use report::{Reporter, Stop, write_stdout};
-use specqlc::diag::{Failure, codes};
+use specqlc::diag::{Failure, Kind, codes};
 use specqlc::ir::Project;
 use specqlc::{CheckOptions, Checked};
 
@@ -53,11 +56,13 @@ fn main() -> ExitCode {
             return ExitCode::from(exit);
         }
     };
+    QUIET_PANICS.store(cli.format == Format::Json, Ordering::Relaxed);
     let mut reporter = Reporter::new(cli.format, cli.color);
-    let exit = match run(&cli, &mut reporter) {
-        Ok(()) => 0,
-        Err(Stop::Specs) => EXIT_INPUT_ERRORS,
-        Err(Stop::Failures(failures)) => {
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run(&cli, &mut reporter)));
+    let exit = match outcome {
+        Ok(Ok(())) => 0,
+        Ok(Err(Stop::Specs)) => EXIT_INPUT_ERRORS,
+        Ok(Err(Stop::Failures(failures))) => {
             reporter.failures(&failures);
             failures
                 .iter()
@@ -65,23 +70,71 @@ fn main() -> ExitCode {
                 .max()
                 .unwrap_or(EXIT_INPUT_ERRORS)
         }
+        Err(_) => {
+            let mut failure = Failure::new(
+                codes::INTERNAL,
+                Kind::Bug,
+                "internal compiler error: specqlc has a bug; please report it with the input that triggered it",
+            );
+            // People saw the panic's own report already; JSON carries it as a note.
+            let panic = PANIC.lock().unwrap_or_else(PoisonError::into_inner).take();
+            if let (true, Some(panic)) = (QUIET_PANICS.load(Ordering::Relaxed), panic) {
+                failure = failure.with_note(panic);
+            }
+            let exit = failure.kind.exit_code();
+            reporter.failures(&[failure]);
+            exit
+        }
     };
     reporter.finish();
     ExitCode::from(exit)
 }
 
-/// A panic is a compiler bug: say so, and let Rust exit with 101.
+/// The first panic's message and place, for the internal-error report.
+static PANIC: Mutex<Option<String>> = Mutex::new(None);
+/// With `--format json` a panic is reported in the JSON array only, so stderr stays JSON.
+static QUIET_PANICS: AtomicBool = AtomicBool::new(false);
+
+/// A panic is a compiler bug: it is recorded for the E0901 report that `main` renders
+/// like every other error, and the process exits 101, as Rust's own panics do.
 fn install_bug_report_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        eprintln!(
-            "error: internal compiler error: specqlc has a bug; please report it with the input that triggered it"
-        );
-        default(info);
+        let mut first = PANIC.lock().unwrap_or_else(PoisonError::into_inner);
+        if first.is_none() {
+            *first = Some(describe_panic(info));
+        }
+        drop(first);
+        if !QUIET_PANICS.load(Ordering::Relaxed) {
+            default(info);
+        }
     }));
 }
 
+fn describe_panic(info: &std::panic::PanicHookInfo) -> String {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string());
+    match info.location() {
+        Some(at) => format!(
+            "panicked at {}:{}:{}: {message}",
+            at.file(),
+            at.line(),
+            at.column()
+        ),
+        None => format!("panicked: {message}"),
+    }
+}
+
 fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
+    // Fault injection for the test of the internal-error report; absent from release builds.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SPECQLC_PANIC_FOR_TESTS").is_some() {
+        panic!("SPECQLC_PANIC_FOR_TESTS is set");
+    }
     let options = CheckOptions {
         deny_warnings: cli.deny_warnings,
     };

@@ -663,3 +663,48 @@ fn json_is_one_array_for_warnings_and_a_failure_together() {
         .collect();
     assert_eq!(codes, ["W0401", "W0101", "E0601"], "{report}");
 }
+
+/// A compiler bug (a panic) is E0901 with exit 101, as JSON too. The panic is injected
+/// by `SPECQLC_PANIC_FOR_TESTS`, which only debug builds (those of `cargo test`) read.
+#[test]
+fn a_compiler_bug_is_reported_like_any_error() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let panic = [("SPECQLC_PANIC_FOR_TESTS", "1")];
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "check",
+            "tests/cases/ok/crm_contact.yaml",
+        ],
+        &panic,
+    );
+    assert_eq!(code, Some(101));
+    assert_eq!(report[0]["code"], "E0901", "{report}");
+    assert!(
+        report[0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .ends_with(": SPECQLC_PANIC_FOR_TESTS is set"),
+        "{report}"
+    );
+    let human = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(["check", "tests/cases/ok/crm_contact.yaml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .envs(panic)
+        .output()
+        .expect("specqlc runs");
+    assert_eq!(human.status.code(), Some(101));
+    let stderr = text(&human.stderr);
+    assert!(
+        stderr.contains("SPECQLC_PANIC_FOR_TESTS is set"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[E0901]: internal compiler error: specqlc has a bug"),
+        "{stderr}"
+    );
+}

@@ -1,8 +1,8 @@
 //! The registry of diagnostic codes: one entry per code, with an explanation that
 //! `specqlc explain CODE` prints. Codes are grouped by stage: E00xx the command line,
 //! E01xx loading, E02xx expression and step syntax, E03xx names, E04xx types, E05xx
-//! ordering, E06xx the database and migration files, E09xx backend; warnings use W with
-//! the same grouping.
+//! ordering, E06xx the database and migration files, E09xx compiler bugs; warnings use W
+//! with the same grouping.
 
 /// A stable diagnostic code such as `E0301`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -161,6 +161,10 @@ registry! {
          that name exists with other content, one of its `.up.sql`/`.down.sql` files is \
          missing, or the change needs `ALTER` statements that specqlc does not write. Exit \
          code 3. Choose another name, restore the missing file, or write the migration by hand.";
+    INTERNAL = "E0901" "internal-error":
+        "specqlc has a bug: it panicked. This is never the spec's fault, even when a spec \
+         triggered it. Exit code 101. Please report it with the input that triggered it and \
+         the note (the panic's message and place); `RUST_BACKTRACE=1` adds a backtrace.";
     NOT_AN_ENTITY = "W0101" "not-an-entity":
         "A YAML document has no `entity` key (for example a deployment or security config \
          kept beside the specs). It is skipped, and this warning says so.";
@@ -172,7 +176,7 @@ registry! {
 
 /// Codes raised before any spec is read, or about the environment rather than a spec: no
 /// case file can show them, so the CLI tests cover them.
-pub const WITHOUT_SOURCE: &[Code] = &[USAGE, IO_ERROR, CONNECTION, DATABASE, MIGRATION];
+pub const WITHOUT_SOURCE: &[Code] = &[USAGE, IO_ERROR, CONNECTION, DATABASE, MIGRATION, INTERNAL];
 
 /// The first sentence of an entry's explanation: its one-line title (`explain --list`).
 pub fn title(entry: &Entry) -> &'static str {

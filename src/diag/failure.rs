@@ -14,15 +14,18 @@ pub enum Kind {
     Usage,
     /// Files, the connection or the database are (exit 3).
     Environment,
+    /// specqlc itself is wrong: a panic (exit 101, as Rust's own).
+    Bug,
 }
 
 impl Kind {
-    /// The process exit code for this kind: 1 input, 2 usage, 3 environment.
+    /// The process exit code for this kind: 1 input, 2 usage, 3 environment, 101 bug.
     pub fn exit_code(self) -> u8 {
         match self {
             Kind::Input => 1,
             Kind::Usage => 2,
             Kind::Environment => 3,
+            Kind::Bug => 101,
         }
     }
 }
