@@ -13,6 +13,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 readonly CONFITURE="fraiseql-confiture==1.29.0"
+# Debian 12's plpgsql_check; tests/fixtures/Dockerfile.postgres pins the same version, so
+# every test server runs one plpgsql_check. Change both pins together.
+readonly PLPGSQL_CHECK_VERSION="2.3.0-1"
 readonly VENV=".venv-confiture"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
@@ -51,9 +54,13 @@ apt_install() { # packages...
 
 missing=()
 if [ -z "${TEST_DATABASE_URL:-}" ] && [ -z "${TEST_DB_HOST:-}" ]; then
-  for package in postgresql-15 postgresql-contrib postgresql-15-plpgsql-check; do
+  for package in postgresql-15 postgresql-contrib; do
     installed "$package" || missing+=("$package")
   done
+  if ! installed postgresql-15-plpgsql-check \
+    || [ "$(dpkg-query -W -f='${Version}' postgresql-15-plpgsql-check)" != "$PLPGSQL_CHECK_VERSION" ]; then
+    missing+=("postgresql-15-plpgsql-check=$PLPGSQL_CHECK_VERSION")
+  fi
 fi
 # The venv records which Confiture it holds, so a changed pin reinstalls it.
 need_venv=""

@@ -1,7 +1,8 @@
 //! `specqlc apply`: the fallback when Confiture is not installed. Applies a compiled
 //! project to a database in one transaction and records it, so a re-run is a no-op.
 //!
-//! Input: the emitted [`Output`] and a connection string. Output: what was done, with
+//! Input: the emitted [`Output`] and a connection string (TLS as its `sslmode` says, see
+//! [`crate::connect`]). Output: what was done, with
 //! progress reported through a callback (the binary prints it on stderr).
 //!
 //! Invariants: all or nothing (one transaction, the record included); concurrent runs
@@ -19,12 +20,11 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::backend::postgres::Output;
 use crate::catalog::{Catalog, Difference};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic, codes};
 use crate::ir::Project;
 use crate::migrate::Migration;
 use crate::migrate::state::State;
@@ -81,6 +81,8 @@ pub struct Options {
 /// Why nothing was applied: the server's message, and the object that failed, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    /// `E0601` (no connection) or `E0602` (the server refused a statement).
+    pub code: Code,
     pub object: Option<String>,
     pub message: String,
 }
@@ -103,9 +105,10 @@ pub fn apply(
     mut progress: impl FnMut(Progress),
 ) -> Result<Outcome, Error> {
     let hash = hash(&output.script());
-    let mut client = Client::connect(url, NoTls).map_err(|e| Error {
+    let mut client = crate::connect::connect(url).map_err(|e| Error {
+        code: codes::CONNECTION,
         object: None,
-        message: format!("cannot connect to the database: {}", describe(&e)),
+        message: format!("cannot connect to the database: {e}"),
     })?;
     let started = Instant::now();
     let mut tx = client.transaction().map_err(|e| server(None, &e))?;
@@ -126,6 +129,7 @@ pub fn apply(
         });
     if let Some((_, _, Some(recorded))) = &latest {
         let recorded = Catalog::from_json(recorded).map_err(|e| Error {
+            code: codes::DATABASE,
             object: None,
             message: format!("the catalog recorded in specqlc.applied cannot be read: {e}"),
         })?;
@@ -144,6 +148,7 @@ pub fn apply(
         }
         Some(recorded) => {
             let old = State::from_json(&recorded).map_err(|reason| Error {
+                code: codes::DATABASE,
                 object: None,
                 message: format!("the state recorded in specqlc.applied cannot be read: {reason}"),
             })?;
@@ -219,6 +224,7 @@ pub fn apply(
 
 fn server(object: Option<&str>, error: &postgres::Error) -> Error {
     Error {
+        code: codes::DATABASE,
         object: object.map(str::to_string),
         message: describe(error),
     }
@@ -241,13 +247,7 @@ fn describe(error: &postgres::Error) -> String {
         }
         return text;
     }
-    let mut text = error.to_string();
-    let mut cause = std::error::Error::source(error);
-    while let Some(e) = cause {
-        text += &format!(": {e}");
-        cause = e.source();
-    }
-    text
+    crate::connect::with_causes(error)
 }
 
 impl fmt::Display for Error {

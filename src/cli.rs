@@ -28,12 +28,16 @@ pub struct Cli {
 pub enum Command {
     /// Report diagnostics for spec files and directories; writes nothing.
     Check {
-        #[arg(required = true)]
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
     },
     /// Compile specs to SQL: `-o -` prints one script, `-o DIR` writes a Confiture tree.
     Compile {
-        #[arg(required = true)]
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
         /// `-` for stdout, or a directory for a Confiture project.
         #[arg(short, long, default_value = "-")]
@@ -48,13 +52,16 @@ pub enum Command {
     /// Compile specs and apply them to a database in one transaction, recorded in
     /// `specqlc.applied` so a re-run is a no-op (the fallback when Confiture is absent).
     Apply {
-        /// A `postgres://` URL or a `key=value` connection string.
-        #[arg(long, value_name = "URL")]
+        /// A `postgres://` URL or a `key=value` connection string; `sslmode` (`disable`,
+        /// `prefer`, `require`, `verify-ca`, `verify-full`) and `sslrootcert` are honoured.
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true)]
         database_url: String,
         /// Apply changes that lose data (dropped fields or entities, narrowed types).
         #[arg(long)]
         allow_destructive: bool,
-        #[arg(required = true)]
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
     },
     /// Compare a live database with what the specs compile to: every missing, extra or
@@ -62,18 +69,34 @@ pub enum Command {
     Diff {
         /// A `postgres://` URL or a `key=value` connection string; the role needs
         /// CREATEDB (the specs are compiled into a scratch database to compare).
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", env = "DATABASE_URL", hide_env_values = true)]
         database_url: String,
-        #[arg(required = true)]
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
+    },
+    /// Start a project: an example spec with a custom action, `db/environments/local.yaml`,
+    /// `.gitignore` and a README of the next commands (never overwrites a file).
+    Init {
+        /// The project directory (created if missing).
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
     },
     /// Dump an intermediate stage.
     Debug {
         #[command(subcommand)]
         stage: DebugStage,
     },
-    /// Explain a diagnostic code, e.g. `specqlc explain E0301`.
-    Explain { code: String },
+    /// Explain a diagnostic code, e.g. `specqlc explain E0301`, or list every code.
+    Explain {
+        /// A code such as `E0301` (case-insensitive).
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// List every code with its one-line title.
+        #[arg(long, conflicts_with = "code")]
+        list: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,7 +105,9 @@ pub enum MigrateAction {
     New {
         /// Lower-case letters, digits and `_` (e.g. `init`, `add_orders`).
         name: String,
-        #[arg(required = true)]
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
         /// The Confiture project directory.
         #[arg(short, long, value_name = "DIR")]
@@ -98,12 +123,16 @@ pub enum MigrateAction {
 pub enum DebugStage {
     /// The resolved, typed IR.
     Ir {
-        #[arg(required = true)]
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
     },
     /// The DDL objects in dependency order, with their dependencies.
     Order {
-        #[arg(required = true)]
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
     },
 }
@@ -119,4 +148,32 @@ pub enum ColorMode {
 pub enum Format {
     Human,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every argument and option of every command says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let command = Cli::command();
+        command.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&command, "specqlc", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:?}");
+    }
 }

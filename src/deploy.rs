@@ -1,26 +1,28 @@
-//! The binary's side of `migrate new` and `apply`: calls the library, reports on stderr.
-//! Nothing goes to stdout (neither command has an artifact to print).
+//! The binary's side of `migrate new`, `apply` and `diff`: calls the library, reports on
+//! stderr; only `diff` prints to stdout (its differences are the artifact).
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use specqlc::apply::{self, Outcome as Applied, Progress};
 use specqlc::catalog::Difference;
-use specqlc::diag::Diagnostic;
+use specqlc::diag::{Failure, Kind, codes};
+use specqlc::drift::SpecWords;
 use specqlc::ir::Project;
+use specqlc::migrate::state::State;
 use specqlc::migrate::{self, Outcome};
+use specqlc::source::SourceMap;
 
-const EXIT_FAILURE: u8 = 1;
+use crate::report::{Reporter, Stop, write_stdout};
 
-/// `specqlc migrate new NAME PATH... -o DIR`; `report` renders diagnostics against the
-/// specs' sources.
+/// `specqlc migrate new NAME PATH... -o DIR`; diagnostics point into `sources`.
 pub fn migrate_new(
     project: &Project,
+    sources: &SourceMap,
     name: &str,
     root: &Path,
     options: migrate::Options,
-    report: &dyn Fn(&[Diagnostic]),
-) -> ExitCode {
+    reporter: &mut Reporter,
+) -> Result<(), Stop> {
     match migrate::new(project, name, root, options) {
         Ok(Outcome::Written {
             up,
@@ -30,69 +32,84 @@ pub fn migrate_new(
             warnings,
             ..
         }) => {
-            report(&warnings);
+            reporter.diagnostics(sources, &warnings);
             let gate = if destructive {
                 ", destructive: `confiture migrate up --allow-destructive` applies it"
             } else {
                 ""
             };
-            eprintln!(
+            reporter.progress(&format!(
                 "wrote {} and {} ({statements} statements{gate})",
                 up.display(),
                 down.display()
-            );
-            ExitCode::SUCCESS
+            ));
+            Ok(())
         }
         Err(migrate::Error::Refused(diagnostics)) => {
-            report(&diagnostics);
-            eprintln!("error: nothing was written");
-            ExitCode::from(EXIT_FAILURE)
+            reporter.diagnostics(sources, &diagnostics);
+            reporter.progress("error: nothing was written");
+            Err(Stop::Specs)
         }
         Ok(Outcome::UpToDate { stem }) => {
-            eprintln!("migration {stem} is up to date: nothing written");
-            ExitCode::SUCCESS
+            reporter.progress(&format!("migration {stem} is up to date: nothing written"));
+            Ok(())
         }
         Ok(Outcome::NothingToMigrate) => {
-            eprintln!("the existing migrations already match the specs: nothing written");
-            ExitCode::SUCCESS
+            reporter.progress("the existing migrations already match the specs: nothing written");
+            Ok(())
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_FAILURE)
-        }
+        Err(e) => Err(migration_failure(e).into()),
     }
 }
 
-/// `specqlc apply --database-url URL PATH...`
+/// A bad name is the command line's fault, everything else is about the files on disk.
+fn migration_failure(error: migrate::Error) -> Failure {
+    let message = error.to_string();
+    match error {
+        migrate::Error::InvalidName(_) => Failure::usage(message),
+        migrate::Error::Io { path, .. } => {
+            Failure::new(codes::IO_ERROR, Kind::Environment, message)
+                .with_path(path.display().to_string())
+        }
+        _ => Failure::new(codes::MIGRATION, Kind::Environment, message),
+    }
+}
+
+/// `specqlc apply --database-url URL PATH...`; diagnostics point into `sources`.
 pub fn apply(
     project: &Project,
+    sources: &SourceMap,
     url: &str,
     options: apply::Options,
-    report: &dyn Fn(&[Diagnostic]),
-) -> ExitCode {
+    reporter: &mut Reporter,
+) -> Result<(), Stop> {
     let plan = specqlc::order::run(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     let progress = |step: Progress| match step {
         Progress::Applying { objects } => {
-            eprintln!("applying {objects} objects in one transaction...");
+            reporter.progress(&format!("applying {objects} objects in one transaction..."));
         }
     };
-    match apply::apply(url, project, &output, options, progress) {
+    let outcome = apply::apply(url, project, &output, options, progress);
+    match outcome {
         Ok(Applied::AlreadyApplied { hash }) => {
-            eprintln!("already applied (sha256 {}): nothing to do", &hash[..12]);
-            ExitCode::SUCCESS
+            reporter.progress(&format!(
+                "already applied (sha256 {}): nothing to do",
+                &hash[..12]
+            ));
+            Ok(())
         }
         Ok(Applied::Applied {
             hash,
             objects,
             elapsed,
         }) => {
-            eprintln!(
+            reporter.progress(&format!(
                 "applied {objects} objects in {} ms (recorded in specqlc.applied as sha256 {})",
                 elapsed.as_millis(),
                 &hash[..12]
-            );
-            ExitCode::SUCCESS
+            ));
+            Ok(())
         }
         Ok(Applied::Evolved {
             hash,
@@ -100,53 +117,57 @@ pub fn apply(
             elapsed,
             warnings,
         }) => {
-            report(&warnings);
-            eprintln!(
+            reporter.diagnostics(sources, &warnings);
+            reporter.progress(&format!(
                 "evolved the database to the specs: {statements} statements in {} ms (recorded in specqlc.applied as sha256 {})",
                 elapsed.as_millis(),
                 &hash[..12]
-            );
-            ExitCode::SUCCESS
+            ));
+            Ok(())
         }
         Ok(Applied::Drift(differences)) => {
-            eprintln!(
-                "error: the database was changed since the last apply ({} differences); nothing was applied:",
-                differences.len()
-            );
-            for difference in &differences {
-                eprintln!("  {difference}");
-            }
-            eprintln!(
-                "help: undo the hand-made changes, or put them in the specs; `specqlc diff` lists them"
-            );
-            ExitCode::from(EXIT_FAILURE)
+            let failure = differences.iter().fold(
+                Failure::new(
+                    codes::DRIFT,
+                    Kind::Environment,
+                    format!(
+                        "the database was changed since the last apply ({} differences); nothing was applied",
+                        differences.len()
+                    ),
+                ),
+                |failure, difference| failure.with_note(difference.to_string()),
+            )
+            .with_note("undo the hand-made changes, or put them in the specs; `specqlc diff` lists them");
+            Err(failure.into())
         }
         Ok(Applied::Refused(diagnostics)) => {
-            report(&diagnostics);
-            eprintln!("error: nothing was applied");
-            ExitCode::from(EXIT_FAILURE)
+            reporter.diagnostics(sources, &diagnostics);
+            reporter.progress("error: nothing was applied");
+            Err(Stop::Specs)
         }
         Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_FAILURE)
+            // The server's detail, hint and context follow the message line by line.
+            let text = e.to_string();
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or_default();
+            let failure = lines.fold(
+                Failure::new(e.code, Kind::Environment, first),
+                |failure, line| failure.with_note(line.trim()),
+            );
+            Err(failure.into())
         }
     }
 }
 
-/// `specqlc diff --database-url URL PATH...`: differences on stdout (text or JSON).
-pub fn diff(project: &Project, url: &str, json: bool) -> ExitCode {
+/// `specqlc diff --database-url URL PATH...`: the differences on stdout (text or JSON);
+/// `Err(Stop::Specs)` (exit 1) when there is any.
+pub fn diff(project: &Project, url: &str, json: bool, reporter: &Reporter) -> Result<(), Stop> {
     let plan = specqlc::order::run(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
-    let differences = match specqlc::drift::compare(url, &output) {
-        Ok(differences) => differences,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_FAILURE + 2);
-        }
-    };
-    let words =
-        specqlc::drift::SpecWords::new(&specqlc::migrate::state::State::of_plan(project, &plan));
-    if json {
+    let differences = specqlc::drift::compare(url, &output)
+        .map_err(|e| Failure::new(codes::CONNECTION, Kind::Environment, e.to_string()))?;
+    let words = SpecWords::new(&State::of_plan(project, &plan));
+    let text = if json {
         let items: Vec<serde_json::Value> = differences
             .iter()
             .map(|d| {
@@ -166,22 +187,27 @@ pub fn diff(project: &Project, url: &str, json: bool) -> ExitCode {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(items));
+        format!("{}\n", serde_json::Value::Array(items))
     } else {
-        for difference in &differences {
-            let line = difference.to_string();
-            let key = difference.key();
-            println!("{}", line.replacen(key, &words.name(key), 1));
-        }
-        eprintln!(
-            "{} difference{} between the database and the specs",
-            differences.len(),
-            if differences.len() == 1 { "" } else { "s" }
-        );
-    }
+        differences
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}\n",
+                    d.to_string().replacen(d.key(), &words.name(d.key()), 1)
+                )
+            })
+            .collect()
+    };
+    write_stdout(|out| out.write_all(text.as_bytes()))?;
+    reporter.progress(&format!(
+        "{} difference{} between the database and the specs",
+        differences.len(),
+        if differences.len() == 1 { "" } else { "s" }
+    ));
     if differences.is_empty() {
-        ExitCode::SUCCESS
+        Ok(())
     } else {
-        ExitCode::from(EXIT_FAILURE)
+        Err(Stop::Specs)
     }
 }

@@ -7,7 +7,9 @@
 
 use std::collections::HashMap;
 
-use postgres::{Client, Config, NoTls};
+use postgres::Client;
+
+use crate::connect::{connect, connect_to};
 
 use crate::backend::postgres::Output;
 use crate::catalog::{Catalog, Difference};
@@ -28,19 +30,15 @@ impl std::error::Error for Error {}
 /// The live catalog at `url` against the catalog of `output` applied to an empty
 /// database.
 pub fn compare(url: &str, output: &Output) -> Result<Vec<Difference>, Error> {
-    let config: Config = url
-        .parse()
-        .map_err(|e| Error(format!("not a connection string: {e}")))?;
-    let mut live = config
-        .connect(NoTls)
-        .map_err(|e| Error(format!("cannot connect to the database: {e}")))?;
+    let mut live =
+        connect(url).map_err(|e| Error(format!("cannot connect to the database: {e}")))?;
     let actual =
         Catalog::read(&mut live).map_err(|e| Error(format!("cannot read the catalog: {e}")))?;
-    let expected = scratch_catalog(&config, &mut live, output)?;
+    let expected = scratch_catalog(url, &mut live, output)?;
     Ok(expected.differences(&actual))
 }
 
-fn scratch_catalog(config: &Config, live: &mut Client, output: &Output) -> Result<Catalog, Error> {
+fn scratch_catalog(url: &str, live: &mut Client, output: &Output) -> Result<Catalog, Error> {
     let name = format!(
         "specqlc_diff_{}_{}",
         std::process::id(),
@@ -55,10 +53,7 @@ fn scratch_catalog(config: &Config, live: &mut Client, output: &Output) -> Resul
             ))
         })?;
     let result = (|| {
-        let mut scratch = config
-            .clone()
-            .dbname(&name)
-            .connect(NoTls)
+        let mut scratch = connect_to(url, Some(&name))
             .map_err(|e| Error(format!("cannot connect to the scratch database: {e}")))?;
         scratch.batch_execute(&output.script()).map_err(|e| {
             Error(format!(

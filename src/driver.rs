@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::ir::Project;
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap, Span};
 use crate::spec::{self, ReadError};
 use crate::{lower, passes};
 
@@ -41,12 +41,25 @@ pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, 
 pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
     let mut diags = Diagnostics::new();
     let docs = spec::parse_all(&sources, &mut diags);
-    // Lowering also runs on documents that had shape errors, so that a user with
-    // several mistakes sees them all; passes need a complete IR.
-    let project = lower::run(&docs, &mut diags);
-    if !diags.has_errors() {
-        passes::run(&project, &mut diags);
+    if docs.is_empty() && !diags.has_errors() && sources.files().next().is_some() {
+        // Only non-entity documents (each already has W0101): a prelude-only script would
+        // hide what is almost always a wrong path.
+        diags.push(
+            Diagnostic::error(
+                codes::NO_ENTITIES,
+                "the inputs hold no entity: there is nothing to compile",
+                Span::new(FileId(0), 0, 0),
+            )
+            .with_label("no document of any input has an `entity` key")
+            .with_help("give the files or directories that hold the entity specs"),
+        );
     }
+    // Lowering also runs on documents that had shape errors, and the passes on an IR
+    // with errors, so that a user with several mistakes sees them all in one run. The
+    // IR then lacks what was reported (bad fields, actions, references), which can hide
+    // a clash or a cycle but never make one up: the passes only report what is there.
+    let project = lower::run(&docs, &mut diags);
+    passes::run(&project, &mut diags);
     if options.deny_warnings {
         diags.deny_warnings();
     }

@@ -8,10 +8,12 @@
 pub mod apply;
 pub mod backend;
 pub mod catalog;
+pub mod connect;
 pub mod diag;
 pub mod drift;
 pub mod driver;
 pub mod expr;
+pub mod init;
 pub mod ir;
 pub mod lower;
 pub mod migrate;

@@ -1,68 +1,154 @@
 //! The `specqlc` binary: parses arguments, calls the library, renders at the edge.
 //! stdout carries artifacts only; diagnostics and progress go to stderr.
-//! Exit codes: 0 ok, 1 the input has errors, 2 usage, 101 a compiler bug.
+//! Exit codes: 0 ok, 1 the input has errors, 2 usage, 3 environment (files, connection,
+//! database), 101 a compiler bug.
 
 mod cli;
 mod deploy;
 mod output;
+mod report;
 
 use std::io::IsTerminal;
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use clap::Parser;
-use codespan_reporting::term::termcolor::ColorChoice;
 
 use cli::{Cli, ColorMode, Command, DebugStage, Format, MigrateAction};
-use specqlc::diag::{codes, render};
+use report::{Reporter, Stop, write_stdout};
+use specqlc::diag::{Failure, Kind, codes};
+use specqlc::ir::Project;
 use specqlc::{CheckOptions, Checked};
 
 const EXIT_INPUT_ERRORS: u8 = 1;
-const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     install_bug_report_hook();
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // `--help` and `--version`: an artifact on stdout, like any other.
+            let colored = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let help = e.render();
+            let _ = write_stdout(|out| {
+                if colored {
+                    write!(out, "{}", help.ansi())
+                } else {
+                    write!(out, "{help}")
+                }
+            });
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(EXIT_USAGE)
+            let format = if report::json_requested(&args) {
+                Format::Json
             } else {
-                ExitCode::SUCCESS
+                Format::Human
             };
+            let failure = report::usage_failure(&e);
+            let exit = failure.kind.exit_code();
+            let mut reporter = Reporter::new(format, ColorMode::Auto);
+            reporter.failures(&[failure]);
+            reporter.finish();
+            return ExitCode::from(exit);
         }
     };
-    run(cli)
+    QUIET_PANICS.store(cli.format == Format::Json, Ordering::Relaxed);
+    let mut reporter = Reporter::new(cli.format, cli.color);
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run(&cli, &mut reporter)));
+    let exit = match outcome {
+        Ok(Ok(())) => 0,
+        Ok(Err(Stop::Specs)) => EXIT_INPUT_ERRORS,
+        Ok(Err(Stop::Failures(failures))) => {
+            reporter.failures(&failures);
+            failures
+                .iter()
+                .map(|f| f.kind.exit_code())
+                .max()
+                .unwrap_or(EXIT_INPUT_ERRORS)
+        }
+        Err(_) => {
+            let mut failure = Failure::new(
+                codes::INTERNAL,
+                Kind::Bug,
+                "internal compiler error: specqlc has a bug; please report it with the input that triggered it",
+            );
+            // People saw the panic's own report already; JSON carries it as a note.
+            let panic = PANIC.lock().unwrap_or_else(PoisonError::into_inner).take();
+            if let (true, Some(panic)) = (QUIET_PANICS.load(Ordering::Relaxed), panic) {
+                failure = failure.with_note(panic);
+            }
+            let exit = failure.kind.exit_code();
+            reporter.failures(&[failure]);
+            exit
+        }
+    };
+    reporter.finish();
+    ExitCode::from(exit)
 }
 
-/// A panic is a compiler bug: say so, and let Rust exit with 101.
+/// The first panic's message and place, for the internal-error report.
+static PANIC: Mutex<Option<String>> = Mutex::new(None);
+/// With `--format json` a panic is reported in the JSON array only, so stderr stays JSON.
+static QUIET_PANICS: AtomicBool = AtomicBool::new(false);
+
+/// A panic is a compiler bug: it is recorded for the E0901 report that `main` renders
+/// like every other error, and the process exits 101, as Rust's own panics do.
 fn install_bug_report_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        eprintln!(
-            "error: internal compiler error: specqlc has a bug; please report it with the input that triggered it"
-        );
-        default(info);
+        let mut first = PANIC.lock().unwrap_or_else(PoisonError::into_inner);
+        if first.is_none() {
+            *first = Some(describe_panic(info));
+        }
+        drop(first);
+        if !QUIET_PANICS.load(Ordering::Relaxed) {
+            default(info);
+        }
     }));
 }
 
-fn run(cli: Cli) -> ExitCode {
+fn describe_panic(info: &std::panic::PanicHookInfo) -> String {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string());
+    match info.location() {
+        Some(at) => format!(
+            "panicked at {}:{}:{}: {message}",
+            at.file(),
+            at.line(),
+            at.column()
+        ),
+        None => format!("panicked: {message}"),
+    }
+}
+
+fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
+    // Fault injection for the test of the internal-error report; absent from release builds.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SPECQLC_PANIC_FOR_TESTS").is_some() {
+        panic!("SPECQLC_PANIC_FOR_TESTS is set");
+    }
     let options = CheckOptions {
         deny_warnings: cli.deny_warnings,
     };
     match &cli.command {
-        Command::Explain { code } => explain(code),
-        Command::Check { paths } => match load(&cli, paths, options) {
-            Ok(checked) => exit_for(&checked),
-            Err(code) => code,
-        },
-        Command::Compile { paths, output } => match load(&cli, paths, options) {
-            Ok(checked) => match &checked.project {
-                Some(project) => output::compile(project, output),
-                None => exit_for(&checked),
-            },
-            Err(code) => code,
-        },
+        Command::Explain { code, list } => explain(code.as_deref(), *list),
+        Command::Check { paths } => {
+            let checked = load(reporter, paths, options, true)?;
+            reporter.progress(&check_summary(&checked));
+            Ok(())
+        }
+        Command::Compile { paths, output } => {
+            let project = project(load(reporter, paths, options, false)?)?;
+            output::compile(&project, output, reporter)
+        }
         Command::Migrate { action } => {
             let MigrateAction::New {
                 name,
@@ -70,155 +156,121 @@ fn run(cli: Cli) -> ExitCode {
                 output,
                 allow_destructive,
             } = action;
-            match load(&cli, paths, options) {
-                Ok(Checked {
-                    project: Some(project),
-                    sources,
-                    ..
-                }) => {
-                    let report = |diagnostics: &[specqlc::diag::Diagnostic]| {
-                        report(&cli, &sources, diagnostics)
-                    };
-                    let options = specqlc::migrate::Options {
-                        allow_destructive: *allow_destructive,
-                    };
-                    deploy::migrate_new(&project, name, output, options, &report)
-                }
-                Ok(checked) => exit_for(&checked),
-                Err(code) => code,
-            }
+            let Checked {
+                sources, project, ..
+            } = load(reporter, paths, options, false)?;
+            let project = project.ok_or(Stop::Specs)?;
+            let options = specqlc::migrate::Options {
+                allow_destructive: *allow_destructive,
+            };
+            deploy::migrate_new(&project, &sources, name, output, options, reporter)
         }
         Command::Apply {
             database_url,
             allow_destructive,
             paths,
-        } => match load(&cli, paths, options) {
-            Ok(Checked {
-                project: Some(project),
-                sources,
-                ..
-            }) => {
-                let report =
-                    |diagnostics: &[specqlc::diag::Diagnostic]| report(&cli, &sources, diagnostics);
-                let options = specqlc::apply::Options {
-                    allow_destructive: *allow_destructive,
-                };
-                deploy::apply(&project, database_url, options, &report)
-            }
-            Ok(checked) => exit_for(&checked),
-            Err(code) => code,
-        },
+        } => {
+            let Checked {
+                sources, project, ..
+            } = load(reporter, paths, options, false)?;
+            let project = project.ok_or(Stop::Specs)?;
+            let options = specqlc::apply::Options {
+                allow_destructive: *allow_destructive,
+            };
+            deploy::apply(&project, &sources, database_url, options, reporter)
+        }
         Command::Diff {
             database_url,
             paths,
-        } => match load(&cli, paths, options) {
-            Ok(Checked {
-                project: Some(project),
-                ..
-            }) => deploy::diff(&project, database_url, cli.format == Format::Json),
-            Ok(checked) => exit_for(&checked),
-            Err(code) => code,
-        },
+        } => {
+            let project = project(load(reporter, paths, options, false)?)?;
+            deploy::diff(&project, database_url, cli.format == Format::Json, reporter)
+        }
+        Command::Init { dir } => {
+            let written = specqlc::init::write(dir)?;
+            reporter.progress(&format!(
+                "wrote {} files to {}; next: `specqlc check {}`",
+                written.len(),
+                dir.display(),
+                dir.join("specs").display()
+            ));
+            Ok(())
+        }
         Command::Debug { stage } => {
             let paths = match stage {
                 DebugStage::Ir { paths } | DebugStage::Order { paths } => paths,
             };
-            match load(&cli, paths, options) {
-                Ok(Checked {
-                    project: Some(project),
-                    ..
-                }) => {
-                    let text = match stage {
-                        DebugStage::Ir { .. } => specqlc::ir::dump(&project),
-                        DebugStage::Order { .. } => {
-                            specqlc::order::dump(&specqlc::order::run(&project))
-                        }
-                    };
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Ok(checked) => exit_for(&checked),
-                Err(code) => code,
-            }
+            let project = project(load(reporter, paths, options, false)?)?;
+            let text = match stage {
+                DebugStage::Ir { .. } => specqlc::ir::dump(&project),
+                DebugStage::Order { .. } => specqlc::order::dump(&specqlc::order::run(&project)),
+            };
+            write_stdout(|out| out.write_all(text.as_bytes()))
         }
     }
 }
 
-fn explain(code: &str) -> ExitCode {
+fn explain(code: Option<&str>, list: bool) -> Result<(), Stop> {
+    if list {
+        return write_stdout(|out| {
+            for entry in codes::REGISTRY {
+                writeln!(
+                    out,
+                    "{}  {:<26} {}",
+                    entry.code.id,
+                    entry.code.name,
+                    codes::title(entry)
+                )?;
+            }
+            Ok(())
+        });
+    }
+    let code = code.unwrap_or_default();
     match codes::lookup(code) {
-        Some(entry) => {
-            println!(
+        Some(entry) => write_stdout(|out| {
+            writeln!(
+                out,
                 "{} ({})\n\n{}",
                 entry.code.id, entry.code.name, entry.explanation
-            );
-            ExitCode::SUCCESS
-        }
-        None => {
-            eprintln!("error: unknown diagnostic code `{code}`");
-            ExitCode::from(EXIT_USAGE)
-        }
+            )
+        }),
+        None => Err(Failure::usage(format!("unknown diagnostic code `{code}`"))
+            .with_note("`specqlc explain --list` lists every code")
+            .into()),
     }
 }
 
-/// Reads and checks the specs, rendering every diagnostic to stderr.
+/// Reads and checks the specs, reporting every diagnostic; `Err` when the specs cannot
+/// be read or have errors.
 fn load(
-    cli: &Cli,
+    reporter: &mut Reporter,
     paths: &[std::path::PathBuf],
     options: CheckOptions,
-) -> Result<Checked, ExitCode> {
-    let checked = match specqlc::check_paths(paths, options) {
-        Ok(checked) => checked,
-        Err(errors) => {
-            for e in errors {
-                eprintln!(
-                    "error[{}]: cannot read `{}`: {}",
-                    codes::IO_ERROR.id,
-                    e.path,
-                    e.reason
-                );
-            }
-            return Err(ExitCode::from(EXIT_INPUT_ERRORS));
-        }
-    };
-    match cli.format {
-        Format::Json => eprintln!(
-            "{}",
-            render::to_json(&checked.sources, &checked.diagnostics)
-        ),
-        Format::Human => {
-            render::to_stderr(
-                &checked.sources,
-                &checked.diagnostics,
-                color_choice(cli.color),
-            );
-            if let Some(summary) = summary(&checked) {
-                eprintln!("{summary}");
-            }
-        }
+    is_check: bool,
+) -> Result<Checked, Stop> {
+    let checked = specqlc::check_paths(paths, options)
+        .map_err(|errors| Stop::Failures(errors.into_iter().map(|e| e.into_failure()).collect()))?;
+    reporter.diagnostics(&checked.sources, &checked.diagnostics);
+    // `check` ends with its own summary when the specs are clean.
+    if (checked.has_errors() || !is_check)
+        && let Some(summary) = summary(&checked)
+    {
+        reporter.progress(&summary);
+    }
+    if checked.has_errors() {
+        return Err(Stop::Specs);
     }
     Ok(checked)
 }
 
-/// Renders `diagnostics` in the chosen format (nothing for none).
-fn report(
-    cli: &Cli,
-    sources: &specqlc::source::SourceMap,
-    diagnostics: &[specqlc::diag::Diagnostic],
-) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    match cli.format {
-        Format::Json => eprintln!("{}", render::to_json(sources, diagnostics)),
-        Format::Human => render::to_stderr(sources, diagnostics, color_choice(cli.color)),
-    }
+fn project(checked: Checked) -> Result<Project, Stop> {
+    checked.project.ok_or(Stop::Specs)
 }
 
 /// `error: the specs have 3 errors and 1 warning` after the reports, so a long run ends with a count.
 fn summary(checked: &Checked) -> Option<String> {
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = checked.diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => None,
         (0, w) => Some(format!("warning: the specs have {}", plural(w, "warning"))),
@@ -231,23 +283,28 @@ fn summary(checked: &Checked) -> Option<String> {
     }
 }
 
-fn exit_for(checked: &Checked) -> ExitCode {
-    if checked.has_errors() {
-        ExitCode::from(EXIT_INPUT_ERRORS)
-    } else {
-        ExitCode::SUCCESS
-    }
+/// `checked 2 files: 3 entities, 7 actions, 0 warnings`: what a clean `check` looked at.
+fn check_summary(checked: &Checked) -> String {
+    let files = checked.sources.files().count();
+    let (entities, actions) = checked.project.as_ref().map_or((0, 0), |p| {
+        (
+            p.entities.len(),
+            p.entities.iter().map(|e| e.actions.len()).sum(),
+        )
+    });
+    format!(
+        "checked {}: {}, {}, {}",
+        plural(files, "file"),
+        plural(entities, "entity"),
+        plural(actions, "action"),
+        plural(checked.diagnostics.len(), "warning")
+    )
 }
 
-fn color_choice(mode: ColorMode) -> ColorChoice {
-    match mode {
-        ColorMode::Always => ColorChoice::Always,
-        ColorMode::Never => ColorChoice::Never,
-        ColorMode::Auto
-            if std::env::var_os("NO_COLOR").is_some() || !std::io::stderr().is_terminal() =>
-        {
-            ColorChoice::Never
-        }
-        ColorMode::Auto => ColorChoice::Auto,
+fn plural(n: usize, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("{n} {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {word}s"),
     }
 }

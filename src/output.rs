@@ -1,38 +1,42 @@
 //! Writing compiled output: one script to stdout, or a Confiture tree written
 //! all-or-nothing (staged in a sibling directory, then moved into place).
 
-use std::io::Write;
 use std::path::Path;
-use std::process::ExitCode;
 
+use specqlc::backend::postgres::header;
+use specqlc::diag::{Failure, Kind, codes};
 use specqlc::ir::Project;
 
+use crate::report::{Reporter, Stop, write_stdout};
+
 /// Compiles `project` and writes it to `target` (`-` = stdout).
-pub fn compile(project: &Project, target: &str) -> ExitCode {
+pub fn compile(project: &Project, target: &str, reporter: &Reporter) -> Result<(), Stop> {
     let plan = specqlc::order::run(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     if target == "-" {
-        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        return match output
-            .write_script(&mut stdout)
-            .and_then(|()| stdout.flush())
-        {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: cannot write to stdout: {e}");
-                ExitCode::from(1)
-            }
-        };
+        return write_stdout(|mut out| {
+            out.write_all(header().as_bytes())?;
+            output.write_script(&mut out)
+        });
     }
-    match write_tree(Path::new(target), &output.confiture_files()) {
+    let mut files = output.confiture_files();
+    for (path, content) in &mut files {
+        if path.starts_with("db/schema/") && path.ends_with(".sql") {
+            content.insert_str(0, &header());
+        }
+    }
+    match write_tree(Path::new(target), &files) {
         Ok(count) => {
-            eprintln!("wrote {count} files to {target}");
-            ExitCode::SUCCESS
+            reporter.progress(&format!("wrote {count} files to {target}"));
+            Ok(())
         }
-        Err(e) => {
-            eprintln!("error: cannot write `{target}`: {e}; nothing was changed");
-            ExitCode::from(1)
-        }
+        Err(e) => Err(Failure::new(
+            codes::IO_ERROR,
+            Kind::Environment,
+            format!("cannot write `{target}`: {e}; nothing was changed"),
+        )
+        .with_path(target)
+        .into()),
     }
 }
 

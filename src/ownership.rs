@@ -20,7 +20,10 @@ pub const MANIFEST: &str = ".specqlc/files.json";
 /// Why nothing was written.
 #[derive(Debug)]
 pub enum Error {
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// Files the user wrote or edited that the compile would replace or delete.
     Conflicts(Vec<Conflict>),
 }
@@ -99,7 +102,8 @@ pub fn write(root: &Path, files: &[(String, String)]) -> Result<Written, Error> 
             None => plan.push((relative, content)),
         }
     }
-    let produced: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let produced: std::collections::BTreeSet<&str> =
+        files.iter().map(|(p, _)| p.as_str()).collect();
     let mut stale = Vec::new();
     for (relative, recorded_hash) in &recorded {
         if produced.contains(relative.as_str()) {
@@ -156,11 +160,17 @@ impl std::fmt::Display for Error {
         match self {
             Error::Io { path, error } => write!(f, "cannot write `{}`: {error}", path.display()),
             Error::Conflicts(conflicts) => {
-                write!(f, "nothing was written: specqlc would replace or remove files it does not own:")?;
+                write!(
+                    f,
+                    "nothing was written: specqlc would replace or remove files it does not own:"
+                )?;
                 for c in conflicts {
                     write!(f, "\n  {} {}", c.path, c.reason)?;
                 }
-                write!(f, "\nmove them out of the way, or keep your changes in a file of your own")
+                write!(
+                    f,
+                    "\nmove them out of the way, or keep your changes in a file of your own"
+                )
             }
         }
     }
@@ -180,7 +190,9 @@ mod tests {
     }
 
     fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect()
+        list.iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect()
     }
 
     #[test]
@@ -200,9 +212,18 @@ mod tests {
         ]);
         let done = write(&root, &second).unwrap();
         assert_eq!((done.written, done.removed, done.kept), (1, 1, 1));
-        assert_eq!(std::fs::read_to_string(root.join("db/schema/10_a.sql")).unwrap(), "A2");
-        assert!(!root.join("db/schema/20_b.sql").exists(), "a stale generated file goes");
-        assert_eq!(std::fs::read_to_string(root.join("db/schema/99_custom.sql")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(root.join("db/schema/10_a.sql")).unwrap(),
+            "A2"
+        );
+        assert!(
+            !root.join("db/schema/20_b.sql").exists(),
+            "a stale generated file goes"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("db/schema/99_custom.sql")).unwrap(),
+            "mine"
+        );
         assert_eq!(
             std::fs::read_to_string(root.join("db/environments/local.yaml")).unwrap(),
             "url: edited"
@@ -218,14 +239,21 @@ mod tests {
         std::fs::write(root.join("db/schema/30_c.sql"), "theirs").unwrap();
         let Err(Error::Conflicts(conflicts)) = write(
             &root,
-            &files(&[("db/schema/10_a.sql", "A2"), ("db/schema/30_c.sql", "C"), ("db/schema/40_d.sql", "D")]),
+            &files(&[
+                ("db/schema/10_a.sql", "A2"),
+                ("db/schema/30_c.sql", "C"),
+                ("db/schema/40_d.sql", "D"),
+            ]),
         ) else {
             panic!("expected conflicts");
         };
         let paths: Vec<&str> = conflicts.iter().map(|c| c.path.as_str()).collect();
         assert_eq!(paths, ["db/schema/10_a.sql", "db/schema/30_c.sql"]);
         assert!(!root.join("db/schema/40_d.sql").exists(), "nothing written");
-        assert_eq!(std::fs::read_to_string(root.join("db/schema/10_a.sql")).unwrap(), "A1 edited");
+        assert_eq!(
+            std::fs::read_to_string(root.join("db/schema/10_a.sql")).unwrap(),
+            "A1 edited"
+        );
         let _ = std::fs::remove_dir_all(root);
     }
 }

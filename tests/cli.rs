@@ -1,7 +1,9 @@
 //! The `specqlc` binary as users run it: exit codes, stdout/stderr split, formats.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+
+use specqlc::diag::codes;
 
 fn specqlc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_specqlc"))
@@ -24,11 +26,21 @@ fn settings() -> insta::Settings {
 }
 
 #[test]
-fn check_of_clean_specs_exits_zero_and_prints_nothing() {
+fn check_of_clean_specs_prints_a_one_line_summary() {
     let out = specqlc(&["check", "tests/cases/ok/crm_contact.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
-    assert!(out.stderr.is_empty());
+    assert_eq!(
+        text(&out.stderr),
+        "checked 1 file: 2 entities, 7 actions, 0 warnings\n"
+    );
+    let warned = specqlc(&["check", "tests/cases/ok/shared_table_and_warnings.yaml"]);
+    assert_eq!(warned.status.code(), Some(0));
+    assert!(
+        text(&warned.stderr).ends_with("checked 1 file: 1 entity, 2 actions, 2 warnings\n"),
+        "{}",
+        text(&warned.stderr)
+    );
 }
 
 #[test]
@@ -83,10 +95,13 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
-fn unreadable_path_is_an_input_error() {
+fn unreadable_path_is_an_environment_error() {
     let out = specqlc(&["check", "tests/cases/does-not-exist.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("error[E0101]"));
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        text(&out.stderr),
+        "error[E0101]: cannot read `tests/cases/does-not-exist.yaml`: no such file or directory\n\n"
+    );
 }
 
 #[test]
@@ -180,6 +195,7 @@ fn a_directory_without_specs_is_an_input_error() {
     let out = specqlc(&["check", dir.to_str().unwrap()]);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error[E0107]"));
     assert!(text(&out.stderr).contains("no `*.yaml` or `*.yml` spec files"));
 }
 
@@ -226,4 +242,469 @@ fn recompiling_into_a_directory_keeps_other_files() {
             .exists()
     );
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Runs specqlc with its stdout closed before it writes anything, as `| head -1` does once
+/// it has its line.
+fn with_closed_stdout(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("specqlc runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("specqlc ends")
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let crm = "tests/corpus/specql-examples/examples/crm";
+    let commands: &[&[&str]] = &[
+        &["compile", crm],
+        &["compile", crm, "-o", "-"],
+        &["debug", "ir", crm],
+        &["debug", "order", crm],
+        &["explain", "E0301"],
+        &["explain", "--list"],
+        &["--help"],
+        &["--version"],
+    ];
+    for args in commands {
+        let out = with_closed_stdout(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+    }
+}
+
+#[test]
+fn a_full_disk_on_stdout_is_an_environment_error() {
+    let full = std::fs::File::create("/dev/full").expect("/dev/full exists on Linux");
+    let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(["compile", "tests/cases/ok/crm_contact.yaml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdout(full)
+        .output()
+        .expect("specqlc runs");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("error[E0101]: cannot write to stdout"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn explain_list_gives_every_code_with_its_title() {
+    let out = specqlc(&["explain", "--list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), codes::REGISTRY.len());
+    for (line, entry) in lines.iter().zip(codes::REGISTRY) {
+        assert!(line.starts_with(entry.code.id), "{line}");
+        assert!(line.contains(entry.code.name), "{line}");
+        assert!(line.ends_with(codes::title(entry)), "{line}");
+        assert!(codes::title(entry).len() > 10, "{line}");
+    }
+    assert!(listing.contains("E0301  unknown-entity"), "{listing}");
+}
+
+#[test]
+fn explain_of_an_unknown_code_points_to_the_list() {
+    let out = specqlc(&["explain", "E9999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error[E0001]: unknown diagnostic code `E9999`\n = note: `specqlc explain --list` lists every code\n\n"
+    );
+}
+
+#[test]
+fn every_argument_has_help_text() {
+    let out = specqlc(&["compile", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    settings().bind(|| insta::assert_snapshot!("cli_compile_help", text(&out.stdout)));
+    for command in [
+        &["check", "--help"][..],
+        &["apply", "--help"],
+        &["migrate", "new", "--help"],
+        &["debug", "ir", "--help"],
+        &["explain", "--help"],
+    ] {
+        let help = text(&specqlc(command).stdout);
+        let arguments = help
+            .split("Arguments:")
+            .nth(1)
+            .and_then(|rest| rest.split("Options:").next())
+            .unwrap_or_default();
+        for line in arguments.lines().filter(|l| l.starts_with("  <")) {
+            assert!(
+                line.trim_end().contains("  ")
+                    && !line.trim_end().ends_with('>')
+                    && !line.trim_end().ends_with("..."),
+                "{command:?}: argument without help: {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_without_any_entity_is_an_input_error() {
+    let out = specqlc(&["compile", "tests/cases/err/no_entities.yaml", "-o", "-"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no prelude-only script");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("warning[W0101]"), "{stderr}");
+    assert!(stderr.contains("error[E0107]"), "{stderr}");
+}
+
+/// `--format json` output with the machine's temporary paths and process ids kept out.
+fn json_report(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .envs(env.iter().copied())
+        .output()
+        .expect("specqlc runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr)
+        .unwrap_or_else(|e| panic!("stderr is one JSON array ({e}): {}", text(&out.stderr)));
+    (out.status.code(), report)
+}
+
+#[test]
+fn json_for_a_usage_error() {
+    let (code, report) = json_report(&["--format", "json", "check"], &[]);
+    assert_eq!(code, Some(2));
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_usage", report));
+    let (code, report) = json_report(&["--format=json", "explain", "E9999"], &[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(report[0]["code"], "E0001");
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "apply",
+            "tests/cases/ok/crm_contact.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(2), "no --database-url and no DATABASE_URL");
+    assert_eq!(report[0]["code"], "E0001");
+}
+
+#[test]
+fn json_for_an_unreadable_path() {
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "compile",
+            "tests/cases/does-not-exist.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(3));
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_io", report));
+}
+
+#[test]
+fn json_for_inputs_without_entities() {
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "check",
+            "tests/cases/err/no_entities.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_no_entities", report));
+}
+
+#[test]
+fn json_for_spec_errors_has_end_positions() {
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "check",
+            "tests/cases/err/not_in_enum.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_spec", report));
+    for item in report.as_array().unwrap() {
+        let start = (item["line"].as_u64(), item["column"].as_u64());
+        let end = (item["end_line"].as_u64(), item["end_column"].as_u64());
+        assert!(end >= start, "{item}");
+    }
+}
+
+#[test]
+fn json_for_a_refused_connection() {
+    // Port 1 on the loopback: nothing listens there, the kernel refuses at once.
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "apply",
+            "tests/cases/ok/crm_contact.yaml",
+        ],
+        &[(
+            "DATABASE_URL",
+            "postgres://nobody@127.0.0.1:1/none?connect_timeout=5",
+        )],
+    );
+    assert_eq!(
+        code,
+        Some(3),
+        "a refused connection is the environment's fault"
+    );
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_connection", report));
+}
+
+#[test]
+fn json_for_a_migration_conflict() {
+    let root = std::env::temp_dir().join(format!("specqlc-migrate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.to_str().unwrap();
+    let spec = "tests/cases/ok/crm_contact.yaml";
+    let first = specqlc(&["migrate", "new", "init", spec, "-o", dir]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let migrations = root.join("db/migrations");
+    for entry in std::fs::read_dir(&migrations).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().ends_with(".down.sql") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let (code, mut report) = json_report(
+        &[
+            "--format",
+            "json",
+            "migrate",
+            "new",
+            "more",
+            "tests/cases/ok/library_lending.yaml",
+            "-o",
+            dir,
+        ],
+        &[],
+    );
+    let _ = std::fs::remove_dir_all(&root);
+    assert_eq!(code, Some(3));
+    assert_eq!(report[0]["code"], "E0603", "{report}");
+    assert!(!report[0]["message"].as_str().unwrap().is_empty());
+    // The message names migrations and objects, which belong to src/migrate (and its
+    // versions to the clock); the shape and the code are what this test is about.
+    report[0]["message"] = "…".into();
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_migration", report));
+}
+
+#[test]
+fn every_compiled_script_starts_with_the_generated_by_header() {
+    let header = format!(
+        "-- generated by specqlc {} from SpecQL specs; edit the specs and recompile instead of this file\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let out = specqlc(&["compile", "tests/cases/ok/crm_contact.yaml", "-o", "-"]);
+    assert_eq!(out.status.code(), Some(0));
+    let script = text(&out.stdout);
+    assert!(script.starts_with(&header), "{}", &script[..200]);
+    assert!(script[header.len()..].starts_with("BEGIN;\n"));
+
+    let root = std::env::temp_dir().join(format!("specqlc-header-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let ok = specqlc(&[
+        "compile",
+        "tests/cases/ok/crm_contact.yaml",
+        "-o",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    fn sql_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sql_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "sql") {
+                found.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sql_files(&root.join("db/schema"), &mut files);
+    assert!(files.len() > 5, "{files:?}");
+    for file in &files {
+        let content = std::fs::read_to_string(file).unwrap();
+        assert!(content.starts_with(&header), "{}", file.display());
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn init_then_check_and_compile_succeed() {
+    let root = std::env::temp_dir().join(format!("specqlc-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.to_str().unwrap();
+    let out = specqlc(&["init", dir]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for file in [
+        "specs/contact.yaml",
+        "db/environments/local.yaml",
+        ".gitignore",
+        "README.md",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
+    let specs = root.join("specs");
+    let check = specqlc(&["check", specs.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert_eq!(
+        text(&check.stderr),
+        "checked 1 file: 1 entity, 4 actions, 0 warnings\n"
+    );
+    let compile = specqlc(&["compile", specs.to_str().unwrap(), "-o", dir]);
+    assert_eq!(compile.status.code(), Some(0), "{}", text(&compile.stderr));
+    assert!(root.join("db/schema").is_dir());
+    assert!(
+        root.join("specs/contact.yaml").is_file() && root.join("README.md").is_file(),
+        "compiling into the project keeps its other files"
+    );
+    let script = text(&specqlc(&["compile", specs.to_str().unwrap()]).stdout);
+    assert!(
+        script.contains("FUNCTION crm.qualify_lead("),
+        "the custom action compiles"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn init_never_overwrites() {
+    let root = std::env::temp_dir().join(format!("specqlc-reinit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("README.md"), "mine\n").unwrap();
+    let out = specqlc(&["init", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("never overwrites"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("README.md")).unwrap(),
+        "mine\n"
+    );
+    assert!(!root.join("specs").exists(), "nothing was written");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn json_for_an_unwritable_output_directory() {
+    let file = std::env::temp_dir().join(format!("specqlc-not-a-dir-{}", std::process::id()));
+    std::fs::write(&file, "").unwrap();
+    let target = file.join("out");
+    let (code, mut report) = json_report(
+        &[
+            "--format",
+            "json",
+            "compile",
+            "tests/cases/ok/crm_contact.yaml",
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(
+        code,
+        Some(3),
+        "a directory that cannot be written is the environment's"
+    );
+    assert_eq!(report[0]["file"], target.to_str().unwrap());
+    // The temporary path differs per run.
+    let message = report[0]["message"].as_str().unwrap();
+    report[0]["message"] = message.replace(target.to_str().unwrap(), "<DIR>").into();
+    report[0]["file"] = "<DIR>".into();
+    settings().bind(|| insta::assert_json_snapshot!("cli_json_io_write", report));
+}
+
+#[test]
+fn json_is_one_array_for_warnings_and_a_failure_together() {
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "apply",
+            "tests/cases/ok/shared_table_and_warnings.yaml",
+        ],
+        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
+    );
+    assert_eq!(code, Some(3));
+    let codes: Vec<&str> = report
+        .as_array()
+        .expect("one array")
+        .iter()
+        .map(|item| item["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["W0401", "W0101", "E0601"], "{report}");
+}
+
+/// A compiler bug (a panic) is E0901 with exit 101, as JSON too. The panic is injected
+/// by `SPECQLC_PANIC_FOR_TESTS`, which only debug builds (those of `cargo test`) read.
+#[test]
+fn a_compiler_bug_is_reported_like_any_error() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let panic = [("SPECQLC_PANIC_FOR_TESTS", "1")];
+    let (code, report) = json_report(
+        &[
+            "--format",
+            "json",
+            "check",
+            "tests/cases/ok/crm_contact.yaml",
+        ],
+        &panic,
+    );
+    assert_eq!(code, Some(101));
+    assert_eq!(report[0]["code"], "E0901", "{report}");
+    assert!(
+        report[0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .ends_with(": SPECQLC_PANIC_FOR_TESTS is set"),
+        "{report}"
+    );
+    let human = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(["check", "tests/cases/ok/crm_contact.yaml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .envs(panic)
+        .output()
+        .expect("specqlc runs");
+    assert_eq!(human.status.code(), Some(101));
+    let stderr = text(&human.stderr);
+    assert!(
+        stderr.contains("SPECQLC_PANIC_FOR_TESTS is set"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error[E0901]: internal compiler error: specqlc has a bug"),
+        "{stderr}"
+    );
 }

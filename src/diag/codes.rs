@@ -1,7 +1,8 @@
 //! The registry of diagnostic codes: one entry per code, with an explanation that
-//! `specqlc explain CODE` prints. Codes are grouped by stage: E01xx loading, E02xx
-//! expression and step syntax, E03xx names, E04xx types, E05xx ordering, E09xx backend;
-//! warnings use W with the same grouping.
+//! `specqlc explain CODE` prints. Codes are grouped by stage: E00xx the command line,
+//! E01xx loading, E02xx expression and step syntax, E03xx names, E04xx types, E05xx
+//! ordering, E06xx the database and migration files, E09xx compiler bugs; warnings use W
+//! with the same grouping.
 
 /// A stable diagnostic code such as `E0301`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,9 +27,16 @@ macro_rules! registry {
 }
 
 registry! {
+    USAGE = "E0001" "usage":
+        "The command line is wrong. It has an unknown command or option, lacks an argument, \
+         gives a value that is not allowed, asks `explain` for an unknown code, or `apply` \
+         has neither `--database-url` nor `DATABASE_URL`. Exit code 2. Wrong: `specqlc check` (no path). Right: \
+         `specqlc check specs/`; `specqlc help COMMAND` lists the arguments.";
     IO_ERROR = "E0101" "io-error":
-        "A path given on the command line cannot be read (missing file, permission, \
-         not UTF-8). Check the path: `specqlc check specs/` reads every `*.yaml` below `specs/`.";
+        "A file or directory cannot be read or written (missing file, permission, not \
+         UTF-8, a full disk). Exit code 3: the specs may be fine, the environment is not. \
+         Check the path: `specqlc check specs/` reads every `*.yaml` below `specs/`; \
+         `compile -o DIR` needs a writable `DIR`.";
     YAML_SYNTAX = "E0102" "yaml-syntax":
         "The file is not valid YAML. Wrong: `fields: {name: text` (unclosed flow mapping). \
          Right: `fields: {name: text}`.";
@@ -45,6 +53,11 @@ registry! {
     DUPLICATE_KEY = "E0106" "duplicate-key":
         "A key appears twice in one mapping; YAML would keep only one of them. Wrong: \
          `schema: crm` twice. Right: once.";
+    NO_ENTITIES = "E0107" "no-entities":
+        "The inputs hold no entity at all. That is a directory without `*.yaml` files, or files whose \
+         documents all lack an `entity` key (W0101 names each). There is nothing to compile, \
+         which is almost always a wrong path. Wrong: `specqlc compile db/environments`. \
+         Right: `specqlc compile specs/`.";
     SYNTAX = "E0201" "syntax":
         "A step or an expression does not parse. The report points at the first character \
          that could not be read. Wrong: `validate: status = `. Right: `validate: status = 'lead'`.";
@@ -132,16 +145,41 @@ registry! {
     REQUIRED_REFERENCE_CYCLE = "E0501" "required-reference-cycle":
         "Required references form a cycle, so no row of any entity in the cycle can ever be \
          inserted first. Make one reference in the cycle optional.";
+    CONNECTION = "E0601" "connection":
+        "specqlc cannot connect to the database. The URL is malformed, the server is down or \
+         unreachable, it refused the credentials, or TLS failed (a server without TLS under \
+         `sslmode=require`, a certificate that `sslrootcert` does not verify under \
+         `sslmode=verify-full`). Exit code 3. Check the URL given with `--database-url` or \
+         `DATABASE_URL`, e.g. `postgres://app@db.example.com/app?sslmode=verify-full`.";
+    DATABASE = "E0602" "database":
+        "The database refused a statement while applying the specs: a missing extension, a \
+         permission, an object that exists with another definition. Nothing was applied: \
+         `apply` runs in one transaction. Exit code 3. The message carries the server's \
+         SQLSTATE, detail and hint; fix the database or the privileges and run `apply` again.";
+    MIGRATION = "E0603" "migration":
+        "The migration files on disk do not allow writing the next migration. A migration of \
+         that name exists with other content, one of its `.up.sql`/`.down.sql` files is \
+         missing, or a recorded state cannot be read. Exit code 3. Choose another name, or \
+         restore the missing file from version control.";
+    DRIFT = "E0604" "drift":
+        "The database was changed by hand since the last `apply`. Nothing was applied: \
+         `apply` never overwrites objects it did not make, and never reports success while \
+         the catalog differs from the specs. Exit code 3. The notes list each difference; \
+         undo them, or make them part of the specs (`specqlc diff` shows them too).";
     DESTRUCTIVE_CHANGE = "E0701" "destructive-change":
-        "`migrate new` (or `apply`) would lose data: a field or entity removed, an enum value \
-         removed, a type narrowed or changed, `tenant_scoped` changed (LANGUAGE §6.3). Nothing \
+        "A change of the specs would lose data. A field or entity removed, an enum value \
+         removed, a type narrowed or changed, `tenant_scoped` changed (LANGUAGE §6.3): nothing \
          is written unless `--allow-destructive` is given; then the migration carries \
          Confiture's `-- confiture:destructive` gate. A rename is not a loss: write \
          `renamed_from: old_name` on the field (long form) or the entity.";
     INVALID_RENAME = "E0702" "invalid-rename":
-        "A `renamed_from:` cannot be applied to the recorded state of the migrations: both \
+        "A `renamed_from:` does not apply to the recorded state. Both \
          the old and the new name exist there, or neither does. Wrong: `renamed_from: emial` \
          when no earlier version had `emial`. Right: the field's name in the last migration.";
+    INTERNAL = "E0901" "internal-error":
+        "specqlc has a bug: it panicked. This is never the spec's fault, even when a spec \
+         triggered it. Exit code 101. Please report it with the input that triggered it and \
+         the note (the panic's message and place); `RUST_BACKTRACE=1` adds a backtrace.";
     NOT_AN_ENTITY = "W0101" "not-an-entity":
         "A YAML document has no `entity` key (for example a deployment or security config \
          kept beside the specs). It is skipped, and this warning says so.";
@@ -150,20 +188,35 @@ registry! {
          `delete_<e>` is only a declaration: no function is generated. Add steps, e.g. \
          `steps: [{update: Contact SET status = 'qualified'}]`.";
     TABLE_REWRITE = "W0701" "table-rewrite":
-        "A migration changes a column's type (`ALTER COLUMN ... TYPE`): PostgreSQL rewrites \
+        "A migration rewrites a table. It changes a column's type (`ALTER COLUMN ... TYPE`): PostgreSQL rewrites \
          the whole table under an ACCESS EXCLUSIVE lock, so reads and writes wait for as long \
          as the rewrite takes. Run it when the table is small or traffic is low.";
     NOT_NULL_SCAN = "W0702" "not-null-scan":
-        "A migration makes an existing column required (`SET NOT NULL`): PostgreSQL scans \
+        "A migration scans a table to make a column required. `SET NOT NULL` on an existing column: PostgreSQL scans \
          every row under an ACCESS EXCLUSIVE lock, and fails the migration on the first NULL \
          (give the field a `default:` to fill them first).";
     CHECK_SCAN = "W0703" "check-scan":
-        "A migration adds or replaces a CHECK on a table that exists: it is added `NOT VALID` \
+        "A migration validates a CHECK over a table's rows. A CHECK added to a table that exists is added `NOT VALID` \
          (brief lock), then validated by a full scan that blocks schema changes; rows that \
          break it make the migration fail whole.";
     INDEX_BUILD = "W0704" "index-build":
-        "A migration builds a unique index on a table that exists: writes to the table wait \
+        "A migration builds a unique index on a table that exists. Writes to the table wait \
          until the build has read every row, and duplicates make the migration fail whole.";
+}
+
+/// Codes raised before any spec is read, or about the environment rather than a spec: no
+/// case file can show them, so the CLI tests cover them.
+pub const WITHOUT_SOURCE: &[Code] = &[
+    USAGE, IO_ERROR, CONNECTION, DATABASE, MIGRATION, DRIFT, INTERNAL,
+];
+
+/// The first sentence of an entry's explanation: its one-line title (`explain --list`).
+pub fn title(entry: &Entry) -> &'static str {
+    let text = entry.explanation;
+    match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    }
 }
 
 /// The entry for a code such as `E0301` (case-insensitive).

@@ -6,9 +6,11 @@
 
 pub mod codes;
 mod constructors;
+pub mod failure;
 pub mod render;
 
 pub use codes::Code;
+pub use failure::{Failure, Kind};
 
 use crate::source::Span;
 

@@ -9,7 +9,7 @@ use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, W
 use codespan_reporting::term::{self, Config};
 use serde::Serialize;
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Failure, Severity};
 use crate::source::SourceMap;
 
 fn files(sources: &SourceMap) -> SimpleFiles<&str, &str> {
@@ -72,26 +72,38 @@ pub fn to_plain_string(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Strin
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
+/// One entry of the JSON output. Failures without a place (I/O, usage, database) have the
+/// same keys, with `null` positions (and `file` when no path is concerned).
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'a str,
     severity: &'a str,
     message: &'a str,
-    file: &'a str,
-    line: usize,
-    column: usize,
-    start: u32,
-    end: u32,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    start: Option<u32>,
+    end: Option<u32>,
     notes: Vec<String>,
 }
 
-/// One JSON array of diagnostics with file, 1-based line/column and byte range.
+/// One JSON array of diagnostics with file, 1-based line/column of the start and of the
+/// end (exclusive) and the byte range.
 pub fn to_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
-    let items: Vec<JsonDiagnostic> = diagnostics
+    serde_json::to_string_pretty(&to_json_value(sources, diagnostics))
+        .expect("diagnostics serialize to JSON")
+}
+
+/// The entries of [`to_json`] as JSON values, for a caller that prints one array per run.
+pub fn to_json_value(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<serde_json::Value> {
+    diagnostics
         .iter()
         .map(|d| {
             let span = d.primary.span;
             let (line, column) = sources.line_col(span.file, span.start);
+            let (end_line, end_column) = sources.line_col(span.file, span.end);
             let mut notes = d.notes.clone();
             notes.extend(d.help.iter().map(|h| format!("help: {h}")));
             notes.extend(d.secondary.iter().map(|l| {
@@ -109,14 +121,74 @@ pub fn to_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
                     Severity::Warning => "warning",
                 },
                 message: &d.message,
-                file: &sources.get(span.file).name,
-                line,
-                column,
-                start: span.start,
-                end: span.end,
+                file: Some(&sources.get(span.file).name),
+                line: Some(line),
+                column: Some(column),
+                end_line: Some(end_line),
+                end_column: Some(end_column),
+                start: Some(span.start),
+                end: Some(span.end),
                 notes,
             }
         })
-        .collect();
-    serde_json::to_string_pretty(&items).expect("diagnostics serialize to JSON")
+        .map(|item| serde_json::to_value(item).expect("diagnostics serialize to JSON"))
+        .collect()
+}
+
+fn failure_to_codespan(failure: &Failure) -> CsDiagnostic<usize> {
+    // The message names the path already; `path` is for machines (JSON `file`).
+    let notes = failure.notes.iter().map(|n| format!("note: {n}")).collect();
+    CsDiagnostic::error()
+        .with_code(failure.code.id)
+        .with_message(failure.message.clone())
+        .with_notes(notes)
+}
+
+fn emit_failures(writer: &mut dyn WriteColor, failures: &[Failure]) {
+    let files: SimpleFiles<&str, &str> = SimpleFiles::new();
+    let config = Config::default();
+    for failure in failures {
+        // As in `emit_all`: a closed stderr leaves nothing to report to.
+        let _ = term::emit_to_write_style(writer, &config, &files, &failure_to_codespan(failure));
+    }
+}
+
+/// Renders failures without a place for a terminal (stderr), like diagnostics.
+pub fn failures_to_stderr(failures: &[Failure], choice: ColorChoice) {
+    let mut stream = StandardStream::stderr(choice);
+    emit_failures(&mut stream, failures);
+}
+
+/// Renders failures without a place into a plain string (tests).
+pub fn failures_to_plain_string(failures: &[Failure]) -> String {
+    let mut buffer = Buffer::no_color();
+    emit_failures(&mut buffer, failures);
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Failures without a place as the same JSON array as [`to_json`], positions `null`.
+pub fn failures_to_json(failures: &[Failure]) -> String {
+    serde_json::to_string_pretty(&failures_to_json_value(failures))
+        .expect("failures serialize to JSON")
+}
+
+/// The entries of [`failures_to_json`] as JSON values.
+pub fn failures_to_json_value(failures: &[Failure]) -> Vec<serde_json::Value> {
+    failures
+        .iter()
+        .map(|f| JsonDiagnostic {
+            code: f.code.id,
+            severity: "error",
+            message: &f.message,
+            file: f.path.as_deref(),
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            start: None,
+            end: None,
+            notes: f.notes.clone(),
+        })
+        .map(|item| serde_json::to_value(item).expect("failures serialize to JSON"))
+        .collect()
 }

@@ -103,23 +103,45 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
 }
 
 /// Entity names → ids, built once after phase 1, so that resolving a name costs the same
-/// whatever the size of the project.
+/// whatever the size of the project; and, after phase 2, the fields whose declaration was
+/// reported as wrong.
 #[derive(Debug, Default)]
-pub struct EntityIndex(HashMap<String, EntityId>);
+pub struct EntityIndex {
+    ids: HashMap<String, EntityId>,
+    /// Declared fields dropped with an error (a bad type, a bad name): uses of them are
+    /// not reported again as unknown, so one mistake gives one error.
+    broken: std::collections::HashSet<(EntityId, String)>,
+}
 
 impl EntityIndex {
     pub fn new(project: &Project) -> EntityIndex {
-        EntityIndex(
-            project
+        EntityIndex {
+            ids: project
                 .entities
                 .iter()
                 .map(|e| (e.name.clone(), e.id))
                 .collect(),
-        )
+            broken: Default::default(),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<EntityId> {
-        self.0.get(name).copied()
+        self.ids.get(name).copied()
+    }
+
+    /// Records the fields `doc` declares that phase 2 dropped with an error.
+    pub fn mark_broken_fields(&mut self, id: EntityId, doc: &EntityDoc, kept: &[Field]) {
+        for decl in &doc.fields {
+            let name = &decl.name.value;
+            if !is_reserved_column(name) && !kept.iter().any(|f| &f.name == name) {
+                self.broken.insert((id, name.clone()));
+            }
+        }
+    }
+
+    /// Whether `name` was declared on `entity` but dropped with an error already.
+    pub fn is_broken(&self, entity: EntityId, name: &str) -> bool {
+        self.broken.contains(&(entity, name.to_string()))
     }
 }
 
@@ -319,6 +341,7 @@ pub fn lower_options(
     doc: &EntityDoc,
     id: EntityId,
     project: &mut Project,
+    index: &EntityIndex,
     diags: &mut Diagnostics,
 ) {
     let entity = project.entity(id);
@@ -326,7 +349,7 @@ pub fn lower_options(
     let names = candidates(entity);
     let lookup = |name: &str, span: Span, diags: &mut Diagnostics| -> Option<FieldId> {
         let found = entity.field_by_name(name);
-        if found.is_none() {
+        if found.is_none() && !index.is_broken(id, name) {
             diags.push(Diagnostic::unknown_field(
                 &entity.name,
                 name,

@@ -303,13 +303,34 @@ fn column(
         Row::Target
     };
     let Some(field_ref) = scope.field_ref(entity, &field.name) else {
+        if scope.index.is_broken(entity, &field.name) {
+            // Its declaration was reported; a second error here would be noise.
+            return None;
+        }
         let ent = scope.project.entity(entity);
-        diags.push(Diagnostic::unknown_field(
+        let mut d = Diagnostic::unknown_field(
             &ent.name,
             &field.name,
             field.span,
             ent.fields.iter().map(|f| f.name.as_str()),
-        ));
+        );
+        if let Some(function) = crate::ir::Function::from_name(&field.name).filter(|f| {
+            matches!(
+                f,
+                crate::ir::Function::Now | crate::ir::Function::CurrentDate
+            )
+        }) {
+            d = d.with_help(format!(
+                "`{0}` is a function in SpecQL expressions: write `{0}()`",
+                function.name()
+            ));
+        } else if field.name == "id" {
+            d = d.with_help(
+                "`id` is not a field; the action's input `id` is written `$id` (the row an \
+                 existing-row action works on is already the one with that `id`)",
+            );
+        }
+        diags.push(d);
         return None;
     };
     Some(Expr {

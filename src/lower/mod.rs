@@ -21,13 +21,17 @@ use crate::spec::syntax::EntityDoc;
 /// The project is complete only when no error was pushed.
 pub fn run(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
     let mut project = entity::declare_entities(docs, diags);
-    let index = entity::EntityIndex::new(&project);
+    let mut index = entity::EntityIndex::new(&project);
+    let mut lowered_fields = Vec::new();
     for (doc, id) in entity::documents_with_ids(docs, &project) {
-        let fields = entity::lower_fields(doc, &project, &index, diags);
+        lowered_fields.push((doc, id, entity::lower_fields(doc, &project, &index, diags)));
+    }
+    for (doc, id, fields) in lowered_fields {
+        index.mark_broken_fields(id, doc, &fields);
         project.entities[id.0 as usize].fields = fields;
     }
     for (doc, id) in entity::documents_with_ids(docs, &project) {
-        entity::lower_options(doc, id, &mut project, diags);
+        entity::lower_options(doc, id, &mut project, &index, diags);
     }
     // Actions only read the project, and parsing and typing their steps is most of the
     // front end's work: lower them on every core, then merge in document order so the

@@ -93,6 +93,11 @@ fn assignments(
     let mut ok = true;
     for a in list {
         let Some(field) = entity.field_by_name(&a.field.name) else {
+            if scope.index.is_broken(target, &a.field.name) {
+                // Reported at its declaration already.
+                ok = false;
+                continue;
+            }
             let d = if super::names::is_reserved_column(&a.field.name) {
                 Diagnostic::error(
                     codes::ASSIGNMENT_TARGET,

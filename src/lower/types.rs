@@ -293,12 +293,37 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
         "markdown" => no_args(rich(Rich::Markdown)),
         "html" => no_args(rich(Rich::Html)),
         "coordinates" => no_args(rich(Rich::Coordinates)),
-        _ => Err(
-            Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"), span)
-                .with_label("not a SpecQL type")
-                .with_suggestion(name, TYPE_NAMES.iter().copied()),
-        ),
+        _ => {
+            let d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"), span)
+                .with_label("not a SpecQL type");
+            Err(match other_language_type(name) {
+                Some(ours) => d.with_help(format!("SpecQL calls this type `{ours}`")),
+                None => d.with_suggestion(name, TYPE_NAMES.iter().copied()),
+            })
+        }
     }
+}
+
+/// The SpecQL type for a type name of SQL, a programming language or JSON Schema that
+/// SpecQL spells differently (`string` → `text`), which edit distance would not find.
+fn other_language_type(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "string" | "str" | "varchar" | "char" | "character" | "nvarchar" | "citext" => "text",
+        "int" | "int4" | "integer4" | "i32" | "serial" => "integer",
+        "long" | "int8" | "i64" | "bigserial" => "bigint",
+        "short" | "int2" | "i16" => "smallint",
+        "bool" => "boolean",
+        "double" | "real" | "float4" | "float8" | "f32" | "f64" | "number" => "float",
+        "timestamptz" | "instant" => "timestamp",
+        "object" | "dict" | "map" | "hash" => "jsonb",
+        "guid" => "uuid",
+        "inet" | "ip" => "ipAddress",
+        "currency" => "currencyCode",
+        "country" => "countryCode",
+        "array" => "list(T)",
+        "reference" | "fk" | "foreign_key" => "ref(Entity)",
+        _ => return None,
+    })
 }
 
 /// Splits type arguments at commas outside single quotes and parentheses, so that

@@ -202,6 +202,15 @@ pub fn new(
         path: dir.clone(),
         error,
     })?;
+    // A migration of ours with one of its files gone cannot be undone or checked.
+    for migration in &existing {
+        let stem = files::stem(&migration.version, &migration.name);
+        if (migration.up.is_none() || migration.down.is_none())
+            && files::state_path(root, &stem).exists()
+        {
+            return Err(Error::Incomplete { stem });
+        }
+    }
     let current = State::of(project);
     let fallback = project.entities.first().map(|e| e.span).unwrap_or_default();
 

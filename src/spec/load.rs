@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics, Failure, Kind, codes};
 use crate::source::SourceMap;
 
 /// A path that could not be read, with the reason.
@@ -10,6 +10,34 @@ use crate::source::SourceMap;
 pub struct ReadError {
     pub path: String,
     pub reason: String,
+    /// `E0101` (cannot read) or `E0107` (a directory without spec files).
+    pub code: Code,
+}
+
+impl ReadError {
+    fn io(path: String, reason: impl Into<String>) -> ReadError {
+        ReadError {
+            path,
+            reason: reason.into(),
+            code: codes::IO_ERROR,
+        }
+    }
+
+    /// The failure to report: an unreadable path is the environment's fault (exit 3), a
+    /// directory without specs is the input's (exit 1).
+    pub fn into_failure(self) -> Failure {
+        let kind = if self.code == codes::IO_ERROR {
+            Kind::Environment
+        } else {
+            Kind::Input
+        };
+        let message = if self.code == codes::IO_ERROR {
+            format!("cannot read `{}`: {}", self.path, self.reason)
+        } else {
+            format!("`{}`: {}", self.path, self.reason)
+        };
+        Failure::new(self.code, kind, message).with_path(self.path)
+    }
 }
 
 /// Reads every spec file named by `paths` (directories are searched recursively for
@@ -26,10 +54,7 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<SourceMap, Vec<ReadError>> {
             Ok(text) => {
                 sources.add(display(&path), text);
             }
-            Err(e) => errors.push(ReadError {
-                path: display(&path),
-                reason: e.to_string(),
-            }),
+            Err(e) => errors.push(ReadError::io(display(&path), e.to_string())),
         }
     }
     if errors.is_empty() {
@@ -58,6 +83,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
             errors.push(ReadError {
                 path: display(path),
                 reason: "no `*.yaml` or `*.yml` spec files in this directory".into(),
+                code: codes::NO_ENTITIES,
             });
         }
         found.sort();
@@ -65,10 +91,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
     } else if path.exists() {
         files.push(path.to_path_buf());
     } else {
-        errors.push(ReadError {
-            path: display(path),
-            reason: "no such file or directory".into(),
-        });
+        errors.push(ReadError::io(display(path), "no such file or directory"));
     }
 }
 
@@ -76,10 +99,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push(ReadError {
-                path: display(dir),
-                reason: e.to_string(),
-            });
+            errors.push(ReadError::io(display(dir), e.to_string()));
             return;
         }
     };

@@ -179,7 +179,7 @@ fn a_migration_generated_twice_is_byte_identical() {
     let up = first.migrations().join("0001_init.up.sql");
     let before = read(&up);
     let out = specqlc(&["migrate", "new", "init", SECOND_SPEC, "-o", first.str()]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("already exists with different content"),
         "{}",

@@ -374,7 +374,8 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
             db.batch("ALTER TABLE crm.tb_contact ADD COLUMN hacked TEXT");
             let out = apply(version, false);
             let stderr = text(&out.stderr);
-            assert_eq!(out.status.code(), Some(1), "{when}: {stderr}");
+            assert_eq!(out.status.code(), Some(3), "{when}: {stderr}");
+            assert!(stderr.contains("E0604"), "{stderr}");
             assert!(
                 stderr.contains("extra: column crm.tb_contact.hacked"),
                 "{stderr}"

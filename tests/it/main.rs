@@ -13,4 +13,5 @@ mod specs;
 mod strict_input;
 mod support;
 mod sweep;
+mod tls;
 mod translations;

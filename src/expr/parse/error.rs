@@ -74,11 +74,29 @@ pub(super) fn syntax_error(
     // Only where a name is all that fits: where an expression fits, a keyword is more
     // likely a doubled or misplaced operator (`a AND AND b`) than a name.
     let wants_name = !expected.is_empty() && expected.iter().all(|name| name.ends_with(" name"));
-    match word_at(text, pos) {
+    let diagnostic = match word_at(text, pos) {
         Some(word) if wants_name && is_keyword(word) => diagnostic.with_note(format!(
             "`{word}` is a keyword of SpecQL expressions, so it cannot be used as a name here"
         )),
         _ => diagnostic,
+    };
+    match other_language_operator(text, pos) {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// A help for operators of programming languages that SQL, and so SpecQL, spells
+/// differently, when the error is at one of them. (`||` is SQL's concatenation, so it
+/// parses and gets none.)
+fn other_language_operator(text: &str, pos: usize) -> Option<&'static str> {
+    let (before, after) = text.split_at(pos);
+    if after.starts_with("==") || (after.starts_with('=') && before.ends_with('=')) {
+        Some("SpecQL compares with a single `=`, as SQL does: `status = 'lead'`")
+    } else if after.starts_with("&&") || (after.starts_with('&') && before.ends_with('&')) {
+        Some("write `AND` to combine conditions: `a > 0 AND b > 0`")
+    } else {
+        None
     }
 }
 

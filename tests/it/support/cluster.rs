@@ -19,7 +19,7 @@ use std::process::{ChildStdin, Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The superuser `initdb` creates; the harness connects as this user.
-pub(super) const SUPERUSER: &str = "postgres";
+pub const SUPERUSER: &str = "postgres";
 
 /// Server settings: speed over durability, room for many parallel connections.
 const SETTINGS: &[&str] = &[
@@ -33,18 +33,30 @@ const SETTINGS: &[&str] = &[
 
 /// A running private cluster. Dropping it (for instance when its start fails) closes
 /// the watchdog's pipe, which stops the cluster and removes its directory.
-pub(super) struct Cluster {
-    pub(super) port: u16,
+pub struct Cluster {
+    pub port: u16,
+    /// The cluster's directory (removed with it), where `start_with` put its files.
+    pub dir: PathBuf,
     _watchdog: ChildStdin,
 }
 
 impl Cluster {
     /// Starts a cluster, or explains why none can be started.
     pub(super) fn start() -> Result<Cluster, String> {
+        Cluster::start_with(&[], &[])
+    }
+
+    /// Starts a cluster with `files` written into its directory first (mode 0600, owned
+    /// by the server's user, as PostgreSQL wants of a TLS key) and extra `settings`, in
+    /// which `{dir}` stands for that directory.
+    pub fn start_with(files: &[(&str, &[u8])], settings: &[&str]) -> Result<Cluster, String> {
         let bindir = find_bindir().ok_or_else(super::db::no_server_message)?;
         let run_as = RunAs::detect()?;
         let dir = make_dir(&run_as)?;
         let watchdog = spawn_watchdog(&dir)?;
+        for (name, content) in files {
+            write_private(&run_as, &dir.join(name), content)?;
+        }
         let data = dir.join("data");
         let mut initdb = run_as.command(&bindir.join("initdb"));
         initdb
@@ -62,6 +74,10 @@ impl Cluster {
                 options.push_str(" -c ");
                 options.push_str(setting);
             }
+            for setting in settings {
+                options.push_str(" -c ");
+                options.push_str(&setting.replace("{dir}", &shell_quote(&dir)));
+            }
             let mut pg_ctl = run_as.command(&bindir.join("pg_ctl"));
             pg_ctl
                 .args(["start", "--wait", "--timeout=60", "--silent"])
@@ -75,6 +91,7 @@ impl Cluster {
             let Err(error) = run(&mut pg_ctl) else {
                 return Ok(Cluster {
                     port,
+                    dir,
                     _watchdog: watchdog,
                 });
             };
@@ -169,6 +186,25 @@ fn make_dir(run_as: &RunAs) -> Result<PathBuf, String> {
             .map_err(|error| format!("cannot chown {}: {error}", dir.display()))?;
     }
     Ok(dir)
+}
+
+/// Writes a file only the server's user may read.
+fn write_private(run_as: &RunAs, path: &Path, content: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, chown};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|error| format!("cannot create {}: {error}", path.display()))?;
+    file.write_all(content)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    if let RunAs::Postgres { uid, gid } = run_as {
+        chown(path, Some(*uid), Some(*gid))
+            .map_err(|error| format!("cannot chown {}: {error}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Starts the watchdog described in the module documentation. Its immediate shutdown is

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: isolated PostgreSQL databases.
 
-mod cluster;
+pub mod cluster;
 pub mod db;
 
 pub use db::TestDb;
