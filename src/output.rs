@@ -1,5 +1,5 @@
-//! Writing compiled output: one script to stdout, or a Confiture tree written
-//! all-or-nothing (staged in a sibling directory, then moved into place).
+//! Writing compiled output: one script to stdout, or a Confiture tree in which specqlc
+//! replaces only the files it owns ([`specqlc::ownership`]).
 
 use std::path::Path;
 
@@ -25,62 +25,45 @@ pub fn compile(project: &Project, target: &str, reporter: &Reporter) -> Result<(
             content.insert_str(0, &header());
         }
     }
-    match write_tree(Path::new(target), &files) {
-        Ok(count) => {
-            reporter.progress(&format!("wrote {count} files to {target}"));
+    match specqlc::ownership::write(Path::new(target), &files) {
+        Ok(done) => {
+            let kept = match done.kept {
+                0 => String::new(),
+                n => format!(
+                    ", {n} environment file{} kept as edited",
+                    if n == 1 { "" } else { "s" }
+                ),
+            };
+            reporter.progress(&format!(
+                "wrote {} files to {target} ({} unchanged, {} removed{kept})",
+                done.written, done.unchanged, done.removed
+            ));
             Ok(())
+        }
+        Err(specqlc::ownership::Error::Conflicts(conflicts)) => {
+            let failure = conflicts.iter().fold(
+                Failure::new(
+                    codes::IO_ERROR,
+                    Kind::Environment,
+                    format!(
+                        "cannot write `{target}`: {} file{} that specqlc does not own would be replaced or removed; nothing was changed",
+                        conflicts.len(),
+                        if conflicts.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_path(target),
+                |failure, c| failure.with_note(format!("{} {}", c.path, c.reason)),
+            );
+            Err(failure
+                .with_note("move them out of the way, or keep your changes in files of your own")
+                .into())
         }
         Err(e) => Err(Failure::new(
             codes::IO_ERROR,
             Kind::Environment,
-            format!("cannot write `{target}`: {e}; nothing was changed"),
+            format!("cannot write `{target}`: {e}"),
         )
         .with_path(target)
         .into()),
     }
-}
-
-/// Writes `files` under `root`, replacing `root/db/schema` as a whole and our environment
-/// file: everything is written to a staging directory first, so a failed compile or write
-/// leaves the previous tree untouched. Other content of `root` (migrations, other
-/// environments) is kept.
-fn write_tree(root: &Path, files: &[(String, String)]) -> std::io::Result<usize> {
-    std::fs::create_dir_all(root)?;
-    let staging = root.join(format!(".specqlc-staging-{}", std::process::id()));
-    let result = (|| {
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)?;
-        }
-        for (relative, content) in files {
-            let path = staging.join(relative);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, content)?;
-        }
-        // `db/schema` is generated whole, so it is swapped whole; other folders
-        // (`db/environments`) may hold the user's files, so only ours are replaced.
-        let staged_db = staging.join("db");
-        let final_db = root.join("db");
-        std::fs::create_dir_all(&final_db)?;
-        for entry in std::fs::read_dir(&staged_db)? {
-            let entry = entry?;
-            let destination = final_db.join(entry.file_name());
-            if entry.file_name() == "schema" {
-                if destination.exists() {
-                    std::fs::rename(&destination, staging.join("old-schema"))?;
-                }
-                std::fs::rename(entry.path(), &destination)?;
-                continue;
-            }
-            std::fs::create_dir_all(&destination)?;
-            for file in std::fs::read_dir(entry.path())? {
-                let file = file?;
-                std::fs::rename(file.path(), destination.join(file.file_name()))?;
-            }
-        }
-        Ok(files.len())
-    })();
-    let _ = std::fs::remove_dir_all(&staging);
-    result
 }

@@ -158,7 +158,7 @@ pub fn write(root: &Path, files: &[(String, String)]) -> Result<Written, Error> 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Io { path, error } => write!(f, "cannot write `{}`: {error}", path.display()),
+            Error::Io { path, error } => write!(f, "cannot access `{}`: {error}", path.display()),
             Error::Conflicts(conflicts) => {
                 write!(
                     f,

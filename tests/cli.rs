@@ -215,7 +215,12 @@ fn recompiling_into_a_directory_keeps_other_files() {
         "name: production\n",
     )
     .unwrap();
-    std::fs::write(root.join("db/schema/30_tables/stale.sql"), "-- stale\n").unwrap();
+    std::fs::write(root.join("db/schema/99_custom.sql"), "-- mine\n").unwrap();
+    std::fs::write(
+        root.join("db/environments/local.yaml"),
+        "name: local\ndatabase_url: postgresql://db.internal/app\ninclude_dirs:\n  - db/schema\n",
+    )
+    .unwrap();
     assert_eq!(
         specqlc(&[
             "compile",
@@ -231,10 +236,16 @@ fn recompiling_into_a_directory_keeps_other_files() {
         root.join("db/environments/production.yaml").exists(),
         "the user's environment stays"
     );
-    assert!(root.join("db/environments/local.yaml").exists());
     assert!(
-        !root.join("db/schema/30_tables/stale.sql").exists(),
-        "db/schema is replaced whole"
+        std::fs::read_to_string(root.join("db/environments/local.yaml"))
+            .unwrap()
+            .contains("db.internal"),
+        "an edited environment file is never reset"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("db/schema/99_custom.sql")).unwrap(),
+        "-- mine\n",
+        "the user's own schema file stays"
     );
     assert!(!root.join("db/schema/30_tables/crm").exists());
     assert!(
@@ -707,4 +718,40 @@ fn a_compiler_bug_is_reported_like_any_error() {
         stderr.contains("error[E0901]: internal compiler error: specqlc has a bug"),
         "{stderr}"
     );
+}
+
+#[test]
+fn recompiling_over_an_edited_generated_file_is_a_conflict_and_writes_nothing() {
+    let root = std::env::temp_dir().join(format!("specqlc-conflict-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let target = root.to_str().unwrap();
+    let crm = "tests/cases/ok/crm_contact.yaml";
+    assert_eq!(
+        specqlc(&["compile", crm, "-o", target]).status.code(),
+        Some(0)
+    );
+    let edited = root.join("db/schema/30_tables/crm/tb_contact.sql");
+    std::fs::write(&edited, "-- my hand edit\n").unwrap();
+    let out = specqlc(&[
+        "compile",
+        "tests/cases/ok/library_lending.yaml",
+        crm,
+        "-o",
+        target,
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("db/schema/30_tables/crm/tb_contact.sql was edited since specqlc wrote it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&edited).unwrap(),
+        "-- my hand edit\n"
+    );
+    assert!(
+        !root.join("db/schema/30_tables/library").exists(),
+        "nothing was written"
+    );
+    let _ = std::fs::remove_dir_all(&root);
 }
