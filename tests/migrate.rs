@@ -1,0 +1,181 @@
+//! `migrate new` between two versions of a spec, without a database: the diagnostics of
+//! LANGUAGE §6 (data loss refused, renames that do not apply, hazards named), each
+//! rendered with its line and column and kept as a reviewed snapshot, and the promise
+//! that a refused migration writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BASE: &str = "entity: Item
+schema: inv
+fields:
+  name: text!
+  qty: smallint
+  note: text
+  code: text
+  size: integer
+actions:
+  - name: create_item
+";
+
+fn specqlc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("specqlc runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A project whose first migration holds `BASE`, and a folder for the next spec.
+struct Project {
+    root: PathBuf,
+}
+
+impl Project {
+    fn new(label: &str) -> Project {
+        let root =
+            std::env::temp_dir().join(format!("specqlc-migrate-{}-{label}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("v1")).unwrap();
+        std::fs::create_dir_all(root.join("v2")).unwrap();
+        std::fs::write(root.join("v1/item.yaml"), BASE).unwrap();
+        let out = specqlc(&[
+            "migrate",
+            "new",
+            "init",
+            path(&root.join("v1")),
+            "-o",
+            path(&root.join("proj")),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        Project { root }
+    }
+
+    /// `migrate new next` with `spec` as the second version: (exit code, stderr with the
+    /// temporary path replaced).
+    fn next(&self, spec: &str, extra: &[&str]) -> (Option<i32>, String) {
+        std::fs::write(self.root.join("v2/item.yaml"), spec).unwrap();
+        let (v2, proj) = (self.root.join("v2"), self.root.join("proj"));
+        let mut args = vec!["migrate", "new", "next", path(&v2), "-o", path(&proj)];
+        args.extend_from_slice(extra);
+        let out = specqlc(&args);
+        let stderr = text(&out.stderr).replace(path(&self.root), "<DIR>");
+        (out.status.code(), stderr)
+    }
+
+    fn migrations(&self) -> usize {
+        std::fs::read_dir(self.root.join("proj/db/migrations"))
+            .unwrap()
+            .count()
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn snapshot(name: &str, report: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, report));
+}
+
+#[test]
+fn a_dropped_field_is_refused_with_a_rename_hint_and_nothing_is_written() {
+    let project = Project::new("drop");
+    let before = project.migrations();
+    let spec = BASE.replace("  note: text\n", "  remark: text\n");
+    let (code, report) = project.next(&spec, &[]);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("error[E0701]"), "{report}");
+    assert!(report.contains("renamed_from: note"), "{report}");
+    assert_eq!(project.migrations(), before, "nothing written");
+    snapshot("migrate_destructive_drop_field", &report);
+
+    let (code, report) = project.next(&spec, &["--allow-destructive"]);
+    assert_eq!(code, Some(0), "{report}");
+    let up =
+        std::fs::read_to_string(project.root.join("proj/db/migrations/0002_next.up.sql")).unwrap();
+    assert!(up.contains("-- confiture:destructive\n"), "{up}");
+    assert!(
+        up.contains("-- confiture:irreversible data\nALTER TABLE inv.tb_item DROP COLUMN note;"),
+        "{up}"
+    );
+}
+
+#[test]
+fn a_rename_that_does_not_apply_is_an_error_at_the_key() {
+    let project = Project::new("rename");
+    let spec = BASE.replace(
+        "  note: text\n",
+        "  note: text\n  remark:\n    type: text\n    renamed_from: nothing_like_it\n",
+    );
+    let (code, report) = project.next(&spec, &[]);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("error[E0702]"), "{report}");
+    snapshot("migrate_invalid_rename", &report);
+}
+
+#[test]
+fn every_statement_that_locks_a_table_with_rows_is_warned_of_at_its_field() {
+    let project = Project::new("hazards");
+    let spec = BASE
+        .replace("  qty: smallint\n", "  qty: integer\n")
+        .replace("  note: text\n", "  note: text!\n")
+        .replace(
+            "  code: text\n",
+            "  code:\n    type: text\n    unique: true\n",
+        )
+        .replace("  size: integer\n", "  size: integer(0, 10)\n");
+    let (code, report) = project.next(&spec, &["--allow-destructive"]);
+    assert_eq!(code, Some(0), "{report}");
+    for expected in [
+        "warning[W0701]",
+        "warning[W0702]",
+        "warning[W0703]",
+        "warning[W0704]",
+    ] {
+        assert!(report.contains(expected), "{expected} in {report}");
+    }
+    snapshot("migrate_hazards", &report);
+}
+
+#[test]
+fn the_same_history_gives_byte_identical_migrations() {
+    let a = Project::new("same-a");
+    let b = Project::new("same-b");
+    let spec = BASE.replace(
+        "  qty: smallint\n",
+        "  qty: bigint\n  extra: boolean = true\n",
+    );
+    assert_eq!(a.next(&spec, &[]).0, Some(0));
+    assert_eq!(b.next(&spec, &[]).0, Some(0));
+    for file in [
+        "0002_next.up.sql",
+        "0002_next.down.sql",
+        "specqlc/0002_next.state.json",
+    ] {
+        let read =
+            |p: &Project| std::fs::read(p.root.join("proj/db/migrations").join(file)).unwrap();
+        assert_eq!(read(&a), read(&b), "{file}");
+    }
+    // Asked again with the same specs: up to date, nothing written.
+    let (code, report) = a.next(&spec, &[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        report.contains("up to date") || report.contains("nothing written"),
+        "{report}"
+    );
+}
