@@ -45,6 +45,11 @@ registry! {
     DUPLICATE_KEY = "E0106" "duplicate-key":
         "A key appears twice in one mapping; YAML would keep only one of them. Wrong: \
          `schema: crm` twice. Right: once.";
+    NUL_CHARACTER = "E0107" "nul-character":
+        "Spec text contains a NUL character, written raw or as a YAML escape (`\"\\0\"`, \
+         `\"\\x00\"`, `\"\\u0000\"`). PostgreSQL text cannot hold NUL, and a client such as \
+         psql stops reading a line at it, so it is refused where it is written. Wrong: \
+         `description: \"Notes\\0\"`. Right: `description: Notes`.";
     SYNTAX = "E0201" "syntax":
         "A step or an expression does not parse. The report points at the first character \
          that could not be read. Wrong: `validate: status = `. Right: `validate: status = 'lead'`.";
