@@ -95,6 +95,14 @@ registry! {
     REF_SCHEMA_MISMATCH = "E0311" "ref-schema-mismatch":
         "A reference's `schema:` is not the schema of the target entity. Wrong: \
          `schema: sales` on `ref(Company)` when `Company` is in `crm`. Right: `schema: crm`.";
+    DUPLICATE_INPUT_KEY = "E0312" "duplicate-input-key":
+        "Two inputs would share one public input key (`<field>`, or `<field>_id` for a \
+         reference), so one JSON value would feed both. Within an entity: a field `author_id` \
+         beside a reference `author`, or a field `translations` when translations are \
+         enabled. Within an action: two entities inserted or updated from input whose \
+         fields give the same key (`Book.author: ref(Writer)` and `Review.author: ref(Member)` \
+         both read `author_id`), or a field and a `foreach` array. Wrong: both in one action. \
+         Right: rename one field (`Review.reviewer`), or insert it with explicit values.";
     TYPE_MISMATCH = "E0401" "type-mismatch":
         "Two operands have incompatible types, or a value does not fit the field it is \
          assigned to. Wrong: `validate: amount = 'ten'` for a `money` field. Right: \
