@@ -219,6 +219,15 @@ fn lower_field(
         }
     };
     // `tenant_id` is the one `<name>_id` that is also a column every table has.
+    // The action locals derived from a reference's name (`v_fk_<name>_id`, `v_out_<name>`)
+    // must fit too; a plain field's `in_<name>` is as long as `fk_<name>`.
+    if matches!(ty, FieldType::Ref(_)) {
+        let locals = [format!("v_fk_{name}_id"), format!("v_out_{name}")];
+        if let Err(d) = check_sql_name("reference", &name, &locals, span) {
+            diags.push(d);
+            return None;
+        }
+    }
     if matches!(ty, FieldType::Ref(_)) && name == "tenant" {
         diags.push(
             Diagnostic::error(

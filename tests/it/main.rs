@@ -6,6 +6,7 @@ mod harness;
 mod hierarchy;
 mod hostile;
 mod identifiers;
+mod names;
 mod roundtrip;
 mod semantics;
 mod specs;

@@ -22,8 +22,14 @@
 //!    column propagates), 23505, 23514 and 23503 — never `OTHERS`.
 //!
 //! Every name is schema-qualified and `search_path` is pinned to `pg_catalog, pg_temp`;
-//! locals carry prefixes (`v_`, `in_`, `it_`) and every column in an expression is
-//! qualified by a table alias, so a field name can never be captured by a variable.
+//! locals carry prefixes and every column in an expression is qualified by a table
+//! alias, so a field name can never be captured by a variable. Locals are distinct by
+//! construction: fixed ones `v_<word>`; `in_<key>` per input key and `v_fk_<key>` per
+//! reference key (keys are unique per action, E0312); `v_out_<field>` per reference of
+//! the entity; `v_<stem>_<n>` temporaries; `it<n>` and `it<n>_<key>` for loop number
+//! `n` (no variable name in them, so `a`/`a_b` or a variable named `value` cannot meet).
+//! The names derived from spec names fit in 63 bytes because `lower` refuses longer
+//! ones (E0308), never truncated.
 
 mod code;
 mod expr;
@@ -98,8 +104,11 @@ struct Ctx<'a> {
     /// Every path so far ended in `RETURN` (a `return:` step): nothing after is reachable.
     pub returned: bool,
     pub inputs: Inputs,
-    /// Active `foreach` variables, innermost last.
-    pub items: Vec<String>,
+    /// Active `foreach` variables with their loop's number, innermost last.
+    pub items: Vec<(String, u32)>,
+    /// `foreach` loops emitted so far: each gets its own number, so its locals (`it<n>`,
+    /// `it<n>_<key>`) are distinct from every other loop's whatever the variable names.
+    pub loops: u32,
     pub code: Code,
     tmp: u32,
 }
@@ -119,6 +128,7 @@ impl<'a> Ctx<'a> {
             returned: false,
             inputs,
             items: Vec::new(),
+            loops: 0,
             code: Code::default(),
             tmp: 0,
         }
