@@ -13,13 +13,13 @@
 //!    lookup (`FOR NO KEY UPDATE`, before any step looks at the row), then the steps.
 //!    (A rename that recomputes a derived identifier adds one nested block around its
 //!    `UPDATE`, see `identifier`.)
-//! 3. User errors before any write `RETURN` a failure directly; after a write they
-//!    `RAISE` SQLSTATE `SQ001` (message = error message, detail = error code), so the
-//!    handler returns the failure after PostgreSQL rolled the block back: actions are
-//!    atomic. The handler catches only `SQ001`, the cast SQLSTATEs (while `v_key` names
-//!    the input key being read; outside input reads they propagate, except 22003 which
-//!    is `out_of_range`), 23502 on a required business field (`invalid_input`; any other
-//!    column propagates), 23505, 23514 and 23503 — never `OTHERS`.
+//! 3. User errors before any write (a `notify` counts) `RETURN` a failure directly; after
+//!    a write they `RAISE` SQLSTATE `SQ001` (message = error message, detail = error
+//!    code), so the handler returns the failure after PostgreSQL rolled the block back:
+//!    actions are atomic. The handler catches only `SQ001`, the cast SQLSTATEs (while
+//!    `v_key` names the input key being read; outside input reads they propagate, except
+//!    22003 which is `out_of_range`), 23502 on a required business field (`invalid_input`;
+//!    any other column propagates), 23505, 23514 and 23503 — never `OTHERS`.
 //!
 //! Every name is schema-qualified and `search_path` is pinned to `pg_catalog, pg_temp`;
 //! locals carry prefixes and every column in an expression is qualified by a table

@@ -57,13 +57,16 @@ fn soft_delete_sets() -> Vec<String> {
     .to_vec()
 }
 
-/// True when running `steps` may write.
+/// True when running `steps` may write. A notification counts: PostgreSQL delivers it
+/// at commit unless the subtransaction that queued it is rolled back, so a later failure
+/// must roll back (RAISE) rather than RETURN for the action to stay atomic.
 fn writes(steps: &[Step]) -> bool {
     steps.iter().any(|s| match &s.kind {
         StepKind::Update { .. }
         | StepKind::Insert { .. }
         | StepKind::Delete { .. }
-        | StepKind::Call { .. } => true,
+        | StepKind::Call { .. }
+        | StepKind::Notify { .. } => true,
         StepKind::If {
             then, otherwise, ..
         } => writes(then) || writes(otherwise),
@@ -164,6 +167,8 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
                 Literal(channel),
                 pairs.join(", ")
             ));
+            // Queued until commit: a later failure must roll it back like a write.
+            ctx.wrote = true;
         }
         StepKind::Foreach {
             var,
