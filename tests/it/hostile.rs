@@ -476,3 +476,58 @@ fn hostile_input_keys_and_ids_are_refused() {
     assert_eq!(db.count("SELECT FROM hostile.tb_thing"), 0);
     assert_canary_alive(&db);
 }
+
+/// Issue 13, class 8: every generated function (prelude, Trinity helpers, actions) pins
+/// `search_path`, so a caller whose path puts a schema of its own ahead of `pg_catalog`
+/// (here an always-true `=` on uuid and a `lower` that lies) changes nothing they return.
+#[test]
+fn functions_ignore_a_hostile_search_path() {
+    let db = db();
+    let row = create(&db, json!({"label": "x"}));
+    let unpinned = db.query_json(
+        "SELECT p.oid::regprocedure::text AS f FROM pg_proc p \
+         JOIN pg_namespace n ON n.oid = p.pronamespace \
+         WHERE n.nspname IN ('app', 'hostile', 'benign') \
+         AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false) \
+         ORDER BY 1",
+    );
+    assert_eq!(
+        unpinned,
+        json!([]),
+        "functions without a pinned search_path"
+    );
+
+    let mut client = db.client();
+    client
+        .batch_execute(
+            "CREATE SCHEMA evil; \
+             CREATE FUNCTION evil.always(uuid, uuid) RETURNS boolean LANGUAGE sql AS 'SELECT true'; \
+             CREATE OPERATOR evil.= (LEFTARG = uuid, RIGHTARG = uuid, FUNCTION = evil.always); \
+             CREATE FUNCTION evil.lower(text) RETURNS text LANGUAGE sql AS $$SELECT 'hijacked'$$; \
+             SET search_path = evil, pg_catalog, public;",
+        )
+        .unwrap();
+    // The hostile path is in force for unqualified SQL of this session...
+    let hijacked: bool = client
+        .query_one("SELECT gen_random_uuid() = gen_random_uuid()", &[])
+        .unwrap()
+        .get(0);
+    assert!(hijacked, "the hostile operator is in force");
+    // ...and the generated functions ignore it.
+    let unknown: Option<i32> = client
+        .query_one("SELECT hostile.thing_pk(gen_random_uuid())", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(unknown, None, "thing_pk of an unknown id");
+    let id: String = row["id"].as_str().unwrap().to_owned();
+    let known: Option<i32> = client
+        .query_one("SELECT hostile.thing_pk($1::text::uuid)", &[&id])
+        .unwrap()
+        .get(0);
+    assert!(known.is_some());
+    let slug: Option<String> = client
+        .query_one("SELECT app.slugify('Émile Zola')", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(slug.as_deref(), Some("emile-zola"));
+}
