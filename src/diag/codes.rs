@@ -86,7 +86,10 @@ registry! {
     INVALID_IDENTIFIER = "E0308" "invalid-identifier":
         "A name cannot be used as a PostgreSQL identifier without quoting: it must be \
          lower-case ASCII letters, digits and `_`, start with a letter or `_`, and the \
-         generated name must fit in 63 bytes. Wrong: `schema: Sales-EU`. Right: `schema: sales_eu`.";
+         generated name (tables, constraints, the locals of action functions) must fit in 63 \
+         bytes; PostgreSQL would cut a longer one silently. Schemas starting with `pg_` and \
+         `information_schema` belong to the system. Wrong: `schema: Sales-EU`, \
+         `schema: pg_temp`. Right: `schema: sales_eu`.";
     UNKNOWN_TYPE = "E0309" "unknown-type":
         "A field type is not one SpecQL defines. Wrong: `age: int`. Right: `age: integer`.";
     UNKNOWN_FUNCTION = "E0310" "unknown-function":

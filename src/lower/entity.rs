@@ -47,6 +47,23 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             diags.push(d);
             continue;
         }
+        // PostgreSQL refuses to create `pg_*` schemas (and owns `pg_catalog`, `pg_toast`,
+        // `pg_temp`); `information_schema` is the SQL standard's catalog view.
+        if schema_name.starts_with("pg_") || schema_name == "information_schema" {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_IDENTIFIER,
+                    format!("schema `{schema_name}` is reserved by PostgreSQL"),
+                    schema.span(),
+                )
+                .with_label("a system schema name")
+                .with_note(
+                    "names starting with `pg_` belong to the system, as does `information_schema`",
+                )
+                .with_help("choose another schema, e.g. `crm`"),
+            );
+            continue;
+        }
         let generated = [
             format!("tb_{snake}"),
             format!("tl_{snake}"),
