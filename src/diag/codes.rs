@@ -28,7 +28,10 @@ macro_rules! registry {
 registry! {
     IO_ERROR = "E0101" "io-error":
         "A path given on the command line cannot be read (missing file, permission, \
-         not UTF-8). Check the path: `specqlc check specs/` reads every `*.yaml` below `specs/`.";
+         not UTF-8, not a regular file such as a FIFO or a device, larger than 16 MiB, a \
+         symbolic link loop, or a link found in a directory that points outside the given \
+         paths, which is not followed). Check the path: `specqlc check specs/` reads every \
+         `*.yaml` below `specs/`.";
     YAML_SYNTAX = "E0102" "yaml-syntax":
         "The file is not valid YAML. Wrong: `fields: {name: text` (unclosed flow mapping). \
          Right: `fields: {name: text}`.";

@@ -347,9 +347,7 @@ fn literal_fits(s: &str, ty: &Ty) -> Result<(), &'static str> {
             _ => Err("not a boolean"),
         },
         Ty::Uuid => super::literal::uuid(s).map_err(|_| "not a UUID"),
-        Ty::Date => {
-            super::literal::date(s).map_err(|_| "not a date of the calendar (YYYY-MM-DD)")
-        }
+        Ty::Date => super::literal::date(s).map_err(|_| "not a date of the calendar (YYYY-MM-DD)"),
         _ => Ok(()),
     }
 }
