@@ -294,7 +294,7 @@ fn confiture_status(db: &TestDb, project: &TempDir) -> Value {
 }
 
 /// Confiture from `.venv-confiture/` or PATH.
-fn confiture() -> PathBuf {
+pub(crate) fn confiture() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-confiture/bin/confiture");
     if venv.is_file() {
         return venv;

@@ -6,7 +6,8 @@
 //! error messages), the canary survives, and the catalog holds exactly the objects the
 //! same spec with benign text creates. The same holds with line ends, control characters
 //! and a trailing backslash in every slot, applied by psql from `specqlc compile -o -`
-//! with `standard_conforming_strings` on and off. Hostile JSON *input* (values, keys, ids) is
+//! with `standard_conforming_strings` on and off, and with it off through `confiture
+//! build` and `specqlc apply`. Hostile JSON *input* (values, keys, ids) is
 //! stored verbatim (in rows and notification payloads) or refused, never executed.
 
 use std::io::Write;
@@ -239,7 +240,7 @@ fn assert_spec_text_round_trips(db: &TestDb, expected: &str) {
     assert_eq!(objects("hostile"), objects("benign"));
     let schemas = db.query_json(
         "SELECT nspname AS name FROM pg_namespace \
-         WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY 1",
+         WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'specqlc') ORDER BY 1",
     );
     let names: Vec<&str> = schemas
         .as_array()
@@ -262,19 +263,40 @@ fn every_hazard() -> String {
 
 #[test]
 fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_on() {
-    applied_through_psql(true);
+    applied(Via::Psql, true);
 }
 
 #[test]
 fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_off() {
-    applied_through_psql(false);
+    applied(Via::Psql, false);
 }
 
-/// `specqlc compile -o -` of the spec with [`every_hazard`] in every literal slot, fed to
-/// psql on stdin, on a database whose sessions all have `standard_conforming_strings`
-/// as given (psql's, the test's and the listener's, so the action bodies are compiled
-/// under it too); every value comes back verbatim and nothing runs outside a literal.
-fn applied_through_psql(standard_conforming_strings: bool) {
+#[test]
+fn every_literal_slot_round_trips_through_confiture_build_with_standard_conforming_strings_off() {
+    applied(Via::ConfitureBuild, false);
+}
+
+#[test]
+fn every_literal_slot_round_trips_through_apply_with_standard_conforming_strings_off() {
+    applied(Via::Apply, false);
+}
+
+/// How the compiled spec reaches the database.
+#[derive(Clone, Copy, Debug)]
+enum Via {
+    /// `specqlc compile -o -` on psql's stdin.
+    Psql,
+    /// `specqlc compile -o DIR`, `confiture build`, the built file on psql's stdin.
+    ConfitureBuild,
+    /// `specqlc apply --database-url`.
+    Apply,
+}
+
+/// The spec with [`every_hazard`] in every literal slot, applied `via` a client to a
+/// database whose sessions all have `standard_conforming_strings` as given (the
+/// client's, the test's and the listener's, so the action bodies are compiled under it
+/// too); every value comes back verbatim and nothing runs outside a literal.
+fn applied(via: Via, standard_conforming_strings: bool) {
     let text = every_hazard();
     assert!(
         text.ends_with('\\'),
@@ -297,44 +319,75 @@ fn applied_through_psql(standard_conforming_strings: bool) {
     db.batch(CANARY);
     db.batch(&compile("benign.yaml", &spec("benign", "benign text")));
 
-    let dir =
-        std::env::temp_dir().join(format!("specqlc-hostile-{}-{setting}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "specqlc-hostile-{}-{via:?}-{setting}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("hostile.yaml");
     std::fs::write(&path, spec("hostile", &text)).unwrap();
-    let compiled = Command::new(env!("CARGO_BIN_EXE_specqlc"))
-        .args(["compile", "-o", "-"])
-        .arg(&path)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("specqlc runs");
+    let specqlc = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("specqlc runs");
+        assert!(
+            out.status.success(),
+            "specqlc {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let spec_path = path.to_str().unwrap();
+    let script = match via {
+        Via::Psql => Some(specqlc(&["compile", "-o", "-", spec_path])),
+        Via::ConfitureBuild => {
+            let project = dir.join("project");
+            specqlc(&["compile", spec_path, "-o", project.to_str().unwrap()]);
+            let out = Command::new(crate::confiture::confiture())
+                .args(["build", "--env", "local"])
+                .current_dir(&project)
+                .env("NO_COLOR", "1")
+                .env_remove("DATABASE_URL")
+                .env_remove("CONFITURE_DATABASE_URL")
+                .output()
+                .expect("confiture runs");
+            assert!(
+                out.status.success(),
+                "confiture build: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(std::fs::read(project.join("db/generated/schema_local.sql")).unwrap())
+        }
+        Via::Apply => {
+            specqlc(&["apply", "--database-url", &db.url(), spec_path]);
+            None
+        }
+    };
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        compiled.status.success(),
-        "{}",
-        String::from_utf8_lossy(&compiled.stderr)
-    );
-    let script = compiled.stdout;
-    assert!(
-        !script.iter().any(|&b| b != b'\n' && b.is_ascii_control()),
-        "the script holds no raw control character but newlines"
-    );
-
-    let mut psql = Command::new(psql())
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql runs");
-    psql.stdin.take().unwrap().write_all(&script).unwrap();
-    let out = psql.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "psql failed: {stderr}");
-    assert!(
-        !stderr.contains("WARNING") && !stderr.contains("nonstandard use"),
-        "psql warned: {stderr}"
-    );
+    if let Some(script) = script {
+        assert!(
+            !script.iter().any(|&b| b != b'\n' && b.is_ascii_control()),
+            "the script holds no raw control character but newlines"
+        );
+        let mut psql = Command::new(psql())
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("psql runs");
+        psql.stdin.take().unwrap().write_all(&script).unwrap();
+        let out = psql.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "psql failed: {stderr}");
+        assert!(
+            !stderr.contains("WARNING") && !stderr.contains("nonstandard use"),
+            "psql warned: {stderr}"
+        );
+    }
     assert_spec_text_round_trips(&db, &text);
 }
 
