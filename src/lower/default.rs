@@ -120,6 +120,7 @@ pub fn check_default(
                 FieldType::Scalar(Scalar::Time) => literal::time(&value),
                 FieldType::Scalar(Scalar::Timestamp) => literal::timestamp(&value),
                 FieldType::Scalar(Scalar::Uuid) => literal::uuid(&value),
+                FieldType::Scalar(Scalar::Interval) => literal::interval(&value),
                 FieldType::Rich(r) => literal::rich(*r, &value),
                 _ => Ok(()),
             };

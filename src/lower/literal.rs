@@ -68,6 +68,42 @@ pub fn uuid(s: &str) -> Result<(), String> {
     })
 }
 
+/// Why `s` is an interval PostgreSQL cannot hold, if it is one. Only the verbose form
+/// `<number> <unit> ...` (`1 day`, `2 hours 30 minutes`) is judged, against the limits
+/// of PostgreSQL's fields (months and days in 32 bits, microseconds in 64); any other
+/// form is left to PostgreSQL.
+pub fn interval(s: &str) -> Result<(), String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || !words.len().is_multiple_of(2) {
+        return Ok(());
+    }
+    let (mut months, mut days, mut micros) = (0i128, 0i128, 0i128);
+    for pair in words.chunks(2) {
+        let Ok(n) = pair[0].parse::<i128>() else {
+            return Ok(());
+        };
+        let unit = pair[1].to_ascii_lowercase();
+        let unit = unit.strip_suffix('s').unwrap_or(&unit);
+        match unit {
+            "year" | "yr" | "y" => months += n * 12,
+            "month" | "mon" => months += n,
+            "week" | "w" => days += n * 7,
+            "day" | "d" => days += n,
+            "hour" | "hr" | "h" => micros += n * 3_600_000_000,
+            "minute" | "min" | "m" => micros += n * 60_000_000,
+            "second" | "sec" => micros += n * 1_000_000,
+            _ => return Ok(()),
+        }
+        let fits = i32::try_from(months).is_ok()
+            && i32::try_from(days).is_ok()
+            && i64::try_from(micros).is_ok();
+        if !fits {
+            return Err(format!("`{s}` is out of range for an interval"));
+        }
+    }
+    Ok(())
+}
+
 /// Why `s` breaks the rule of rich type `r`, if it does (types without a text rule pass).
 pub fn rich(r: Rich, s: &str) -> Result<(), String> {
     let ok = match r {
@@ -270,6 +306,22 @@ mod tests {
         }
         assert!(time("12:30:00").is_ok() && time("23:59").is_ok());
         assert!(time("24:01").is_err() && time("noon").is_err() && time("now").is_err());
+    }
+
+    #[test]
+    fn intervals_that_overflow() {
+        for ok in [
+            "1 day",
+            "2 hours 30 minutes",
+            "178956970 years",
+            "P1D",
+            "1 day 02:00",
+        ] {
+            assert!(interval(ok).is_ok(), "{ok}");
+        }
+        for bad in ["178956971 years", "3000000000 days", "99999999999999 hours"] {
+            assert!(interval(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
