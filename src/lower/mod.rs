@@ -9,7 +9,7 @@ mod call;
 mod default;
 mod entity;
 mod expr;
-mod literal;
+pub mod literal;
 pub mod names;
 mod steps;
 mod types;

@@ -2,6 +2,7 @@
 
 mod concurrency;
 mod confiture;
+mod defaults;
 mod harness;
 mod hierarchy;
 mod hostile;
