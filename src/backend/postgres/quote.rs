@@ -28,28 +28,31 @@ pub struct Qualified<'a>(pub &'a str, pub &'a str);
 pub struct Literal<'a>(pub &'a str);
 
 /// Words that must be quoted when used as identifiers (PostgreSQL's reserved keywords,
-/// plus the non-reserved ones that cannot be column names or function names).
+/// plus the non-reserved ones that cannot be column names or function names, plus
+/// PL/pgSQL's reserved words, which break a name inside a function body such as
+/// `t.loop%TYPE`).
 #[rustfmt::skip]
 const RESERVED: &[&str] = &[
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
-    "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
-    "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently",
-    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
-    "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
-    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
-    "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
-    "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout",
-    "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "json",
-    "lateral", "leading", "least", "left", "like", "limit", "localtime", "localtimestamp",
-    "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif",
-    "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
-    "placing", "position", "precision", "primary", "real", "references", "returning", "right",
-    "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring",
+    "authorization", "begin", "between", "bigint", "binary", "bit", "boolean", "both", "by",
+    "case", "cast", "char", "character", "check", "coalesce", "collate", "collation", "column",
+    "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+    "current_role", "current_schema", "current_time", "current_timestamp", "current_user",
+    "dec", "decimal", "declare", "default", "deferrable", "desc", "distinct", "do", "else",
+    "end", "except", "execute", "exists", "extract", "false", "fetch", "float", "for",
+    "foreach", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping",
+    "having", "if", "ilike", "in", "initially", "inner", "inout", "int", "integer",
+    "intersect", "interval", "into", "is", "isnull", "join", "json", "lateral", "leading",
+    "least", "left", "like", "limit", "localtime", "localtimestamp", "loop", "national",
+    "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric",
+    "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
+    "position", "precision", "primary", "real", "references", "returning", "right", "row",
+    "select", "session_user", "setof", "similar", "smallint", "some", "strict", "substring",
     "symmetric", "system_user", "table", "tablesample", "then", "time", "timestamp", "to",
     "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values",
-    "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
-    "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi",
-    "xmlroot", "xmlserialize", "xmltable",
+    "varchar", "variadic", "verbose", "when", "where", "while", "window", "with",
+    "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces",
+    "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
 ];
 
 /// `RESERVED[FIRST[i]..FIRST[i + 1]]` are the words that start with letter `i` (`a` = 0).
