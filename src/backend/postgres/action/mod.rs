@@ -22,14 +22,15 @@
 //!    any other column propagates), 23505, 23514 and 23503 — never `OTHERS`.
 //!
 //! Every name is schema-qualified and `search_path` is pinned to `pg_catalog, pg_temp`;
-//! locals carry prefixes and every column in an expression is qualified by a table
-//! alias, so a field name can never be captured by a variable. Locals are distinct by
-//! construction: fixed ones `v_<word>`; `in_<key>` per input key and `v_fk_<key>` per
-//! reference key (keys are unique per action, E0312); `v_out_<field>` per reference of
-//! the entity; `v_<stem>_<n>` temporaries; `it<n>` and `it<n>_<key>` for loop number
-//! `n` (no variable name in them, so `a`/`a_b` or a variable named `value` cannot meet).
-//! The names derived from spec names fit in 63 bytes because `lower` refuses longer
-//! ones (E0308), never truncated.
+//! locals carry prefixes and every column in an expression is qualified by a table alias,
+//! so a field name can never be captured by a variable (and `#variable_conflict
+//! use_variable` says so to PL/pgSQL, so a field named like a local or a parameter makes
+//! nothing ambiguous). Locals are distinct by construction: fixed ones `v_<word>`;
+//! `in_<key>` per input key and `v_fk_<key>` per reference key (keys are unique per
+//! action, E0312); `v_out_<field>` per reference of the entity; `v_<stem>_<n>`
+//! temporaries; `it<n>` and `it<n>_<key>` for loop number `n` (no variable name in them,
+//! so `a`/`a_b` or a variable named `value` cannot meet). The names derived from spec
+//! names fit in 63 bytes because `lower` refuses longer ones (E0308), never truncated.
 
 mod code;
 mod expr;
@@ -242,7 +243,12 @@ fn assemble(ctx: &mut Ctx) -> String {
     }
     ctx.code.close("END;");
 
-    let mut out = String::new();
+    // Every column in a statement is qualified by a table alias, and the unqualified
+    // ones (`deleted_at` in an ON CONFLICT predicate) are Trinity columns no local is
+    // named after: an unqualified name is always a local or a parameter. Saying so
+    // keeps a field named like one (`p_tenant_id`, `in_stock` beside a `stock` key)
+    // from making a statement ambiguous.
+    let mut out = String::from("#variable_conflict use_variable\n");
     let decls = ctx.code.declarations();
     if !decls.is_empty() {
         out.push_str("DECLARE\n");

@@ -312,6 +312,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
@@ -415,6 +416,7 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
@@ -514,6 +516,7 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
@@ -675,6 +678,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
