@@ -109,6 +109,12 @@ registry! {
          fields give the same key (`Book.author: ref(Writer)` and `Review.author: ref(Member)` \
          both read `author_id`), or a field and a `foreach` array. Wrong: both in one action. \
          Right: rename one field (`Review.reviewer`), or insert it with explicit values.";
+    AMBIGUOUS_LOOP_VARIABLE = "E0313" "ambiguous-loop-variable":
+        "A `foreach` variable cannot be read unambiguously: `input` (since `input.key` reads \
+         the action's input) or the name of an enclosing loop's variable (whose items it \
+         would hide). Wrong: `foreach: input in $lines`, or `foreach: line in $a` around \
+         `foreach: line in $b`. Right: `foreach: line in $lines`, and distinct names when \
+         loops nest.";
     TYPE_MISMATCH = "E0401" "type-mismatch":
         "Two operands have incompatible types, or a value does not fit the field it is \
          assigned to. Wrong: `validate: amount = 'ten'` for a `money` field. Right: \
