@@ -7,6 +7,7 @@ mod harness;
 mod hierarchy;
 mod hostile;
 mod identifiers;
+mod name_properties;
 mod names;
 mod roundtrip;
 mod semantics;
