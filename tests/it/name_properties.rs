@@ -1,5 +1,5 @@
-//! Property: whatever names a spec gives its fields, reference, loop variables, input and
-//! item keys (random short names, PostgreSQL and PL/pgSQL keywords, names that look like
+//! Property: whatever names a spec gives its entities, fields, reference, loop variables,
+//! input and item keys (random short names, PostgreSQL and PL/pgSQL keywords, names that look like
 //! the compiler's own locals, names of 40 to 70 bytes), the compiler either refuses the
 //! spec with diagnostics (never a bug report), or every generated function loads, passes
 //! plpgsql_check and stores the values it is given (issue 13, class 3, acceptance 4).
@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::json;
 
+use specqlc::lower::names::snake_case;
 use specqlc::source::SourceMap;
 use specqlc::{CheckOptions, check_sources};
 
@@ -59,16 +60,31 @@ const TRICKY: &[&str] = &[
     "notice",
 ];
 
+const ENTITY_KEYWORDS: &[&str] = &["Order", "User", "Select", "Value", "Table", "Loop", "Row"];
+
+/// Entity names: keywords once snake-cased, short ones, and long ones (their tables,
+/// helpers and standard actions pass 63 bytes beyond some length).
+fn entity() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => proptest::sample::select(ENTITY_KEYWORDS)
+            .prop_map(str::to_owned),
+        3 => "[A-Z][a-z]{0,8}",
+        1 => "[A-Z][a-zA-Z]{39,69}",
+    ]
+}
+
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
-        proptest::sample::select(TRICKY).prop_map(str::to_owned),
-        "[a-z][a-z0-9_]{0,8}",
-        "[a-z][a-z_]{39,69}",
+        3 => proptest::sample::select(TRICKY).prop_map(str::to_owned),
+        3 => "[a-z][a-z0-9_]{0,8}",
+        1 => "[a-z][a-z_]{39,69}",
     ]
 }
 
 #[derive(Debug, Clone)]
 struct Names {
+    holder: String,
+    target_entity: String,
     text: String,
     number: String,
     reference: String,
@@ -82,7 +98,7 @@ struct Names {
 /// The two arrays have distinct keys, so the test can give each its own items (one key
 /// for both would be one array, which the expectations below do not model).
 fn names() -> impl Strategy<Value = Names> {
-    (
+    let fields = (
         name(),
         name(),
         name(),
@@ -92,48 +108,54 @@ fn names() -> impl Strategy<Value = Names> {
         name(),
         name(),
     )
-        .prop_filter("distinct array keys", |t| t.5 != t.6)
-        .prop_map(
-            |(text, number, reference, outer, inner, outer_key, inner_key, target)| Names {
-                text,
-                number,
-                reference,
-                outer,
-                inner,
-                outer_key,
-                inner_key,
-                target,
-            },
-        )
+        .prop_filter("distinct array keys", |t| t.5 != t.6);
+    (entity(), entity(), fields).prop_map(|(holder, target_entity, fields)| {
+        let (text, number, reference, outer, inner, outer_key, inner_key, target) = fields;
+        Names {
+            holder,
+            target_entity,
+            text,
+            number,
+            reference,
+            outer,
+            inner,
+            outer_key,
+            inner_key,
+            target,
+        }
+    })
 }
 
 fn spec(n: &Names) -> String {
     format!(
         r#"
-entity: Target
+entity: {target_entity}
 schema: prop
 fields:
   {target}: text
   num: integer
 ---
-entity: Holder
+entity: {holder}
 schema: prop
 fields:
   {text}: text
   {number}: integer
-  {reference}: ref(Target)
+  {reference}: ref({target_entity})
 actions:
-  - name: create_holder
-  - name: update_holder
+  - name: create_{holder_snake}
+  - name: update_{holder_snake}
   - name: fill
     steps:
       - foreach: {outer} in ${outer_key}
         do:
           - foreach: {inner} in ${inner_key}
             do:
-              - insert: "Target {{ {target}: {outer}.{text}, num: {inner}.{number} }}"
+              - insert: "{target_entity} {{ {target}: {outer}.{text}, num: {inner}.{number} }}"
 "#,
         target = n.target,
+        target_entity = n.target_entity,
+        holder = n.holder,
+        holder_snake = snake_case(&n.holder),
         text = n.text,
         number = n.number,
         reference = n.reference,
@@ -173,7 +195,7 @@ fn case(n: &Names) -> Result<bool, TestCaseError> {
     let call =
         |action: &str, input| db.call_action("prop", action, Some(TENANT_A), Some(USER_1), input);
     let created = call(
-        "create_holder",
+        &format!("create_{}", snake_case(&n.holder)),
         json!({ n.text.as_str(): "held", n.number.as_str(): 3 }),
     );
     prop_assert!(created.success, "{created:?}\n{yaml}");
@@ -181,7 +203,7 @@ fn case(n: &Names) -> Result<bool, TestCaseError> {
     prop_assert_eq!(&data[n.text.as_str()], &json!("held"));
     prop_assert_eq!(&data[n.number.as_str()], &json!(3));
     let updated = call(
-        "update_holder",
+        &format!("update_{}", snake_case(&n.holder)),
         json!({ "id": data["id"], n.text.as_str(): "changed", n.number.as_str(): 4 }),
     );
     prop_assert!(updated.success, "{updated:?}\n{yaml}");
@@ -198,8 +220,9 @@ fn case(n: &Names) -> Result<bool, TestCaseError> {
     );
     prop_assert!(filled.success, "{filled:?}\n{yaml}");
     let stored = db.query_json(&format!(
-        "SELECT t.\"{}\" AS text, t.num FROM prop.tb_target AS t ORDER BY 1",
-        n.target
+        "SELECT t.\"{}\" AS text, t.num FROM prop.\"tb_{}\" AS t ORDER BY 1",
+        n.target,
+        snake_case(&n.target_entity)
     ));
     prop_assert_eq!(
         stored,
