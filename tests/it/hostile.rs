@@ -584,3 +584,15 @@ fn functions_ignore_a_hostile_search_path() {
         .get(0);
     assert_eq!(slug.as_deref(), Some("emile-zola"));
 }
+
+/// NUL cannot be written in any literal slot: the spec with NUL (as a YAML escape) in
+/// every place [`spec`] puts text is refused at load with E0107, nothing compiled.
+#[test]
+fn nul_in_any_literal_slot_is_refused_at_load() {
+    let mut sources = specqlc::source::SourceMap::new();
+    sources.add("nul.yaml", spec("hostile", "before\0after"));
+    let checked = specqlc::check_sources(sources, specqlc::CheckOptions::default());
+    assert!(checked.project.is_none());
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0107"], "{:?}", checked.diagnostics);
+}
