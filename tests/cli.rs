@@ -755,3 +755,60 @@ fn recompiling_over_an_edited_generated_file_is_a_conflict_and_writes_nothing() 
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Issue 13, class 10: odd paths end with an error (E0101, exit 3) naming the path, promptly (the
+/// binary is killed after 20 s, so a hang fails the test instead of stalling it).
+#[test]
+fn odd_paths_are_input_errors_not_hangs() {
+    let dir = std::env::temp_dir().join(format!("specqlc-odd-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("pipe.yaml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success())
+    );
+    let secret = std::env::temp_dir().join(format!("specqlc-secret-{}.yaml", std::process::id()));
+    std::fs::write(&secret, "top secret first line\n").unwrap();
+    let tree = dir.join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    std::os::unix::fs::symlink(&secret, tree.join("out.yaml")).unwrap();
+    std::os::unix::fs::symlink(tree.join("b.yaml"), tree.join("a.yaml")).unwrap();
+    std::os::unix::fs::symlink(tree.join("a.yaml"), tree.join("b.yaml")).unwrap();
+    for (path, expected) in [
+        (fifo.to_str().unwrap(), "a FIFO, not a regular file"),
+        ("/dev/zero", "a character device, not a regular file"),
+        (tree.to_str().unwrap(), "outside the given paths"),
+        (tree.to_str().unwrap(), "a symbolic link loop"),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+            .args(["check", path])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("specqlc check {path} did not finish");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{path}: an unreadable path is the environment's fault: {stderr}"
+        );
+        assert!(stderr.contains("error[E0101]"), "{path}: {stderr}");
+        assert!(stderr.contains(expected), "{path}: {stderr}");
+        assert!(!stderr.contains("top secret"), "{path}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&secret);
+}

@@ -34,9 +34,11 @@ registry! {
          `specqlc check specs/`; `specqlc help COMMAND` lists the arguments.";
     IO_ERROR = "E0101" "io-error":
         "A file or directory cannot be read or written (missing file, permission, not \
-         UTF-8, a full disk). Exit code 3: the specs may be fine, the environment is not. \
-         Check the path: `specqlc check specs/` reads every `*.yaml` below `specs/`; \
-         `compile -o DIR` needs a writable `DIR`.";
+         UTF-8, not a regular file such as a FIFO or a device, larger than 16 MiB, a symbolic \
+         link loop, a link in a directory that points outside the given paths, a full disk). \
+         Exit code 3: the specs may be fine, the environment is not. Check the path: \
+         `specqlc check specs/` reads every `*.yaml` below `specs/`; `compile -o DIR` needs a \
+         writable `DIR`.";
     YAML_SYNTAX = "E0102" "yaml-syntax":
         "The file is not valid YAML. Wrong: `fields: {name: text` (unclosed flow mapping). \
          Right: `fields: {name: text}`.";
@@ -58,6 +60,11 @@ registry! {
          documents all lack an `entity` key (W0101 names each). There is nothing to compile, \
          which is almost always a wrong path. Wrong: `specqlc compile db/environments`. \
          Right: `specqlc compile specs/`.";
+    NUL_CHARACTER = "E0108" "nul-character":
+        "Spec text contains a NUL character, written raw or as a YAML escape (`\"\\0\"`, \
+         `\"\\x00\"`, `\"\\u0000\"`). PostgreSQL text cannot hold NUL, and a client such as \
+         psql stops reading a line at it, so it is refused where it is written. Wrong: \
+         `description: \"Notes\\0\"`. Right: `description: Notes`.";
     SYNTAX = "E0201" "syntax":
         "A step or an expression does not parse. The report points at the first character \
          that could not be read. Wrong: `validate: status = `. Right: `validate: status = 'lead'`.";
@@ -94,7 +101,10 @@ registry! {
     INVALID_IDENTIFIER = "E0308" "invalid-identifier":
         "A name cannot be used as a PostgreSQL identifier without quoting: it must be \
          lower-case ASCII letters, digits and `_`, start with a letter or `_`, and the \
-         generated name must fit in 63 bytes. Wrong: `schema: Sales-EU`. Right: `schema: sales_eu`.";
+         generated name (tables, constraints, the locals of action functions) must fit in 63 \
+         bytes; PostgreSQL would cut a longer one silently. Schemas starting with `pg_` and \
+         `information_schema` belong to the system. Wrong: `schema: Sales-EU`, \
+         `schema: pg_temp`. Right: `schema: sales_eu`.";
     UNKNOWN_TYPE = "E0309" "unknown-type":
         "A field type is not one SpecQL defines. Wrong: `age: int`. Right: `age: integer`.";
     UNKNOWN_FUNCTION = "E0310" "unknown-function":
@@ -103,6 +113,20 @@ registry! {
     REF_SCHEMA_MISMATCH = "E0311" "ref-schema-mismatch":
         "A reference's `schema:` is not the schema of the target entity. Wrong: \
          `schema: sales` on `ref(Company)` when `Company` is in `crm`. Right: `schema: crm`.";
+    DUPLICATE_INPUT_KEY = "E0312" "duplicate-input-key":
+        "Two inputs would share one public input key (`<field>`, or `<field>_id` for a \
+         reference), so one JSON value would feed both. Within an entity: a field `author_id` \
+         beside a reference `author`, or a field `translations` when translations are \
+         enabled. Within an action: two entities inserted or updated from input whose \
+         fields give the same key (`Book.author: ref(Writer)` and `Review.author: ref(Member)` \
+         both read `author_id`), or a field and a `foreach` array. Wrong: both in one action. \
+         Right: rename one field (`Review.reviewer`), or insert it with explicit values.";
+    AMBIGUOUS_LOOP_VARIABLE = "E0313" "ambiguous-loop-variable":
+        "A `foreach` variable cannot be read unambiguously: `input` (since `input.key` reads \
+         the action's input) or the name of an enclosing loop's variable (whose items it \
+         would hide). Wrong: `foreach: input in $lines`, or `foreach: line in $a` around \
+         `foreach: line in $b`. Right: `foreach: line in $lines`, and distinct names when \
+         loops nest.";
     TYPE_MISMATCH = "E0401" "type-mismatch":
         "Two operands have incompatible types, or a value does not fit the field it is \
          assigned to. Wrong: `validate: amount = 'ten'` for a `money` field. Right: \

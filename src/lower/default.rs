@@ -1,5 +1,6 @@
 //! Field defaults: a literal that must fit the field's type.
 
+use super::literal;
 use crate::diag::{Diagnostic, codes};
 use crate::ir::{FieldType, Rich, Scalar, Value};
 use crate::source::Span;
@@ -109,10 +110,23 @@ pub fn check_default(
             Ok(Value::Text(value))
         }
         // Other types take a quoted literal that PostgreSQL casts when the table is
-        // created (dates, times, UUIDs, addresses, rich text types).
-        _ => string
-            .map(Value::Text)
-            .ok_or_else(|| unfit("write the default in quotes, e.g. `'value'`")),
+        // created (dates, times, UUIDs, addresses, rich text types); the ones whose text
+        // can be judged here are, so a default that can never work is refused now.
+        _ => {
+            let value =
+                string.ok_or_else(|| unfit("write the default in quotes, e.g. `'value'`"))?;
+            let judged = match ty {
+                FieldType::Scalar(Scalar::Date) => literal::date(&value),
+                FieldType::Scalar(Scalar::Time) => literal::time(&value),
+                FieldType::Scalar(Scalar::Timestamp) => literal::timestamp(&value),
+                FieldType::Scalar(Scalar::Uuid) => literal::uuid(&value),
+                FieldType::Scalar(Scalar::Interval) => literal::interval(&value),
+                FieldType::Rich(r) => literal::rich(*r, &value),
+                _ => Ok(()),
+            };
+            judged.map_err(|why| unfit(&why))?;
+            Ok(Value::Text(value))
+        }
     }
 }
 

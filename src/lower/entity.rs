@@ -47,6 +47,23 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             diags.push(d);
             continue;
         }
+        // PostgreSQL refuses to create `pg_*` schemas (and owns `pg_catalog`, `pg_toast`,
+        // `pg_temp`); `information_schema` is the SQL standard's catalog view.
+        if schema_name.starts_with("pg_") || schema_name == "information_schema" {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_IDENTIFIER,
+                    format!("schema `{schema_name}` is reserved by PostgreSQL"),
+                    schema.span(),
+                )
+                .with_label("a system schema name")
+                .with_note(
+                    "names starting with `pg_` belong to the system, as does `information_schema`",
+                )
+                .with_help("choose another schema, e.g. `crm`"),
+            );
+            continue;
+        }
         let generated = [
             format!("tb_{snake}"),
             format!("tl_{snake}"),
@@ -180,6 +197,24 @@ pub fn lower_fields(
             );
             continue;
         }
+        let key = field.public_key();
+        if let Some(first) = fields.iter().find(|f| f.public_key() == key) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_INPUT_KEY,
+                    format!(
+                        "fields `{}` and `{}` would both have the public key `{key}`",
+                        first.name, field.name
+                    ),
+                    field.span,
+                )
+                .with_label(format!("public key `{key}`"))
+                .with_secondary(first.span, format!("public key `{key}` too"))
+                .with_note("a reference `x` is read and returned under the key `x_id`")
+                .with_help("rename one of the fields"),
+            );
+            continue;
+        }
         let id = FieldId(fields.len() as u32);
         fields.push(Field { id, ..field });
     }
@@ -226,6 +261,29 @@ fn lower_field(
             return None;
         }
     };
+    // `tenant_id` is the one `<name>_id` that is also a column every table has.
+    // The action locals derived from a reference's name (`v_fk_<name>_id`, `v_out_<name>`)
+    // must fit too; a plain field's `in_<name>` is as long as `fk_<name>`.
+    if matches!(ty, FieldType::Ref(_)) {
+        let locals = [format!("v_fk_{name}_id"), format!("v_out_{name}")];
+        if let Err(d) = check_sql_name("reference", &name, &locals, span) {
+            diags.push(d);
+            return None;
+        }
+    }
+    if matches!(ty, FieldType::Ref(_)) && name == "tenant" {
+        diags.push(
+            Diagnostic::error(
+                codes::RESERVED_COLUMN,
+                "reference `tenant` would have the public key `tenant_id`, the name of the tenant column",
+                span,
+            )
+            .with_label("reserved public key")
+            .with_note("a reference `x` is read and returned under the key `x_id`")
+            .with_help("choose another name for this reference, e.g. `owner_tenant`"),
+        );
+        return None;
+    }
     let required = match nullability(decl, form.required) {
         Ok(required) => required,
         Err(d) => {
@@ -403,9 +461,37 @@ pub fn lower_options(
                 );
                 continue;
             }
+            if item.value == "locale" {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_TRANSLATIONS,
+                        "a translated field cannot be named `locale`",
+                        item.span(),
+                    )
+                    .with_secondary(entity.field(field).span, "the field")
+                    .with_note(format!(
+                        "the translation table `tl_{}` has a `locale` column of its own",
+                        entity.snake
+                    ))
+                    .with_help("rename the field, e.g. `locale_name`"),
+                );
+                continue;
+            }
             if !translated.contains(&field) {
                 translated.push(field);
             }
+        }
+        if let Some(clash) = entity.field_by_name("translations") {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_INPUT_KEY,
+                    "field `translations` would share its public key with the translations input",
+                    entity.field(clash).span,
+                )
+                .with_secondary(tr.span, "translations are enabled here")
+                .with_note("with translations enabled, the input and output key `translations` holds the per-locale values")
+                .with_help("rename the field"),
+            );
         }
         if tr.fields.is_empty() {
             diags.push(Diagnostic::error(

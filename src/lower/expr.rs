@@ -367,22 +367,8 @@ fn literal_fits(s: &str, ty: &Ty) -> Result<(), &'static str> {
             "true" | "false" | "t" | "f" | "yes" | "no" => Ok(()),
             _ => Err("not a boolean"),
         },
-        Ty::Uuid => {
-            let hex: String = s.chars().filter(|c| *c != '-').collect();
-            if hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                Ok(())
-            } else {
-                Err("not a UUID")
-            }
-        }
-        Ty::Date => {
-            let parts: Vec<&str> = s.split('-').collect();
-            if parts.len() == 3 && parts.iter().all(|p| digits(p)) {
-                Ok(())
-            } else {
-                Err("not a date (YYYY-MM-DD)")
-            }
-        }
+        Ty::Uuid => super::literal::uuid(s).map_err(|_| "not a UUID"),
+        Ty::Date => super::literal::date(s).map_err(|_| "not a date of the calendar (YYYY-MM-DD)"),
         _ => Ok(()),
     }
 }

@@ -9,6 +9,7 @@ mod call;
 mod default;
 mod entity;
 mod expr;
+pub mod literal;
 pub mod names;
 mod steps;
 mod types;

@@ -359,6 +359,27 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
         }
         StepDeclKind::Foreach { head, body } => {
             let head = parsed(expr::parse_foreach(&head.value, &head.origin), diags)?;
+            // `input.key` means the input, and an inner `a` would hide the outer `a`:
+            // either way some `<var>.key` could not be read as written.
+            let var = &head.var.name;
+            if var == "input" || scope.items.contains(var) {
+                let why = if var == "input" {
+                    "`input.<key>` reads the action's input, so `input` cannot name a loop variable"
+                } else {
+                    "an enclosing `foreach` already uses this name, whose items would be hidden"
+                };
+                diags.push(
+                    Diagnostic::error(
+                        codes::AMBIGUOUS_LOOP_VARIABLE,
+                        format!("loop variable `{var}` is ambiguous"),
+                        head.var.span,
+                    )
+                    .with_label("ambiguous name")
+                    .with_note(why)
+                    .with_help("choose another name for the loop variable"),
+                );
+                return None;
+            }
             let mut inner = scope.clone();
             inner.items.push(head.var.name.clone());
             let body = lower_steps(body, &inner, diags);

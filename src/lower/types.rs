@@ -215,16 +215,15 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
                 ));
             };
             let mut values: Vec<String> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for (value, value_span) in arg_list(inner) {
-                let value = value
-                    .strip_prefix('\'')
-                    .and_then(|v| v.strip_suffix('\''))
-                    .map(|v| v.replace("''", "'"))
+                let value = unquote(&value, '\'')
+                    .or_else(|| unquote(&value, '"'))
                     .unwrap_or(value);
                 if value.is_empty() {
                     return Err(type_args(name, "non-empty values", value_span));
                 }
-                if values.contains(&value) {
+                if !seen.insert(value.clone()) {
                     return Err(Diagnostic::error(
                         codes::INVALID_TYPE_ARGUMENTS,
                         format!("enum value `{value}` is listed twice"),
@@ -326,14 +325,24 @@ fn other_language_type(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Splits type arguments at commas outside single quotes and parentheses, so that
-/// `enum(a, 'b, c')` has two values and `list(decimal(10, 2))` one argument.
+/// `text` without its surrounding `quote`s, a doubled quote inside read as one.
+fn unquote(text: &str, quote: char) -> Option<String> {
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    let doubled: String = [quote, quote].iter().collect();
+    Some(inner.replace(&doubled, &quote.to_string()))
+}
+
+/// Splits type arguments at commas outside quotes (single or double) and parentheses, so
+/// that `enum(a, 'b, c')` and `enum(a, "b, c")` have two values and
+/// `list(decimal(10, 2))` one argument.
 fn split_top_level(inner: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let (mut depth, mut quoted, mut start) = (0i32, false, 0);
+    let (mut depth, mut quote, mut start) = (0i32, None, 0);
     for (i, c) in inner.char_indices() {
+        let quoted = quote.is_some();
         match c {
-            '\'' => quoted = !quoted,
+            '\'' | '"' if quote == Some(c) => quote = None,
+            '\'' | '"' if !quoted => quote = Some(c),
             '(' if !quoted => depth += 1,
             ')' if !quoted => depth -= 1,
             ',' if !quoted && depth == 0 => {
@@ -441,6 +450,15 @@ mod tests {
                 "a".into(),
                 "b, c".into(),
                 "it's".into()
+            ]))
+        );
+        let f = parse(r#"enum("c,d", "say ""hi""", 'x"y')"#).unwrap();
+        assert_eq!(
+            f.ty,
+            TypeSyntax::Known(FieldType::Enum(vec![
+                "c,d".into(),
+                "say \"hi\"".into(),
+                "x\"y".into()
             ]))
         );
         assert!(parse("list(decimal(10, 2))").is_ok());

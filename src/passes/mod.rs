@@ -1,8 +1,12 @@
 //! Stage 4: whole-project checks over the IR, in this order:
 //! 1. `action_names_are_unique_per_schema`
 //! 2. `required_references_allow_an_insert`
+//! 3. `input_keys_name_one_input_each`
+//! 4. `generated_locals_fit`
 
 mod action_names;
+mod input_keys;
+mod local_names;
 mod reference_cycles;
 
 use crate::diag::Diagnostics;
@@ -12,4 +16,6 @@ use crate::ir::Project;
 pub fn run(project: &Project, diags: &mut Diagnostics) {
     action_names::action_names_are_unique_per_schema(project, diags);
     reference_cycles::required_references_allow_an_insert(project, diags);
+    input_keys::input_keys_name_one_input_each(project, diags);
+    local_names::generated_locals_fit(project, diags);
 }

@@ -105,7 +105,16 @@ impl Offsets {
 }
 
 /// Parses every document of one file. A YAML syntax error stops this file only.
+///
+/// Spec text may not hold NUL, written raw or as a YAML escape (`"\0"`, `"\x00"`,
+/// `"\u0000"`): PostgreSQL text cannot store it and psql ends a line at it, so a NUL
+/// that reached a literal would either fail to load or, worse, let the rest of the line
+/// be read as SQL (LANGUAGE §7). It is refused here, at its place in the file.
 pub fn parse_documents(file: FileId, text: &str) -> Result<Vec<Node>, Diagnostic> {
+    if let Some(at) = text.find('\0') {
+        let span = Span::new(file, at as u32, at as u32 + 1);
+        return Err(nul_character(span));
+    }
     let offsets = Offsets::new(file, text);
     let mut builder = Builder {
         text,
@@ -118,6 +127,16 @@ pub fn parse_documents(file: FileId, text: &str) -> Result<Vec<Node>, Diagnostic
         builder.event(event, span)?;
     }
     Ok(builder.documents)
+}
+
+fn nul_character(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::NUL_CHARACTER,
+        "spec text contains a NUL character",
+        span,
+    )
+    .with_label("NUL here")
+    .with_help("remove the NUL character; PostgreSQL text cannot hold it")
 }
 
 fn scan_error(offsets: &Offsets, text: &str, error: &ScanError) -> Diagnostic {
@@ -159,6 +178,11 @@ impl Builder<'_> {
             Event::Scalar(value, style, anchor, _) => {
                 self.reject_anchor(anchor, span)?;
                 let node = self.scalar(value.into_owned(), style, span);
+                if let NodeKind::Scalar(scalar) = &node.kind
+                    && let Some(at) = scalar.value.find('\0')
+                {
+                    return Err(nul_character(scalar.origin.span(at, at + 1)));
+                }
                 self.attach(node);
             }
             Event::MappingStart(anchor, _) => {
@@ -362,6 +386,30 @@ mod tests {
         };
         assert!(entries[0].1.is_null());
         assert!(!entries[1].1.is_null());
+    }
+
+    #[test]
+    fn a_raw_nul_is_refused_where_it_is() {
+        let text = "entity: A\ndescription: ok\0; DROP TABLE x\n";
+        let err = parse_documents(FileId(0), text).unwrap_err();
+        assert_eq!(err.code, codes::NUL_CHARACTER);
+        let at = text.find('\0').unwrap() as u32;
+        assert_eq!((err.primary.span.start, err.primary.span.end), (at, at + 1));
+    }
+
+    #[test]
+    fn an_escaped_nul_is_refused_at_its_escape() {
+        for escape in [r"\0", r"\x00", r"\u0000"] {
+            let text = format!("entity: A\ndescription: \"ok{escape}x\"\n");
+            let err = parse_documents(FileId(0), &text).unwrap_err();
+            assert_eq!(err.code, codes::NUL_CHARACTER, "{escape}");
+            let at = text.find(escape).unwrap() as u32;
+            assert_eq!(
+                err.primary.span.start, at,
+                "{escape}: {:?}",
+                err.primary.span
+            );
+        }
     }
 
     #[test]

@@ -4,8 +4,15 @@
 //! compiled and applied to a real database, next to a canary table. Every text comes
 //! back verbatim (comments, column defaults through the create action, the enum CHECK,
 //! error messages), the canary survives, and the catalog holds exactly the objects the
-//! same spec with benign text creates. Hostile JSON *input* (values, keys, ids) is
+//! same spec with benign text creates. The same holds with line ends, control characters
+//! and a trailing backslash in every slot, applied by psql from `specqlc compile -o -`
+//! with `standard_conforming_strings` on and off, and with it off through `confiture
+//! build` and `specqlc apply`. Hostile JSON *input* (values, keys, ids) is
 //! stored verbatim (in rows and notification payloads) or refused, never executed.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 use postgres::fallible_iterator::FallibleIterator;
 use serde_json::{Value, json};
@@ -23,9 +30,28 @@ const HOSTILE: &str = r#"it's "quoted" $$ $fn$ $fn1$ $x$ ; -- /* open \ back\\sl
 const HOSTILE_INPUT: &str =
     "Robert'); DROP TABLE canary.victim; --\n\t\"\\ é ☃ $$ $fn$ %s %I %L /* */";
 
-/// `text` as a YAML double-quoted scalar.
+/// Every literal slot's worst case beyond [`HOSTILE`]: line ends, a tab, C0 controls and
+/// DEL, an ANSI escape, `*/`, `--`, dollar tags, and a trailing backslash, which would
+/// swallow the closing quote of a literal read with `standard_conforming_strings = off`.
+const CONTROL: &str =
+    "l1\nl2\r\nl3\t\u{1}\u{7}\u{1b}[31m\u{1f}\u{7f} */ -- $$ $fn$ it's \"q\" E'\\x41' \\";
+
+/// `text` as a YAML double-quoted scalar (control characters as YAML escapes).
 fn yaml(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `text` as a SpecQL string literal (`'` doubled).
@@ -129,7 +155,14 @@ fn text(db: &TestDb, sql: &str) -> Option<String> {
 #[test]
 fn hostile_spec_text_arrives_verbatim_and_runs_nothing() {
     let db = db();
-    assert_canary_alive(&db);
+    assert_spec_text_round_trips(&db, HOSTILE);
+}
+
+/// Every literal slot of [`spec`] in schema `hostile` of `db` holds `expected` verbatim, and
+/// nothing ran outside its literal: the canary lives, schema `hostile` has exactly the
+/// objects of schema `benign` and no other schema appeared.
+fn assert_spec_text_round_trips(db: &TestDb, expected: &str) {
+    assert_canary_alive(db);
 
     // Comments on the table, a column and two functions.
     let comments = [
@@ -140,42 +173,59 @@ fn hostile_spec_text_arrives_verbatim_and_runs_nothing() {
         "SELECT obj_description('hostile.check_label(uuid, uuid, jsonb)'::regprocedure, 'pg_proc')",
     ];
     for sql in comments {
-        assert_eq!(text(&db, sql).as_deref(), Some(HOSTILE), "{sql}");
+        assert_eq!(text(db, sql).as_deref(), Some(expected), "{sql}");
     }
 
     // Defaults (long form, short form, enum) through the create action and in the row.
-    let row = create(&db, json!({"label": "x"}));
+    let row = create(db, json!({"label": "x"}));
     for key in ["note", "short_note", "mood"] {
-        assert_eq!(row[key], HOSTILE, "object_data.{key}");
+        assert_eq!(row[key], expected, "object_data.{key}");
     }
     let stored = db.query_json("SELECT note, short_note, mood FROM hostile.tb_thing");
     assert_eq!(
         stored,
-        json!([{"note": HOSTILE, "short_note": HOSTILE, "mood": HOSTILE}])
+        json!([{"note": expected, "short_note": expected, "mood": expected}])
     );
 
-    // The validation message and the return message, verbatim.
+    // A literal of a notification's data.
     let id = row["id"].clone();
-    let ok = call(&db, "check_label", json!({"id": id}));
+    let mut listener = db.client();
+    listener.batch_execute("LISTEN thing_changed").unwrap();
+    let announced = call(db, "announce", json!({"id": id}));
+    assert!(announced.success, "{announced:?}");
+    let notification = listener
+        .notifications()
+        .timeout_iter(std::time::Duration::from_secs(5))
+        .next()
+        .expect("the listener's connection works")
+        .expect("a notification within 5 s");
+    let payload: Value = serde_json::from_str(notification.payload()).unwrap();
+    assert_eq!(
+        payload,
+        json!({"label": "x", "fixed": expected}),
+        "notify data"
+    );
+    // The validation message and the return message, verbatim.
+    let ok = call(db, "check_label", json!({"id": id}));
     assert!(ok.success, "{ok:?}");
-    assert_eq!(ok.meta, Some(json!({"message": HOSTILE})));
-    let other = create(&db, json!({"label": "y"}));
-    let refused = call(&db, "check_label", json!({"id": other["id"]}));
+    assert_eq!(ok.meta, Some(json!({"message": expected})));
+    let other = create(db, json!({"label": "y"}));
+    let refused = call(db, "check_label", json!({"id": other["id"]}));
     assert!(!refused.success, "{refused:?}");
     assert_eq!(refused.error_code.as_deref(), Some("hostile_check"));
-    assert_eq!(refused.error_message.as_deref(), Some(HOSTILE));
+    assert_eq!(refused.error_message.as_deref(), Some(expected));
 
     // A validation without `message:` reports its condition's text, literal included.
-    let failed = call(&db, "check_note", json!({"id": id}));
+    let failed = call(db, "check_note", json!({"id": id}));
     assert_eq!(failed.error_code.as_deref(), Some("validation_failed"));
     assert_eq!(
         failed.error_message,
-        Some(format!("validation failed: note != {}", literal(HOSTILE)))
+        Some(format!("validation failed: note != {}", literal(expected)))
     );
 
     // Nothing ran but the spec: the hostile schema holds the same objects as the benign
     // one, and no other schema appeared.
-    assert_canary_alive(&db);
+    assert_canary_alive(db);
     let objects = |schema: &str| {
         db.query_json(&format!(
             "SELECT c.relname AS name, c.relkind AS kind FROM pg_class c \
@@ -190,7 +240,7 @@ fn hostile_spec_text_arrives_verbatim_and_runs_nothing() {
     assert_eq!(objects("hostile"), objects("benign"));
     let schemas = db.query_json(
         "SELECT nspname AS name FROM pg_namespace \
-         WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY 1",
+         WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'specqlc') ORDER BY 1",
     );
     let names: Vec<&str> = schemas
         .as_array()
@@ -204,6 +254,150 @@ fn hostile_spec_text_arrives_verbatim_and_runs_nothing() {
             "app", "benign", "canary", "common", "core", "hostile", "public"
         ]
     );
+}
+
+/// The hostile text and [`CONTROL`], ending in a backslash.
+fn every_hazard() -> String {
+    format!("{HOSTILE} {CONTROL}")
+}
+
+#[test]
+fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_on() {
+    applied(Via::Psql, true);
+}
+
+#[test]
+fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_off() {
+    applied(Via::Psql, false);
+}
+
+#[test]
+fn every_literal_slot_round_trips_through_confiture_build_with_standard_conforming_strings_off() {
+    applied(Via::ConfitureBuild, false);
+}
+
+#[test]
+fn every_literal_slot_round_trips_through_apply_with_standard_conforming_strings_off() {
+    applied(Via::Apply, false);
+}
+
+/// How the compiled spec reaches the database.
+#[derive(Clone, Copy, Debug)]
+enum Via {
+    /// `specqlc compile -o -` on psql's stdin.
+    Psql,
+    /// `specqlc compile -o DIR`, `confiture build`, the built file on psql's stdin.
+    ConfitureBuild,
+    /// `specqlc apply --database-url`.
+    Apply,
+}
+
+/// The spec with [`every_hazard`] in every literal slot, applied `via` a client to a
+/// database whose sessions all have `standard_conforming_strings` as given (the
+/// client's, the test's and the listener's, so the action bodies are compiled under it
+/// too); every value comes back verbatim and nothing runs outside a literal.
+fn applied(via: Via, standard_conforming_strings: bool) {
+    let text = every_hazard();
+    assert!(
+        text.ends_with('\\'),
+        "the worst case is a trailing backslash"
+    );
+    let db = TestDb::new();
+    let setting = if standard_conforming_strings {
+        "on"
+    } else {
+        "off"
+    };
+    db.batch(&format!(
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET standard_conforming_strings = {setting}', \
+         current_database()); END $$; SET standard_conforming_strings = {setting};"
+    ));
+    assert_eq!(
+        db.query_json("SELECT current_setting('standard_conforming_strings') AS s"),
+        json!([{"s": setting}])
+    );
+    db.batch(CANARY);
+    db.batch(&compile("benign.yaml", &spec("benign", "benign text")));
+
+    let dir = std::env::temp_dir().join(format!(
+        "specqlc-hostile-{}-{via:?}-{setting}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("hostile.yaml");
+    std::fs::write(&path, spec("hostile", &text)).unwrap();
+    let specqlc = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("specqlc runs");
+        assert!(
+            out.status.success(),
+            "specqlc {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let spec_path = path.to_str().unwrap();
+    let script = match via {
+        Via::Psql => Some(specqlc(&["compile", "-o", "-", spec_path])),
+        Via::ConfitureBuild => {
+            let project = dir.join("project");
+            specqlc(&["compile", spec_path, "-o", project.to_str().unwrap()]);
+            let out = Command::new(crate::confiture::confiture_path())
+                .args(["build", "--env", "local"])
+                .current_dir(&project)
+                .env("NO_COLOR", "1")
+                .env_remove("DATABASE_URL")
+                .env_remove("CONFITURE_DATABASE_URL")
+                .output()
+                .expect("confiture runs");
+            assert!(
+                out.status.success(),
+                "confiture build: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(std::fs::read(project.join("db/generated/schema_local.sql")).unwrap())
+        }
+        Via::Apply => {
+            specqlc(&["apply", "--database-url", &db.url(), spec_path]);
+            None
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(script) = script {
+        assert!(
+            !script.iter().any(|&b| b != b'\n' && b.is_ascii_control()),
+            "the script holds no raw control character but newlines"
+        );
+        let mut psql = Command::new(psql())
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("psql runs");
+        psql.stdin.take().unwrap().write_all(&script).unwrap();
+        let out = psql.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "psql failed: {stderr}");
+        assert!(
+            !stderr.contains("WARNING") && !stderr.contains("nonstandard use"),
+            "psql warned: {stderr}"
+        );
+    }
+    assert_spec_text_round_trips(&db, &text);
+}
+
+fn psql() -> PathBuf {
+    let debian = PathBuf::from("/usr/lib/postgresql/15/bin/psql");
+    if debian.is_file() {
+        debian
+    } else {
+        PathBuf::from("psql")
+    }
 }
 
 #[test]
@@ -334,4 +528,71 @@ fn hostile_input_keys_and_ids_are_refused() {
     );
     assert_eq!(db.count("SELECT FROM hostile.tb_thing"), 0);
     assert_canary_alive(&db);
+}
+
+/// Issue 13, class 8: every generated function (prelude, Trinity helpers, actions) pins
+/// `search_path`, so a caller whose path puts a schema of its own ahead of `pg_catalog`
+/// (here an always-true `=` on uuid and a `lower` that lies) changes nothing they return.
+#[test]
+fn functions_ignore_a_hostile_search_path() {
+    let db = db();
+    let row = create(&db, json!({"label": "x"}));
+    let unpinned = db.query_json(
+        "SELECT p.oid::regprocedure::text AS f FROM pg_proc p \
+         JOIN pg_namespace n ON n.oid = p.pronamespace \
+         WHERE n.nspname IN ('app', 'hostile', 'benign') \
+         AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false) \
+         ORDER BY 1",
+    );
+    assert_eq!(
+        unpinned,
+        json!([]),
+        "functions without a pinned search_path"
+    );
+
+    let mut client = db.client();
+    client
+        .batch_execute(
+            "CREATE SCHEMA evil; \
+             CREATE FUNCTION evil.always(uuid, uuid) RETURNS boolean LANGUAGE sql AS 'SELECT true'; \
+             CREATE OPERATOR evil.= (LEFTARG = uuid, RIGHTARG = uuid, FUNCTION = evil.always); \
+             CREATE FUNCTION evil.lower(text) RETURNS text LANGUAGE sql AS $$SELECT 'hijacked'$$; \
+             SET search_path = evil, pg_catalog, public;",
+        )
+        .unwrap();
+    // The hostile path is in force for unqualified SQL of this session...
+    let hijacked: bool = client
+        .query_one("SELECT gen_random_uuid() = gen_random_uuid()", &[])
+        .unwrap()
+        .get(0);
+    assert!(hijacked, "the hostile operator is in force");
+    // ...and the generated functions ignore it.
+    let unknown: Option<i32> = client
+        .query_one("SELECT hostile.thing_pk(gen_random_uuid())", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(unknown, None, "thing_pk of an unknown id");
+    let id: String = row["id"].as_str().unwrap().to_owned();
+    let known: Option<i32> = client
+        .query_one("SELECT hostile.thing_pk($1::text::uuid)", &[&id])
+        .unwrap()
+        .get(0);
+    assert!(known.is_some());
+    let slug: Option<String> = client
+        .query_one("SELECT app.slugify('Émile Zola')", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(slug.as_deref(), Some("emile-zola"));
+}
+
+/// NUL cannot be written in any literal slot: the spec with NUL (as a YAML escape) in
+/// every place [`spec`] puts text is refused at load with E0108, nothing compiled.
+#[test]
+fn nul_in_any_literal_slot_is_refused_at_load() {
+    let mut sources = specqlc::source::SourceMap::new();
+    sources.add("nul.yaml", spec("hostile", "before\0after"));
+    let checked = specqlc::check_sources(sources, specqlc::CheckOptions::default());
+    assert!(checked.project.is_none());
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0108"], "{:?}", checked.diagnostics);
 }

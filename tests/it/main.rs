@@ -2,11 +2,14 @@
 
 mod concurrency;
 mod confiture;
+mod defaults;
 mod evolution;
 mod harness;
 mod hierarchy;
 mod hostile;
 mod identifiers;
+mod name_properties;
+mod names;
 mod roundtrip;
 mod semantics;
 mod specs;

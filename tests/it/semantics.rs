@@ -1,6 +1,7 @@
 //! Action semantics beyond the seed: tenant isolation, atomicity, NULL in validations,
 //! typed input errors, references and uniqueness, all against real rows.
 
+use postgres::fallible_iterator::FallibleIterator;
 use serde_json::json;
 
 use crate::specs::{TENANT_A, TENANT_B, USER_1, USER_2, assert_error, database_with};
@@ -253,4 +254,77 @@ fn a_check_constraint_failure_is_check_violation() {
         ),
         "{result:?}"
     );
+}
+
+/// Issue 13, class 4: atomicity includes notifications. A `notify` step followed by a
+/// failing `validate` (directly, or inside an `if`) delivers nothing; the listener's
+/// first notification is the one of the next call that succeeds (notifications arrive in
+/// commit order, so a leaked one would come first).
+#[test]
+fn a_notification_before_a_failing_validate_is_not_delivered() {
+    let db = database_with(
+        r#"
+entity: Ticket
+schema: alerts
+fields:
+  level: integer
+actions:
+  - name: create_ticket
+  - name: announce
+    steps:
+      - notify: ticket_event
+        data:
+          level: level
+      - validate: level > 5
+        error: too_low
+  - name: announce_if_set
+    steps:
+      - if: level IS NOT NULL
+        then:
+          - notify: ticket_event
+            data:
+              level: level
+      - validate: level > 5
+        error: too_low
+"#,
+    );
+    let mut listener = db.client();
+    listener.batch_execute("LISTEN ticket_event").unwrap();
+    let ticket = |level: i64| {
+        let result = db.call_action(
+            "alerts",
+            "create_ticket",
+            Some(TENANT_A),
+            Some(USER_1),
+            json!({"level": level}),
+        );
+        assert!(result.success, "{result:?}");
+        result.object_data.unwrap()["id"].clone()
+    };
+    let (low, high) = (ticket(1), ticket(10));
+    for action in ["announce", "announce_if_set"] {
+        let failed = db.call_action(
+            "alerts",
+            action,
+            Some(TENANT_A),
+            Some(USER_1),
+            json!({"id": low}),
+        );
+        assert_error(&failed, "too_low", "level > 5");
+        let ok = db.call_action(
+            "alerts",
+            action,
+            Some(TENANT_A),
+            Some(USER_1),
+            json!({"id": high}),
+        );
+        assert!(ok.success, "{action}: {ok:?}");
+        let first = listener
+            .notifications()
+            .timeout_iter(std::time::Duration::from_secs(5))
+            .next()
+            .expect("the listener's connection works")
+            .expect("the successful call's notification within 5 s");
+        assert_eq!(first.payload(), r#"{"level": 10}"#, "{action}");
+    }
 }

@@ -64,12 +64,16 @@ const FOLD_MULTI: &[(&str, &str)] = &[
 pub fn slugify() -> CreateFunction {
     let mut folded = String::from("p_text");
     for (from, to) in FOLD_MULTI {
-        folded = format!("replace({folded}, {}, {})", Literal(from), Literal(to));
+        folded = format!(
+            "pg_catalog.replace({folded}, {}, {})",
+            Literal(from),
+            Literal(to)
+        );
     }
     // ASCII text has nothing to fold: skipping the multibyte `translate` over the fold
     // table makes the common case several times faster with the same result.
     let body = format!(
-        "SELECT NULLIF(\n    btrim(\n        regexp_replace(\n            lower(CASE WHEN octet_length(p_text) = length(p_text) THEN p_text\n                ELSE translate({folded},\n                {},\n                {}) END),\n            '[^a-z0-9]+', '-', 'g'),\n        '-'),\n    '')\n",
+        "SELECT NULLIF(\n    pg_catalog.btrim(\n        pg_catalog.regexp_replace(\n            pg_catalog.lower(CASE WHEN pg_catalog.octet_length(p_text) = pg_catalog.length(p_text) THEN p_text\n                ELSE pg_catalog.translate({folded},\n                {},\n                {}) END),\n            '[^a-z0-9]+', '-', 'g'),\n        '-'),\n    '')\n",
         Literal(FOLD_FROM),
         Literal(FOLD_TO)
     );
@@ -100,7 +104,7 @@ fn array_all_match() -> CreateFunction {
         volatility: Volatility::Immutable,
         strict: true,
         parallel_safe: true,
-        body: "SELECT coalesce(bool_and(v ~ p_pattern), TRUE) FROM unnest(p_values) AS u(v)\n"
+        body: "SELECT coalesce(pg_catalog.bool_and(v ~ p_pattern), TRUE) FROM pg_catalog.unnest(p_values) AS u(v)\n"
             .into(),
     }
 }
@@ -119,7 +123,7 @@ fn array_max_length() -> CreateFunction {
         volatility: Volatility::Immutable,
         strict: true,
         parallel_safe: true,
-        body: "SELECT coalesce(bool_and(char_length(v) <= p_max), TRUE) FROM unnest(p_values) AS u(v)\n"
+        body: "SELECT coalesce(pg_catalog.bool_and(pg_catalog.char_length(v) <= p_max), TRUE) FROM pg_catalog.unnest(p_values) AS u(v)\n"
             .into(),
     }
 }

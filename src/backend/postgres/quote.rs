@@ -1,7 +1,10 @@
 //! The one place where names and values become SQL text: identifiers are emitted bare
 //! only when they are plain lower-case names that are not keywords, and quoted with `"`
-//! doubled otherwise; literals double `'`; bodies are dollar-quoted with a tag that does
-//! not occur in the body.
+//! doubled otherwise; literals are plain `'…'` with `'` doubled when they hold no
+//! backslash or control character and `E'…'` with every backslash, quote and control
+//! character escaped otherwise, so that no client or `standard_conforming_strings`
+//! setting reads them differently; bodies are dollar-quoted with a tag that does not
+//! occur in the body.
 
 use std::fmt;
 
@@ -13,34 +16,43 @@ pub struct Ident<'a>(pub &'a str);
 #[derive(Clone, Copy, Debug)]
 pub struct Qualified<'a>(pub &'a str, pub &'a str);
 
-/// A string literal `'...'` with `'` doubled (standard_conforming_strings is on in every
-/// supported PostgreSQL, so backslashes are literal).
+/// A string literal that means the same text whatever `standard_conforming_strings` says
+/// and whatever client reads it (psql stops a line at NUL and takes a bare newline
+/// inside a literal in its stride, but must not have to): `'...'` with `'` doubled when
+/// the text has no backslash and no control character (both settings read that alike),
+/// `E'...'` with `\\`, `''` and `\n`, `\r`, `\t` or `\xHH` for every other control
+/// character otherwise. NUL cannot be stored in PostgreSQL text and is refused when the
+/// spec is loaded; should one reach here it is written as `\x00`, which the server
+/// rejects instead of reading past it.
 #[derive(Clone, Copy, Debug)]
 pub struct Literal<'a>(pub &'a str);
 
 /// Words that must be quoted when used as identifiers (PostgreSQL's reserved keywords,
-/// plus the non-reserved ones that cannot be column names or function names).
+/// plus the non-reserved ones that cannot be column names or function names, plus
+/// PL/pgSQL's reserved words, which break a name inside a function body such as
+/// `t.loop%TYPE`).
 #[rustfmt::skip]
 const RESERVED: &[&str] = &[
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
-    "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
-    "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently",
-    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
-    "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
-    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
-    "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
-    "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout",
-    "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "json",
-    "lateral", "leading", "least", "left", "like", "limit", "localtime", "localtimestamp",
-    "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif",
-    "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
-    "placing", "position", "precision", "primary", "real", "references", "returning", "right",
-    "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring",
+    "authorization", "begin", "between", "bigint", "binary", "bit", "boolean", "both", "by",
+    "case", "cast", "char", "character", "check", "coalesce", "collate", "collation", "column",
+    "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+    "current_role", "current_schema", "current_time", "current_timestamp", "current_user",
+    "dec", "decimal", "declare", "default", "deferrable", "desc", "distinct", "do", "else",
+    "end", "except", "execute", "exists", "extract", "false", "fetch", "float", "for",
+    "foreach", "foreign", "freeze", "from", "full", "grant", "greatest", "group", "grouping",
+    "having", "if", "ilike", "in", "initially", "inner", "inout", "int", "integer",
+    "intersect", "interval", "into", "is", "isnull", "join", "json", "lateral", "leading",
+    "least", "left", "like", "limit", "localtime", "localtimestamp", "loop", "national",
+    "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric",
+    "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
+    "position", "precision", "primary", "real", "references", "returning", "right", "row",
+    "select", "session_user", "setof", "similar", "smallint", "some", "strict", "substring",
     "symmetric", "system_user", "table", "tablesample", "then", "time", "timestamp", "to",
     "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values",
-    "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
-    "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi",
-    "xmlroot", "xmlserialize", "xmltable",
+    "varchar", "variadic", "verbose", "when", "where", "while", "window", "with",
+    "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces",
+    "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
 ];
 
 /// `RESERVED[FIRST[i]..FIRST[i + 1]]` are the words that start with letter `i` (`a` = 0).
@@ -103,9 +115,32 @@ impl fmt::Display for Qualified<'_> {
     }
 }
 
+/// True for the characters that make a literal an `E'...'` string: the backslash, which
+/// `standard_conforming_strings = off` reads as an escape, and the C0 controls and DEL,
+/// which clients may not pass through verbatim (NUL ends a psql line).
+fn needs_escape(c: char) -> bool {
+    c == '\\' || c.is_ascii_control()
+}
+
 impl fmt::Display for Literal<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "'{}'", self.0.replace('\'', "''"))
+        use fmt::Write;
+        if !self.0.contains(needs_escape) {
+            return write!(f, "'{}'", self.0.replace('\'', "''"));
+        }
+        f.write_str("E'")?;
+        for c in self.0.chars() {
+            match c {
+                '\\' => f.write_str("\\\\")?,
+                '\'' => f.write_str("''")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if c.is_ascii_control() => write!(f, "\\x{:02X}", u32::from(c))?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('\'')
     }
 }
 
@@ -160,7 +195,25 @@ mod tests {
     #[test]
     fn literals_double_single_quotes() {
         assert_eq!(Literal("it's").to_string(), "'it''s'");
-        assert_eq!(Literal("a\\b").to_string(), "'a\\b'");
+        assert_eq!(Literal("$$ -- /* */ é").to_string(), "'$$ -- /* */ é'");
+    }
+
+    #[test]
+    fn literals_with_backslashes_or_controls_are_escape_strings() {
+        assert_eq!(Literal("a\\b").to_string(), r"E'a\\b'");
+        assert_eq!(Literal("ends\\").to_string(), r"E'ends\\'");
+        assert_eq!(Literal("it's\\").to_string(), r"E'it''s\\'");
+        assert_eq!(
+            Literal("l1\nl2\r\t\u{1}\u{1f}\u{7f}\0").to_string(),
+            r"E'l1\nl2\r\t\x01\x1F\x7F\x00'"
+        );
+        // Nothing the server or psql would read as a control or a line end is left raw.
+        let all: String = (1u8..=127).map(char::from).collect();
+        let written = Literal(&all).to_string();
+        assert!(
+            !written.contains(|c: char| c.is_ascii_control()),
+            "{written}"
+        );
     }
 
     #[test]

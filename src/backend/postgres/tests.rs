@@ -95,7 +95,7 @@ fn hostile() -> ir::Project {
 #[test]
 fn hostile_texts_stay_inside_their_literals() {
     let sql = script(&hostile());
-    let literal = format!("'{}'", HOSTILE.replace('\'', "''"));
+    let literal = format!("E'{}'", HOSTILE.replace('\\', "\\\\").replace('\'', "''"));
     // Description (table and column), enum value and default all appear intact.
     assert!(sql.matches(&literal).count() >= 4, "{sql}");
     assert!(sql.contains("CREATE TABLE IF NOT EXISTS \"select\".tb_order ("));

@@ -41,7 +41,13 @@ pub fn sql(ctx: &mut Ctx, e: &Expr, alias: &str) -> String {
         }
         ExprKind::InputField(f) => input::var(&ctx.project.field(*f).public_key()),
         ExprKind::Item { var, key } => {
-            let name = item_var(var, key);
+            let (_, n) = ctx
+                .items
+                .iter()
+                .rev()
+                .find(|(v, _)| v == var)
+                .expect("lower resolves `item.key` inside its foreach only");
+            let name = item_var(*n, key);
             ctx.code.declare(&name, &e.ty.sql());
             Ident(&name).to_string()
         }
@@ -136,9 +142,15 @@ fn not(negated: bool) -> &'static str {
     if negated { "NOT " } else { "" }
 }
 
-/// The local holding `item.key` of the innermost `foreach` over `var`.
-pub fn item_var(var: &str, key: &str) -> String {
-    format!("it_{var}_{key}")
+/// The local holding the current element of loop number `n`.
+pub fn item_json(n: u32) -> String {
+    format!("it{n}")
+}
+
+/// The local holding `<var>.key` of loop number `n` (distinct from [`item_json`] by its
+/// `_`, and from other loops' by the number, which ends at the `_`).
+pub fn item_var(n: u32, key: &str) -> String {
+    format!("it{n}_{key}")
 }
 
 /// A column of the action's row (`Target`) or of the filtered row (`alias`). A

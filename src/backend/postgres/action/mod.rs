@@ -13,17 +13,24 @@
 //!    lookup (`FOR NO KEY UPDATE`, before any step looks at the row), then the steps.
 //!    (A rename that recomputes a derived identifier adds one nested block around its
 //!    `UPDATE`, see `identifier`.)
-//! 3. User errors before any write `RETURN` a failure directly; after a write they
-//!    `RAISE` SQLSTATE `SQ001` (message = error message, detail = error code), so the
-//!    handler returns the failure after PostgreSQL rolled the block back: actions are
-//!    atomic. The handler catches only `SQ001`, the cast SQLSTATEs (while `v_key` names
-//!    the input key being read; outside input reads they propagate, except 22003 which
-//!    is `out_of_range`), 23502 on a required business field (`invalid_input`; any other
-//!    column propagates), 23505, 23514 and 23503 — never `OTHERS`.
+//! 3. User errors before any write (a `notify` counts) `RETURN` a failure directly; after
+//!    a write they `RAISE` SQLSTATE `SQ001` (message = error message, detail = error
+//!    code), so the handler returns the failure after PostgreSQL rolled the block back:
+//!    actions are atomic. The handler catches only `SQ001`, the cast SQLSTATEs (while
+//!    `v_key` names the input key being read; outside input reads they propagate, except
+//!    22003 which is `out_of_range`), 23502 on a required business field (`invalid_input`;
+//!    any other column propagates), 23505, 23514 and 23503 — never `OTHERS`.
 //!
 //! Every name is schema-qualified and `search_path` is pinned to `pg_catalog, pg_temp`;
-//! locals carry prefixes (`v_`, `in_`, `it_`) and every column in an expression is
-//! qualified by a table alias, so a field name can never be captured by a variable.
+//! locals carry prefixes and every column in an expression is qualified by a table alias,
+//! so a field name can never be captured by a variable (and `#variable_conflict
+//! use_variable` says so to PL/pgSQL, so a field named like a local or a parameter makes
+//! nothing ambiguous). Locals are distinct by construction: fixed ones `v_<word>`;
+//! `in_<key>` per input key and `v_fk_<key>` per reference key (keys are unique per
+//! action, E0312); `v_out_<field>` per reference of the entity; `v_<stem>_<n>`
+//! temporaries; `it<n>` and `it<n>_<key>` for loop number `n` (no variable name in them,
+//! so `a`/`a_b` or a variable named `value` cannot meet). The names derived from spec
+//! names fit in 63 bytes because `lower` refuses longer ones (E0308), never truncated.
 
 mod code;
 mod expr;
@@ -98,8 +105,11 @@ struct Ctx<'a> {
     /// Every path so far ended in `RETURN` (a `return:` step): nothing after is reachable.
     pub returned: bool,
     pub inputs: Inputs,
-    /// Active `foreach` variables, innermost last.
-    pub items: Vec<String>,
+    /// Active `foreach` variables with their loop's number, innermost last.
+    pub items: Vec<(String, u32)>,
+    /// `foreach` loops emitted so far: each gets its own number, so its locals (`it<n>`,
+    /// `it<n>_<key>`) are distinct from every other loop's whatever the variable names.
+    pub loops: u32,
     pub code: Code,
     tmp: u32,
 }
@@ -119,6 +129,7 @@ impl<'a> Ctx<'a> {
             returned: false,
             inputs,
             items: Vec::new(),
+            loops: 0,
             code: Code::default(),
             tmp: 0,
         }
@@ -232,7 +243,12 @@ fn assemble(ctx: &mut Ctx) -> String {
     }
     ctx.code.close("END;");
 
-    let mut out = String::new();
+    // Every column in a statement is qualified by a table alias, and the unqualified
+    // ones (`deleted_at` in an ON CONFLICT predicate) are Trinity columns no local is
+    // named after: an unqualified name is always a local or a parameter. Saying so
+    // keeps a field named like one (`p_tenant_id`, `in_stock` beside a `stock` key)
+    // from making a statement ambiguous.
+    let mut out = String::from("#variable_conflict use_variable\n");
     let decls = ctx.code.declarations();
     if !decls.is_empty() {
         out.push_str("DECLARE\n");

@@ -3,7 +3,7 @@
 //! `call`, `notify`, `foreach`, `select`, `return` here; inserts in `insert.rs`, updates
 //! in `update.rs`).
 
-use super::expr::{item_var, sql};
+use super::expr::{item_json, item_var, sql};
 use super::input;
 use super::insert::{assigned_value, emit_insert, emit_insert_from_input, emit_translations};
 use super::result::success;
@@ -57,13 +57,16 @@ fn soft_delete_sets() -> Vec<String> {
     .to_vec()
 }
 
-/// True when running `steps` may write.
+/// True when running `steps` may write. A notification counts: PostgreSQL delivers it
+/// at commit unless the subtransaction that queued it is rolled back, so a later failure
+/// must roll back (RAISE) rather than RETURN for the action to stay atomic.
 fn writes(steps: &[Step]) -> bool {
     steps.iter().any(|s| match &s.kind {
         StepKind::Update { .. }
         | StepKind::Insert { .. }
         | StepKind::Delete { .. }
-        | StepKind::Call { .. } => true,
+        | StepKind::Call { .. }
+        | StepKind::Notify { .. } => true,
         StepKind::If {
             then, otherwise, ..
         } => writes(then) || writes(otherwise),
@@ -164,6 +167,8 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
                 Literal(channel),
                 pairs.join(", ")
             ));
+            // Queued until commit: a later failure must roll it back like a write.
+            ctx.wrote = true;
         }
         StepKind::Foreach {
             var,
@@ -264,7 +269,9 @@ fn item_keys(var: &str, steps: &[Step], out: &mut Vec<(String, Ty)>) {
 }
 
 fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
-    let item = format!("v_item_{var}");
+    ctx.loops += 1;
+    let n = ctx.loops;
+    let item = item_json(n);
     ctx.code.declare(&item, "jsonb");
     let item = Ident(&item).to_string();
     if writes(body) {
@@ -288,17 +295,17 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
     ctx.code.close("END IF;");
     // Each `item.key` the body reads: JSON null or absent is NULL, any other value must
     // have the JSON type of the key's SQL type (as top-level input keys must), then casts.
-    ctx.code.declare("v_item_value", "jsonb");
+    ctx.code.declare("v_item", "jsonb");
     for (key, ty) in &keys {
-        let name = item_var(var, key);
+        let name = item_var(n, key);
         ctx.code.declare(&name, &ty.sql());
         ctx.code.line(format!(
-            "v_item_value := NULLIF({item} -> {}, 'null'::jsonb);",
+            "v_item := NULLIF({item} -> {}, 'null'::jsonb);",
             Literal(key)
         ));
-        if let Some((bad, expected)) = input::json_mismatch("v_item_value", ty, None) {
+        if let Some((bad, expected)) = input::json_mismatch("v_item", ty, None) {
             ctx.code
-                .open(format!("IF v_item_value IS NOT NULL AND ({bad}) THEN"));
+                .open(format!("IF v_item IS NOT NULL AND ({bad}) THEN"));
             ctx.fail_const(
                 "invalid_input",
                 &format!("key \"{input_key}\": item key \"{key}\" must be {expected}"),
@@ -308,11 +315,11 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
         ctx.code.line(format!(
             "{} := {};",
             Ident(&name),
-            input::cast_json("v_item_value", ty)
+            input::cast_json("v_item", ty)
         ));
     }
     ctx.code.line("v_key := NULL;");
-    ctx.items.push(var.to_string());
+    ctx.items.push((var.to_string(), n));
     emit_steps(ctx, body);
     ctx.items.pop();
     // The loop may run zero times.

@@ -314,6 +314,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
@@ -417,6 +418,7 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
@@ -516,6 +518,7 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
@@ -677,14 +680,15 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
     SECURITY INVOKER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+    #variable_conflict use_variable
     DECLARE
         v_key text;
         v_json jsonb;
         in_contacts jsonb;
-        v_item_c jsonb;
-        v_item_value jsonb;
-        it_c_score integer;
-        it_c_email text;
+        it1 jsonb;
+        v_item jsonb;
+        it1_score integer;
+        it1_email text;
         v_result app.mutation_result;
         v_code text;
         v_message text;
@@ -714,26 +718,26 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
                 in_contacts := v_json;
             END IF;
             v_key := NULL;
-            FOR v_item_c IN SELECT e.v FROM pg_catalog.jsonb_array_elements(in_contacts) WITH ORDINALITY AS e(v, n) ORDER BY e.n LOOP
+            FOR it1 IN SELECT e.v FROM pg_catalog.jsonb_array_elements(in_contacts) WITH ORDINALITY AS e(v, n) ORDER BY e.n LOOP
                 v_key := 'contacts';
-                IF pg_catalog.jsonb_typeof(v_item_c) <> 'object' THEN
+                IF pg_catalog.jsonb_typeof(it1) <> 'object' THEN
                     RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'key "contacts" must be a JSON array of objects', DETAIL = 'invalid_input';
                 END IF;
-                v_item_value := NULLIF(v_item_c -> 'score', 'null'::jsonb);
-                IF v_item_value IS NOT NULL AND (pg_catalog.jsonb_typeof(v_item_value) <> 'number') THEN
+                v_item := NULLIF(it1 -> 'score', 'null'::jsonb);
+                IF v_item IS NOT NULL AND (pg_catalog.jsonb_typeof(v_item) <> 'number') THEN
                     RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'key "contacts": item key "score" must be a JSON number', DETAIL = 'invalid_input';
                 END IF;
-                it_c_score := (v_item_value #>> '{}')::integer;
-                v_item_value := NULLIF(v_item_c -> 'email', 'null'::jsonb);
-                IF v_item_value IS NOT NULL AND (pg_catalog.jsonb_typeof(v_item_value) <> 'string') THEN
+                it1_score := (v_item #>> '{}')::integer;
+                v_item := NULLIF(it1 -> 'email', 'null'::jsonb);
+                IF v_item IS NOT NULL AND (pg_catalog.jsonb_typeof(v_item) <> 'string') THEN
                     RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'key "contacts": item key "email" must be a JSON string', DETAIL = 'invalid_input';
                 END IF;
-                it_c_email := (v_item_value #>> '{}');
+                it1_email := (v_item #>> '{}');
                 v_key := NULL;
-                IF NOT COALESCE((it_c_score > 0::integer), false) THEN
+                IF NOT COALESCE((it1_score > 0::integer), false) THEN
                     RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'validation failed: c.score > 0', DETAIL = 'validation_failed';
                 END IF;
-                v_result := crm.create_contact(p_tenant_id, p_user_id, pg_catalog.jsonb_build_object('email', it_c_email, 'score', it_c_score));
+                v_result := crm.create_contact(p_tenant_id, p_user_id, pg_catalog.jsonb_build_object('email', it1_email, 'score', it1_score));
                 IF NOT v_result.success THEN
                     RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = COALESCE(v_result.error_message, ''), DETAIL = COALESCE(v_result.error_code, 'call_failed');
                 END IF;

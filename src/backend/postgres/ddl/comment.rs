@@ -72,6 +72,6 @@ mod tests {
             },
             text: "it's'; DROP TABLE x; -- $$ \\".into(),
         };
-        insta::assert_snapshot!(c, @r"COMMENT ON COLUMN crm.tb_contact.email IS 'it''s''; DROP TABLE x; -- $$ \';");
+        insta::assert_snapshot!(c, @r"COMMENT ON COLUMN crm.tb_contact.email IS E'it''s''; DROP TABLE x; -- $$ \\';");
     }
 }

@@ -1,4 +1,7 @@
-//! `CREATE OR REPLACE FUNCTION` with a dollar-quoted body.
+//! `CREATE OR REPLACE FUNCTION` with a dollar-quoted body and a pinned `search_path`
+//! (LANGUAGE §7): a caller whose path puts a writable schema ahead of `pg_catalog`
+//! cannot hijack the functions or operators the body uses. Bodies also name their
+//! functions with `pg_catalog.`; operators resolve through the pinned path.
 
 use std::fmt;
 
@@ -62,6 +65,7 @@ impl fmt::Display for CreateFunction {
         if self.parallel_safe {
             f.write_str(" PARALLEL SAFE")?;
         }
+        f.write_str("\nSET search_path = pg_catalog, pg_temp")?;
         writeln!(f, "\nAS {};", dollar_quote(&self.body))
     }
 }
@@ -88,6 +92,7 @@ mod tests {
         RETURNS integer
         LANGUAGE sql
         STABLE
+        SET search_path = pg_catalog, pg_temp
         AS $fn1$
         SELECT 1 -- $fn$
         $fn1$;
