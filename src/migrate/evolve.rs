@@ -185,6 +185,13 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
                     out.push(what(object), Effect::Drop, sql, None);
                 }
             }
+            Body::Policy { policy, .. } => {
+                let keep = matches!(b.get(id).map(|o| &o.body), Some(Body::Policy { policy: new, .. })
+                    if new.condition == policy.condition && new.name == policy.name);
+                if !keep {
+                    out.push(what(object), Effect::Drop, policy.drop(), None);
+                }
+            }
             _ => {}
         }
     }
@@ -354,6 +361,18 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
                     } else {
                         out.push(what(object), Effect::Create, sql, object.span);
                     }
+                }
+            }
+            Body::Policy { policy, .. } => {
+                let keep = matches!(old.map(|o| &o.body), Some(Body::Policy { policy: p, .. })
+                    if p.condition == policy.condition && p.name == policy.name);
+                if !keep {
+                    out.push(
+                        what(object),
+                        Effect::Create,
+                        policy.to_string(),
+                        object.span,
+                    );
                 }
             }
             Body::Comment { target, text } => {
@@ -528,6 +547,11 @@ impl<'a> Side<'a> {
                 object.key.clone()
             }
             Body::Table(t) => self.table_id(&t.entity, t.translation),
+            Body::Policy {
+                entity,
+                translation,
+                ..
+            } => format!("policy:{}", self.table_id(entity, *translation)),
             Body::ForeignKey(fk) => {
                 let entity = self.names.entity(&fk.entity);
                 format!(
@@ -627,6 +651,7 @@ fn replaceable(object: &Object) -> bool {
 fn same_fk(a: &Side, f: &super::state::ForeignKey, b: &Side, g: &super::state::ForeignKey) -> bool {
     a.names.entity(&f.target) == b.names.entity(&g.target)
         && f.create.on_delete_cascade == g.create.on_delete_cascade
+        && f.create.tenant == g.create.tenant
 }
 
 fn constraint_name(c: &TableConstraint) -> &str {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::postgres::ddl::{
     AlterTableAddForeignKey, ColumnDef, CommentTarget, CreateIndex, CreateTable, TableConstraint,
+    TenantPolicy,
 };
 use crate::backend::postgres::{self, checks, drop, tables};
 use crate::ir::analysis::TableKind;
@@ -57,6 +58,12 @@ pub enum Body {
     Table(Table),
     ForeignKey(ForeignKey),
     Index(Index),
+    /// Row-level security and the tenant policy of a table.
+    Policy {
+        entity: String,
+        translation: bool,
+        policy: TenantPolicy,
+    },
     Comment {
         target: CommentTarget,
         text: String,
@@ -202,6 +209,7 @@ impl Object {
             Body::Table(_) => ObjectKind::Table,
             Body::ForeignKey(_) => ObjectKind::ForeignKey,
             Body::Index(_) => ObjectKind::Index,
+            Body::Policy { .. } => ObjectKind::Policy,
             Body::Comment { .. } => ObjectKind::Comment,
             Body::Function { action: true, .. } => ObjectKind::Action,
             Body::Function { action: false, .. } => ObjectKind::Helper,
@@ -311,6 +319,14 @@ fn body(project: &Project, object: &order::Object, sql: &str) -> Body {
         Target::Comment(on) => {
             let (target, text) = comment(project, on);
             Body::Comment { target, text }
+        }
+        Target::Policy(e, kind) => {
+            let e = project.entity(*e);
+            Body::Policy {
+                entity: e.name.clone(),
+                translation: *kind == TableKind::Translation,
+                policy: tables::policy(e, *kind),
+            }
         }
         Target::Helper { .. } | Target::Action { .. } => Body::Function {
             sql: sql.into(),

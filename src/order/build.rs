@@ -153,6 +153,7 @@ impl Builder<'_> {
         );
         self.require(main, &schema_key);
         self.require(main, KEY_PRELUDE_FUNCTIONS);
+        self.policy(e, TableKind::Main);
         if !e.translated.is_empty() {
             let tl = self.add(
                 ObjectKind::Table,
@@ -162,7 +163,25 @@ impl Builder<'_> {
             );
             self.require(tl, &schema_key);
             self.require(tl, KEY_PRELUDE_FUNCTIONS);
+            self.policy(e, TableKind::Translation);
         }
+    }
+
+    /// Row-level security of a tenant-scoped table (LANGUAGE §7).
+    fn policy(&mut self, e: &Entity, table: TableKind) {
+        if !e.tenant_scoped {
+            return;
+        }
+        let table_key = table_key(e, table);
+        let key = format!("policy {}", table_key.trim_start_matches("table "));
+        let node = self.add(
+            ObjectKind::Policy,
+            key,
+            Some(e.span),
+            Target::Policy(e.id, table),
+        );
+        self.require(node, &table_key);
+        self.require(node, KEY_PRELUDE_FUNCTIONS);
     }
 
     fn entity(&mut self, e: &Entity) {

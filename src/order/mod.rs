@@ -89,6 +89,8 @@ pub enum ObjectKind {
     Table,
     ForeignKey,
     Index,
+    /// Row-level security of a tenant-scoped table.
+    Policy,
     Comment,
     Helper,
     Action,
@@ -103,6 +105,7 @@ impl ObjectKind {
             ObjectKind::Table => "table",
             ObjectKind::ForeignKey => "foreign-key",
             ObjectKind::Index => "index",
+            ObjectKind::Policy => "policy",
             ObjectKind::Comment => "comment",
             ObjectKind::Helper => "helper",
             ObjectKind::Action => "action",
@@ -129,6 +132,8 @@ pub enum Target {
         field: Option<FieldId>,
     },
     Index(Index),
+    /// Row-level security and the tenant policy of a tenant-scoped table.
+    Policy(EntityId, ir::analysis::TableKind),
     Comment(CommentOn),
     Helper {
         entity: EntityId,

@@ -76,7 +76,7 @@ fn functions_record_the_columns_they_touch() {
 
 #[test]
 fn dump_is_stable() {
-    insta::assert_snapshot!(dump(&run(&crm())), @"
+    insta::assert_snapshot!(dump(&run(&crm())), @r#"
      1. prelude     prelude schemas
      2. prelude     prelude functions
           requires prelude schemas
@@ -137,56 +137,62 @@ fn dump_is_stable() {
           requires table crm.tb_contact
     26. index       index crm.uq_tb_contact_identifier
           requires table crm.tb_contact
-    27. comment     comment on column common.tb_country.id
+    27. policy      policy crm.tb_company
+          requires prelude functions
+          requires table crm.tb_company
+    28. policy      policy crm.tb_contact
+          requires prelude functions
+          requires table crm.tb_contact
+    29. comment     comment on column common.tb_country.id
           requires table common.tb_country
-    28. comment     comment on column common.tb_country.identifier
+    30. comment     comment on column common.tb_country.identifier
           requires table common.tb_country
-    29. comment     comment on column common.tb_country.pk_country
+    31. comment     comment on column common.tb_country.pk_country
           requires table common.tb_country
-    30. comment     comment on column crm.tb_company.id
+    32. comment     comment on column crm.tb_company.id
           requires table crm.tb_company
-    31. comment     comment on column crm.tb_company.identifier
+    33. comment     comment on column crm.tb_company.identifier
           requires table crm.tb_company
-    32. comment     comment on column crm.tb_company.pk_company
+    34. comment     comment on column crm.tb_company.pk_company
           requires table crm.tb_company
-    33. comment     comment on column crm.tb_contact.email
+    35. comment     comment on column crm.tb_contact.email
           requires table crm.tb_contact
-    34. comment     comment on column crm.tb_contact.id
+    36. comment     comment on column crm.tb_contact.id
           requires table crm.tb_contact
-    35. comment     comment on column crm.tb_contact.identifier
+    37. comment     comment on column crm.tb_contact.identifier
           requires table crm.tb_contact
-    36. comment     comment on column crm.tb_contact.pk_contact
+    38. comment     comment on column crm.tb_contact.pk_contact
           requires table crm.tb_contact
-    37. comment     comment on table crm.tb_company
+    39. comment     comment on table crm.tb_company
           requires table crm.tb_company
-    38. helper      function common.country_id
+    40. helper      function common.country_id
           requires schema common
           touches  table common.tb_country (deleted_at, id, pk_country)
-    39. helper      function common.country_identifier
+    41. helper      function common.country_identifier
           requires schema common
           touches  table common.tb_country (deleted_at, id, identifier, pk_country)
-    40. helper      function common.country_pk
+    42. helper      function common.country_pk
           requires schema common
           touches  table common.tb_country (deleted_at, id, pk_country)
-    41. helper      function crm.company_id
+    43. helper      function crm.company_id
           requires schema crm
           touches  table crm.tb_company (deleted_at, id, pk_company)
-    42. helper      function crm.company_identifier
+    44. helper      function crm.company_identifier
           requires schema crm
           touches  table crm.tb_company (deleted_at, id, identifier, pk_company)
-    43. helper      function crm.company_pk
+    45. helper      function crm.company_pk
           requires schema crm
           touches  table crm.tb_company (deleted_at, id, pk_company)
-    44. helper      function crm.contact_id
+    46. helper      function crm.contact_id
           requires schema crm
           touches  table crm.tb_contact (deleted_at, id, pk_contact)
-    45. helper      function crm.contact_identifier
+    47. helper      function crm.contact_identifier
           requires schema crm
           touches  table crm.tb_contact (deleted_at, id, identifier, pk_contact)
-    46. helper      function crm.contact_pk
+    48. helper      function crm.contact_pk
           requires schema crm
           touches  table crm.tb_contact (deleted_at, id, pk_contact)
-    47. action      function crm.create_company
+    49. action      function crm.create_company
           requires prelude functions
           requires prelude runtime
           requires schema crm
@@ -194,14 +200,14 @@ fn dump_is_stable() {
           touches  table crm.tb_company (created_at, created_by, deleted_at, deleted_by, fk_country, fk_main_contact, id, identifier, name, pk_company, tenant_id, updated_at, updated_by)
           touches  table crm.tb_contact (deleted_at, id, pk_contact, tenant_id)
           requires type app.mutation_result
-    48. action      function crm.create_contact
+    50. action      function crm.create_contact
           requires prelude functions
           requires prelude runtime
           requires schema crm
           touches  table crm.tb_company (deleted_at, id, pk_company, tenant_id)
           touches  table crm.tb_contact (created_at, created_by, deleted_at, deleted_by, email, fk_company, fk_manager, id, identifier, pk_contact, status, tenant_id, updated_at, updated_by)
           requires type app.mutation_result
-    49. action      function crm.qualify_lead
+    51. action      function crm.qualify_lead
           calls    function crm.create_company
           requires prelude functions
           requires prelude runtime
@@ -209,5 +215,5 @@ fn dump_is_stable() {
           touches  table crm.tb_company (deleted_at, id, pk_company, tenant_id)
           touches  table crm.tb_contact (created_at, created_by, deleted_at, deleted_by, email, fk_company, fk_manager, id, identifier, pk_contact, status, tenant_id, updated_at, updated_by)
           requires type app.mutation_result
-    ");
+    "#);
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::Output;
-use super::ddl::CommentTarget;
+use super::ddl::{CommentTarget, TenantPolicy};
 use super::prelude;
 use super::quote::{Ident, Literal, Qualified, dollar_quote};
 use super::tables::{self, table_name};
@@ -48,6 +48,8 @@ pub enum DropObject {
     },
     /// `COMMENT ON ... IS NULL`.
     Comment(CommentTarget),
+    /// The tenant policy dropped and row-level security off.
+    Policy(TenantPolicy),
     /// A function with its exact argument types.
     Function {
         schema: String,
@@ -96,6 +98,7 @@ pub fn object(project: &Project, object: &Object) -> Option<DropObject> {
             name: index.name.clone(),
         },
         Target::Comment(on) => DropObject::Comment(commented(project, on)),
+        Target::Policy(e, t) => DropObject::Policy(tables::policy(project.entity(*e), *t)),
         Target::Helper { entity, helper } => {
             let e = project.entity(*entity);
             let arg = match helper {
@@ -234,6 +237,7 @@ impl fmt::Display for DropObject {
                 writeln!(f, "DROP INDEX IF EXISTS {};", Qualified(schema, name))
             }
             DropObject::Comment(target) => writeln!(f, "COMMENT ON {target} IS NULL;"),
+            DropObject::Policy(policy) => f.write_str(&policy.drop()),
             DropObject::Function { schema, name, args } => writeln!(
                 f,
                 "DROP FUNCTION IF EXISTS {}({});",

@@ -32,7 +32,25 @@ pub fn sql(project: &Project, object: &Object) -> String {
         }
         Target::Comment(on) => comment(project, on).to_string(),
         Target::Helper { entity, helper } => {
-            helpers::helper(project.entity(*entity), *helper).to_string()
+            let function = helpers::helper(project.entity(*entity), *helper);
+            format!(
+                "{function}REVOKE ALL ON FUNCTION {}({}) FROM PUBLIC;\n",
+                super::quote::Qualified(&function.schema, &function.name),
+                function.arg_types().join(", ")
+            )
+        }
+        Target::Policy(e, t) => {
+            let policy = tables::policy(project.entity(*e), *t);
+            DoIfAbsent {
+                probe: Probe::Policy {
+                    schema: policy.schema.clone(),
+                    table: policy.table.clone(),
+                    name: policy.name.clone(),
+                },
+                statement: policy.create_policy(),
+            }
+            .to_string()
+                + &policy.enable()
         }
         Target::Action { entity, action } => {
             let e = project.entity(*entity);

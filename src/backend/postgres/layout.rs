@@ -37,6 +37,7 @@ pub fn path(project: &Project, object: &Object) -> String {
             table_file("40_constraints", *entity, t)
         }
         Target::Index(i) => table_file("50_indexes", i.entity, i.table),
+        Target::Policy(e, t) => table_file("55_policies", *e, *t),
         // The runtime may return `app.mutation_result`, so it follows the types.
         Target::PreludeRuntime => "db/schema/60_helpers/00_app_runtime.sql".into(),
         Target::Helper { entity, .. } => {

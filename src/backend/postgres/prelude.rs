@@ -129,7 +129,30 @@ fn array_max_length() -> CreateFunction {
 }
 
 pub fn functions() -> Vec<CreateFunction> {
-    vec![slugify(), array_all_match(), array_max_length()]
+    vec![
+        slugify(),
+        array_all_match(),
+        array_max_length(),
+        current_tenant(),
+    ]
+}
+
+/// `app.current_tenant()`: the tenant of the current transaction, as every action
+/// publishes it (`specql.tenant_id`), or NULL when unset; row-level security policies
+/// compare `tenant_id` with it (LANGUAGE §7), so a session without it sees no tenant row.
+pub fn current_tenant() -> CreateFunction {
+    CreateFunction {
+        schema: "app".into(),
+        name: "current_tenant".into(),
+        args: Vec::new(),
+        returns: "uuid".into(),
+        language: "sql",
+        volatility: Volatility::Stable,
+        strict: false,
+        parallel_safe: true,
+        body: "SELECT NULLIF(pg_catalog.current_setting('specql.tenant_id', TRUE), '')::uuid\n"
+            .into(),
+    }
 }
 
 /// The action runtime's helper statements, each a whole statement with its `;`.

@@ -3,7 +3,9 @@
 
 use super::checks;
 use super::columns::{default_expr, sql_type};
-use super::ddl::{AlterTableAddForeignKey, ColumnDef, CreateIndex, CreateTable, TableConstraint};
+use super::ddl::{
+    AlterTableAddForeignKey, ColumnDef, CreateIndex, CreateTable, TableConstraint, TenantPolicy,
+};
 use crate::ir::analysis::TableKind;
 use crate::ir::{Entity, Field, FieldType, Project};
 use crate::order::{Index, names};
@@ -51,12 +53,25 @@ fn main_table(e: &Entity) -> CreateTable {
         constraints.extend(field_check(&name, field));
     }
     columns.extend(audit_columns());
+    if e.tenant_scoped {
+        // The target of composite tenant foreign keys (LANGUAGE §7).
+        let pk = e.pk_column();
+        constraints.push(TableConstraint::Unique {
+            name: names::bounded(&[&name, "tenant_id", &pk, "key"]),
+            columns: vec!["tenant_id".into(), pk],
+        });
+    }
     CreateTable {
         schema: e.schema.clone(),
         name,
         columns,
         constraints,
     }
+}
+
+/// The tenant policy of table `table` of `e` (tenant-scoped entities only).
+pub fn policy(e: &Entity, table: TableKind) -> TenantPolicy {
+    TenantPolicy::new(&e.schema, &table_name(e, table))
 }
 
 fn translation_table(e: &Entity) -> CreateTable {
@@ -148,6 +163,7 @@ pub fn foreign_key(
                 ref_table: target.table(),
                 ref_column: target.pk_column(),
                 on_delete_cascade: false,
+                tenant: e.tenant_scoped && target.tenant_scoped,
             }
         }
         None => {
@@ -162,6 +178,7 @@ pub fn foreign_key(
                 ref_table: e.table(),
                 ref_column: e.pk_column(),
                 on_delete_cascade: true,
+                tenant: e.tenant_scoped,
             }
         }
     }

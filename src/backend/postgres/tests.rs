@@ -31,7 +31,7 @@ fn confiture_layout() {
     let project = crm();
     let files = emit(&project, &order::run(&project)).confiture_files();
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    insta::assert_snapshot!(paths.join("\n"), @"
+    insta::assert_snapshot!(paths.join("\n"), @r#"
     db/environments/local.yaml
     db/schema/00_prelude/00_schemas.sql
     db/schema/00_prelude/10_functions.sql
@@ -48,13 +48,15 @@ fn confiture_layout() {
     db/schema/50_indexes/common/tb_country.sql
     db/schema/50_indexes/crm/tb_company.sql
     db/schema/50_indexes/crm/tb_contact.sql
+    db/schema/55_policies/crm/tb_company.sql
+    db/schema/55_policies/crm/tb_contact.sql
     db/schema/60_helpers/common/country.sql
     db/schema/60_helpers/crm/company.sql
     db/schema/60_helpers/crm/contact.sql
     db/schema/70_actions/crm/create_company.sql
     db/schema/70_actions/crm/create_contact.sql
     db/schema/70_actions/crm/qualify_lead.sql
-    ");
+    "#);
     let (_, env) = files
         .iter()
         .find(|(p, _)| p.ends_with("local.yaml"))

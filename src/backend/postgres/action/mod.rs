@@ -72,9 +72,10 @@ pub fn function(project: &Project, entity: EntityId, action: &Action) -> Option<
          RETURNS app.mutation_result\n\
          LANGUAGE plpgsql\n\
          VOLATILE\n\
-         SECURITY INVOKER\n\
+         SECURITY DEFINER\n\
          SET search_path = pg_catalog, pg_temp\n\
-         AS {};\n",
+         AS {};\n\
+         REVOKE ALL ON FUNCTION {name}(uuid, uuid, jsonb) FROM PUBLIC;\n",
         dollar_quote(&body)
     );
     if let Some(description) = action.description.as_deref().filter(|d| !d.is_empty()) {

@@ -311,7 +311,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
     RETURNS app.mutation_result
     LANGUAGE plpgsql
     VOLATILE
-    SECURITY INVOKER
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
     #variable_conflict use_variable
@@ -404,6 +404,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
         END;
     END;
     $fn$;
+    REVOKE ALL ON FUNCTION crm.qualify_lead(uuid, uuid, jsonb) FROM PUBLIC;
     COMMENT ON FUNCTION crm.qualify_lead(uuid, uuid, jsonb) IS 'Qualify a lead';
     "#);
 }
@@ -415,7 +416,7 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
     RETURNS app.mutation_result
     LANGUAGE plpgsql
     VOLATILE
-    SECURITY INVOKER
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
     #variable_conflict use_variable
@@ -505,6 +506,7 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
         RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'name', v_row.name, 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), NULL)::app.mutation_result;
     END;
     $fn$;
+    REVOKE ALL ON FUNCTION crm.create_company(uuid, uuid, jsonb) FROM PUBLIC;
     "#);
 }
 
@@ -515,7 +517,7 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
     RETURNS app.mutation_result
     LANGUAGE plpgsql
     VOLATILE
-    SECURITY INVOKER
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
     #variable_conflict use_variable
@@ -667,6 +669,7 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
         RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'name', v_row.name, 'parent_id', v_out_parent, 'created_at', v_row.created_at, 'updated_at', v_row.updated_at, 'translations', COALESCE((SELECT pg_catalog.jsonb_object_agg(l.locale, pg_catalog.jsonb_build_object('name', l.name)) FROM crm.tl_category AS l WHERE l.fk_category = v_row.pk_category AND l.tenant_id = p_tenant_id), '{}'::jsonb)), NULL)::app.mutation_result;
     END;
     $fn$;
+    REVOKE ALL ON FUNCTION crm.update_category(uuid, uuid, jsonb) FROM PUBLIC;
     "#);
 }
 
@@ -677,7 +680,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
     RETURNS app.mutation_result
     LANGUAGE plpgsql
     VOLATILE
-    SECURITY INVOKER
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $fn$
     #variable_conflict use_variable
@@ -773,6 +776,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
         RETURN ROW(true, NULL, NULL, NULL, NULL)::app.mutation_result;
     END;
     $fn$;
+    REVOKE ALL ON FUNCTION crm.import_contacts(uuid, uuid, jsonb) FROM PUBLIC;
     "#);
 }
 

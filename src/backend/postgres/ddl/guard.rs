@@ -16,6 +16,12 @@ pub enum Probe {
     },
     /// A type, by schema and name.
     Type { schema: String, name: String },
+    /// A row-level security policy of a table, by name.
+    Policy {
+        schema: String,
+        table: String,
+        name: String,
+    },
 }
 
 impl fmt::Display for Probe {
@@ -28,6 +34,16 @@ impl fmt::Display for Probe {
             } => write!(
                 f,
                 "SELECT 1 FROM pg_catalog.pg_constraint WHERE conname = {} AND conrelid = {}::regclass",
+                Literal(name),
+                Literal(&Qualified(schema, table).to_string())
+            ),
+            Probe::Policy {
+                schema,
+                table,
+                name,
+            } => write!(
+                f,
+                "SELECT 1 FROM pg_catalog.pg_policy WHERE polname = {} AND polrelid = {}::regclass",
                 Literal(name),
                 Literal(&Qualified(schema, table).to_string())
             ),

@@ -6,6 +6,7 @@ mod comment;
 mod function;
 mod guard;
 mod index;
+mod policy;
 mod schema;
 mod table;
 
@@ -13,5 +14,6 @@ pub use comment::{CommentOn, CommentTarget};
 pub use function::{CreateFunction, Volatility};
 pub use guard::{CreateCompositeType, DoIfAbsent, Probe};
 pub use index::CreateIndex;
+pub use policy::{TENANT_POLICY, TenantPolicy};
 pub use schema::CreateSchema;
 pub use table::{AlterTableAddForeignKey, ColumnDef, CreateTable, TableConstraint};

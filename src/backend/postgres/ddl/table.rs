@@ -112,7 +112,12 @@ impl fmt::Display for CreateTable {
             let comma = if i + 1 < lines.len() { "," } else { "" };
             writeln!(f, "    {line}{comma}")?;
         }
-        writeln!(f, ");")
+        writeln!(f, ");")?;
+        writeln!(
+            f,
+            "REVOKE ALL ON TABLE {} FROM PUBLIC;",
+            Qualified(&self.schema, &self.name)
+        )
     }
 }
 
@@ -135,13 +140,18 @@ pub struct AlterTableAddForeignKey {
     pub ref_table: String,
     pub ref_column: String,
     pub on_delete_cascade: bool,
+    /// A reference between tenant-scoped tables: `(tenant_id, column)` references
+    /// `(tenant_id, ref_column)`, so a row can only point into its own tenant (§7).
+    #[serde(default)]
+    pub tenant: bool,
 }
 
 impl fmt::Display for AlterTableAddForeignKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenant = if self.tenant { "tenant_id, " } else { "" };
         write!(
             f,
-            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({tenant}{}) REFERENCES {} ({tenant}{})",
             Qualified(&self.schema, &self.table),
             Ident(&self.name),
             Ident(&self.column),
@@ -184,6 +194,7 @@ mod tests {
             "user" TEXT,
             CONSTRAINT tb_order_status_check CHECK (status IN ('new', 'paid'))
         );
+        REVOKE ALL ON TABLE crm.tb_order FROM PUBLIC;
         "#);
     }
 
@@ -198,6 +209,7 @@ mod tests {
             ref_table: "tb_company".into(),
             ref_column: "pk_company".into(),
             on_delete_cascade: true,
+            tenant: false,
         };
         insta::assert_snapshot!(fk, @"ALTER TABLE crm.tb_contact ADD CONSTRAINT tb_contact_fk_company_fkey FOREIGN KEY (fk_company) REFERENCES crm.tb_company (pk_company) ON DELETE CASCADE;");
     }
