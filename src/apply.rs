@@ -45,7 +45,11 @@ const LOCK_KEY: i64 = 0x7370_6563_716c_6321;
 /// A step worth telling the user about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Progress {
-    Applying { objects: usize },
+    Applying {
+        objects: usize,
+    },
+    /// The connection is a superuser's: the objects it creates bypass row-level security.
+    Superuser,
 }
 
 /// What `apply` did.
@@ -115,6 +119,16 @@ pub fn apply(
     tx.execute("SELECT pg_catalog.pg_advisory_xact_lock($1)", &[&LOCK_KEY])
         .map_err(|e| server(None, &e))?;
     tx.batch_execute(TRACKING).map_err(|e| server(None, &e))?;
+    let superuser: bool = tx
+        .query_one(
+            "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user",
+            &[],
+        )
+        .map_err(|e| server(None, &e))?
+        .get(0);
+    if superuser {
+        progress(Progress::Superuser);
+    }
     let latest = tx
         .query_opt(
             "SELECT hash, state, catalog FROM specqlc.applied ORDER BY n DESC LIMIT 1",

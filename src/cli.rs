@@ -22,6 +22,10 @@ pub struct Cli {
     /// Treat warnings as errors.
     #[arg(long, global = true)]
     pub deny_warnings: bool,
+    /// A role that may call the actions (repeatable; for compile, apply, migrate new and
+    /// diff): it gets USAGE on the schemas and EXECUTE on the actions, never a table.
+    #[arg(long = "grant-to", global = true, value_name = "ROLE", value_parser = role_name)]
+    pub grant_to: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +152,15 @@ pub enum ColorMode {
 pub enum Format {
     Human,
     Json,
+}
+
+/// A role name PostgreSQL keeps whole: not empty, at most 63 bytes, no NUL.
+fn role_name(text: &str) -> Result<String, String> {
+    if text.is_empty() || text.len() > 63 || text.contains('\0') {
+        Err("a role name has 1 to 63 bytes and no NUL".into())
+    } else {
+        Ok(text.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -85,10 +85,15 @@ pub fn apply(
 ) -> Result<(), Stop> {
     let plan = specqlc::order::run(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
-    let progress = |step: Progress| match step {
+    let progress = |step: Progress| {
+        match step {
         Progress::Applying { objects } => {
             reporter.progress(&format!("applying {objects} objects in one transaction..."));
         }
+        Progress::Superuser => reporter.progress(
+            "warning: applying as a superuser: the actions it owns bypass row-level security (LANGUAGE §7); apply as a role that is not a superuser",
+        ),
+    }
     };
     let outcome = apply::apply(url, project, &output, options, progress);
     match outcome {

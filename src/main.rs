@@ -146,7 +146,8 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             Ok(())
         }
         Command::Compile { paths, output } => {
-            let project = project(load(reporter, paths, options, false)?)?;
+            let mut project = project(load(reporter, paths, options, false)?)?;
+            project.grant_to = cli.grant_to.clone();
             output::compile(&project, output, reporter)
         }
         Command::Migrate { action } => {
@@ -159,7 +160,8 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             let Checked {
                 sources, project, ..
             } = load(reporter, paths, options, false)?;
-            let project = project.ok_or(Stop::Specs)?;
+            let mut project = project.ok_or(Stop::Specs)?;
+            project.grant_to = cli.grant_to.clone();
             let options = specqlc::migrate::Options {
                 allow_destructive: *allow_destructive,
             };
@@ -173,7 +175,8 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             let Checked {
                 sources, project, ..
             } = load(reporter, paths, options, false)?;
-            let project = project.ok_or(Stop::Specs)?;
+            let mut project = project.ok_or(Stop::Specs)?;
+            project.grant_to = cli.grant_to.clone();
             let options = specqlc::apply::Options {
                 allow_destructive: *allow_destructive,
             };
@@ -183,7 +186,8 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             database_url,
             paths,
         } => {
-            let project = project(load(reporter, paths, options, false)?)?;
+            let mut project = project(load(reporter, paths, options, false)?)?;
+            project.grant_to = cli.grant_to.clone();
             deploy::diff(&project, database_url, cli.format == Format::Json, reporter)
         }
         Command::Init { dir } => {
@@ -200,7 +204,8 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             let paths = match stage {
                 DebugStage::Ir { paths } | DebugStage::Order { paths } => paths,
             };
-            let project = project(load(reporter, paths, options, false)?)?;
+            let mut project = project(load(reporter, paths, options, false)?)?;
+            project.grant_to = cli.grant_to.clone();
             let text = match stage {
                 DebugStage::Ir { .. } => specqlc::ir::dump(&project),
                 DebugStage::Order { .. } => specqlc::order::dump(&specqlc::order::run(&project)),

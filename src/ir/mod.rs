@@ -43,6 +43,9 @@ pub struct Renamed {
 #[derive(Clone, Debug, Default)]
 pub struct Project {
     pub entities: Vec<Entity>,
+    /// Roles that may call the actions (`--grant-to`, LANGUAGE §7): they get `USAGE` on
+    /// the schemas and `EXECUTE` on the actions, nothing else.
+    pub grant_to: Vec<String>,
 }
 
 impl Project {

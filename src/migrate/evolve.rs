@@ -144,6 +144,15 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
         }
     }
 
+    // Privileges of roles no longer given, while the functions still exist.
+    for (id, object) in a.order.iter().rev() {
+        if let Body::Grant { revoke, .. } = &object.body
+            && b.get(id).is_none()
+        {
+            out.push(what(object), Effect::Drop, revoke.clone(), None);
+        }
+    }
+
     // Functions that go or change signature.
     for (id, object) in a.order.iter().rev() {
         if let Body::Function { drop, .. } = &object.body {
@@ -363,6 +372,11 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
                     }
                 }
             }
+            Body::Grant { sql, .. } => {
+                if !matches!(old.map(|o| &o.body), Some(Body::Grant { sql: s, .. }) if s == sql) {
+                    out.push(what(object), Effect::Create, sql.clone(), object.span);
+                }
+            }
             Body::Policy { policy, .. } => {
                 let keep = matches!(old.map(|o| &o.body), Some(Body::Policy { policy: p, .. })
                     if p.condition == policy.condition && p.name == policy.name);
@@ -543,9 +557,10 @@ impl<'a> Side<'a> {
 
     fn identity(&self, object: &Object) -> String {
         match &object.body {
-            Body::Prelude { .. } | Body::Schema { .. } | Body::Function { .. } => {
-                object.key.clone()
-            }
+            Body::Prelude { .. }
+            | Body::Schema { .. }
+            | Body::Function { .. }
+            | Body::Grant { .. } => object.key.clone(),
             Body::Table(t) => self.table_id(&t.entity, t.translation),
             Body::Policy {
                 entity,

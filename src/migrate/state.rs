@@ -58,6 +58,12 @@ pub enum Body {
     Table(Table),
     ForeignKey(ForeignKey),
     Index(Index),
+    /// The privileges of a `--grant-to` role: granted again when they change, revoked
+    /// when the role is no longer given.
+    Grant {
+        sql: String,
+        revoke: String,
+    },
     /// Row-level security and the tenant policy of a table.
     Policy {
         entity: String,
@@ -210,6 +216,7 @@ impl Object {
             Body::ForeignKey(_) => ObjectKind::ForeignKey,
             Body::Index(_) => ObjectKind::Index,
             Body::Policy { .. } => ObjectKind::Policy,
+            Body::Grant { .. } => ObjectKind::Grant,
             Body::Comment { .. } => ObjectKind::Comment,
             Body::Function { action: true, .. } => ObjectKind::Action,
             Body::Function { action: false, .. } => ObjectKind::Helper,
@@ -320,6 +327,12 @@ fn body(project: &Project, object: &order::Object, sql: &str) -> Body {
             let (target, text) = comment(project, on);
             Body::Comment { target, text }
         }
+        Target::Grant(_) => Body::Grant {
+            sql: sql.into(),
+            revoke: drop::object(project, object)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        },
         Target::Policy(e, kind) => {
             let e = project.entity(*e);
             Body::Policy {

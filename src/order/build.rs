@@ -60,6 +60,7 @@ pub fn graph(project: &Project) -> StableGraph<Object, Edge> {
     for (node, key) in std::mem::take(&mut b.calls) {
         b.edge(node, &key, Edge::Calls);
     }
+    b.grants();
     b.graph
 }
 
@@ -363,6 +364,32 @@ impl Builder<'_> {
             }),
         );
         self.require(node, &table_key(e, table));
+    }
+
+    /// One object per `--grant-to` role, after every schema and action it names.
+    fn grants(&mut self) {
+        let mut roles = self.project.grant_to.clone();
+        roles.sort();
+        roles.dedup();
+        for role in roles {
+            let node = self.add(
+                ObjectKind::Grant,
+                format!("grant {role}"),
+                None,
+                Target::Grant(role),
+            );
+            let needs: Vec<String> = self
+                .keys
+                .keys()
+                .filter(|k| k.starts_with("schema ") || k.starts_with("function "))
+                .cloned()
+                .collect();
+            for key in needs {
+                if self.graph[self.keys[&key]].kind != ObjectKind::Helper {
+                    self.require(node, &key);
+                }
+            }
+        }
     }
 
     fn actions(&mut self, e: &Entity) {

@@ -153,6 +153,7 @@ pub fn crm() -> Project {
 
     Project {
         entities: vec![company, contact, country],
+        ..Default::default()
     }
 }
 
@@ -175,7 +176,10 @@ pub fn permute(project: &Project, perm: &[usize]) -> Project {
         }
         entities.push(e);
     }
-    Project { entities }
+    Project {
+        entities,
+        ..Default::default()
+    }
 }
 
 fn remap_type(ty: &mut FieldType, new_of: &impl Fn(EntityId) -> EntityId) {

@@ -94,6 +94,8 @@ pub enum ObjectKind {
     Comment,
     Helper,
     Action,
+    /// Privileges of a `--grant-to` role.
+    Grant,
 }
 
 impl ObjectKind {
@@ -109,6 +111,7 @@ impl ObjectKind {
             ObjectKind::Comment => "comment",
             ObjectKind::Helper => "helper",
             ObjectKind::Action => "action",
+            ObjectKind::Grant => "grant",
         }
     }
 }
@@ -144,6 +147,8 @@ pub enum Target {
         entity: EntityId,
         action: usize,
     },
+    /// `USAGE` on the schemas and `EXECUTE` on every action, for one role.
+    Grant(String),
 }
 
 /// An index on one of an entity's tables.

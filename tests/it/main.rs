@@ -11,6 +11,7 @@ mod identifiers;
 mod name_properties;
 mod names;
 mod roundtrip;
+mod security;
 mod semantics;
 mod specs;
 mod strict_input;

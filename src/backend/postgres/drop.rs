@@ -50,6 +50,8 @@ pub enum DropObject {
     Comment(CommentTarget),
     /// The tenant policy dropped and row-level security off.
     Policy(TenantPolicy),
+    /// `REVOKE` of what a `--grant-to` role was granted.
+    Revoke(String),
     /// A function with its exact argument types.
     Function {
         schema: String,
@@ -99,6 +101,7 @@ pub fn object(project: &Project, object: &Object) -> Option<DropObject> {
         },
         Target::Comment(on) => DropObject::Comment(commented(project, on)),
         Target::Policy(e, t) => DropObject::Policy(tables::policy(project.entity(*e), *t)),
+        Target::Grant(role) => DropObject::Revoke(super::grants::revoke(project, role)),
         Target::Helper { entity, helper } => {
             let e = project.entity(*entity);
             let arg = match helper {
@@ -238,6 +241,7 @@ impl fmt::Display for DropObject {
             }
             DropObject::Comment(target) => writeln!(f, "COMMENT ON {target} IS NULL;"),
             DropObject::Policy(policy) => f.write_str(&policy.drop()),
+            DropObject::Revoke(sql) => f.write_str(sql),
             DropObject::Function { schema, name, args } => writeln!(
                 f,
                 "DROP FUNCTION IF EXISTS {}({});",

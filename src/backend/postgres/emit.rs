@@ -39,6 +39,7 @@ pub fn sql(project: &Project, object: &Object) -> String {
                 function.arg_types().join(", ")
             )
         }
+        Target::Grant(role) => super::grants::grant(project, role),
         Target::Policy(e, t) => {
             let policy = tables::policy(project.entity(*e), *t);
             DoIfAbsent {

@@ -38,6 +38,7 @@ pub fn path(project: &Project, object: &Object) -> String {
         }
         Target::Index(i) => table_file("50_indexes", i.entity, i.table),
         Target::Policy(e, t) => table_file("55_policies", *e, *t),
+        Target::Grant(role) => format!("db/schema/80_grants/{role}.sql"),
         // The runtime may return `app.mutation_result`, so it follows the types.
         Target::PreludeRuntime => "db/schema/60_helpers/00_app_runtime.sql".into(),
         Target::Helper { entity, .. } => {

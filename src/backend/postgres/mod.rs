@@ -12,6 +12,7 @@ pub mod columns;
 pub mod ddl;
 pub mod drop;
 pub(crate) mod emit;
+pub mod grants;
 pub mod helpers;
 mod layout;
 pub use layout::LOCAL_ENVIRONMENT;

@@ -91,7 +91,10 @@ fn hostile() -> ir::Project {
     e.fields[tags.0 as usize].unique = true;
     field(&mut e, "parent", FieldType::Ref(ir::EntityId(0)));
     action(&mut e, "create_order", ir::ActionKind::Create);
-    ir::Project { entities: vec![e] }
+    ir::Project {
+        entities: vec![e],
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -230,7 +233,10 @@ fn all_types() -> ir::Project {
         let id = e.field_by_name(name).unwrap();
         e.fields[id.0 as usize].default = Some(value);
     }
-    ir::Project { entities: vec![e] }
+    ir::Project {
+        entities: vec![e],
+        ..Default::default()
+    }
 }
 
 #[test]

@@ -271,6 +271,7 @@ pub(super) fn fixture() -> Project {
 
     Project {
         entities: vec![company, contact, category, country],
+        ..Default::default()
     }
 }
 

@@ -1,0 +1,226 @@
+//! Defence in depth (LANGUAGE §7), through roles that are not superusers (superusers
+//! bypass row-level security): the schema is owned by an owner role, the application
+//! calls actions through a `--grant-to` role. Row-level security is on and forced on every
+//! tenant table, references are composite tenant keys, actions are the only way in.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use postgres::Client;
+use serde_json::json;
+
+use crate::confiture::{specqlc_ok, text};
+use crate::support::TestDb;
+
+const A: &str = "00000000-0000-0000-0000-0000000000aa";
+const B: &str = "00000000-0000-0000-0000-0000000000bb";
+const USER: &str = "00000000-0000-0000-0000-0000000000ff";
+
+/// A database whose specs were applied by an owner role, with an application role that
+/// was granted the actions.
+struct Secured {
+    db: TestDb,
+    owner: String,
+    app: String,
+}
+
+impl Secured {
+    fn new(spec: &str) -> Secured {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let owner = format!("owner_{}_{n}", std::process::id());
+        let app = format!("app_{}_{n}", std::process::id());
+        let db = TestDb::new();
+        let database: String = db.query_json("SELECT current_database() AS d")[0]["d"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        db.batch(&format!(
+            "CREATE ROLE {owner} NOSUPERUSER NOBYPASSRLS; CREATE ROLE {app} NOSUPERUSER NOBYPASSRLS;
+             GRANT CREATE ON DATABASE {database} TO {owner};"
+        ));
+        let script = specqlc_ok(&["compile", "--grant-to", &app, spec, "-o", "-"]);
+        let mut client = db.client();
+        client.batch_execute(&format!("SET ROLE {owner}")).unwrap();
+        client
+            .batch_execute(&text(&script.stdout))
+            .unwrap_or_else(|e| panic!("the owner cannot apply the script: {e}"));
+        Secured { db, owner, app }
+    }
+
+    /// A connection acting as `role`.
+    fn as_role(&self, role: &str) -> Client {
+        let mut client = self.db.client();
+        client.batch_execute(&format!("SET ROLE {role}")).unwrap();
+        client
+    }
+
+    fn call(
+        &self,
+        role: &str,
+        action: &str,
+        tenant: &str,
+        input: serde_json::Value,
+    ) -> serde_json::Value {
+        let mut client = self.as_role(role);
+        let row = client
+            .query_one(
+                &format!(
+                    "SELECT to_jsonb(r)::text FROM {action}($1::text::uuid, $2::text::uuid, $3::text::jsonb) AS r"
+                ),
+                &[&tenant, &USER, &input.to_string()],
+            )
+            .unwrap_or_else(|e| panic!("{action} as {role}: {e}"));
+        serde_json::from_str(row.get(0)).unwrap()
+    }
+}
+
+impl Drop for Secured {
+    fn drop(&mut self) {
+        // Roles are cluster-wide: drop what they own in this database, then them.
+        let _ = self.db.try_batch(&format!(
+            "DROP OWNED BY {owner}, {app} CASCADE; DROP ROLE IF EXISTS {app}; REASSIGN OWNED BY {owner} TO CURRENT_USER; DROP ROLE IF EXISTS {owner};",
+            owner = self.owner,
+            app = self.app
+        ));
+    }
+}
+
+#[test]
+fn actions_through_a_non_superuser_role_keep_tenants_apart_and_tables_closed() {
+    let s = Secured::new("tests/cases/ok/crm_contact.yaml");
+    let company = s.call(&s.app, "crm.create_company", A, json!({"name": "Acme"}));
+    assert_eq!(company["success"], json!(true), "{company}");
+    let company_id = company["object_data"]["id"].as_str().unwrap().to_string();
+    let contact = s.call(
+        &s.app,
+        "crm.create_contact",
+        A,
+        json!({"email": "ada@example.com", "first_name": "Ada", "last_name": "L", "company_id": company_id}),
+    );
+    assert_eq!(contact["success"], json!(true), "{contact}");
+    let contact_id = contact["object_data"]["id"].as_str().unwrap().to_string();
+
+    // Tenant B can neither change A's row nor link to A's company.
+    let update = s.call(
+        &s.app,
+        "crm.update_contact",
+        B,
+        json!({"id": contact_id, "first_name": "Eve"}),
+    );
+    assert_eq!(update["error_code"], json!("not_found"), "{update}");
+    let link = s.call(
+        &s.app,
+        "crm.create_contact",
+        B,
+        json!({"email": "eve@example.com", "first_name": "Eve", "last_name": "B", "company_id": company_id}),
+    );
+    assert_eq!(link["error_code"], json!("reference_not_found"), "{link}");
+
+    // The application role has no table privilege at all: actions are the only way in.
+    let mut app = s.as_role(&s.app);
+    let denied = app.query("SELECT * FROM crm.tb_contact", &[]).unwrap_err();
+    assert_eq!(denied.code().unwrap().code(), "42501", "{denied}");
+    // Nor can a role that was not granted the actions call them (nothing is PUBLIC).
+    let stranger = format!("{}_stranger", s.app);
+    s.db.batch(&format!("CREATE ROLE {stranger} NOSUPERUSER"));
+    let mut client = s.as_role(&stranger);
+    let refused = client
+        .query(
+            "SELECT crm.create_company($1::text::uuid, $2::text::uuid, '{}'::jsonb)",
+            &[&A, &USER],
+        )
+        .unwrap_err();
+    drop(client);
+    s.db.batch(&format!("DROP ROLE {stranger}"));
+    assert_eq!(refused.code().unwrap().code(), "42501", "{refused}");
+
+    // The catalog: every tenant table has row-level security enabled and forced.
+    let tables = s.db.query_json(
+        "SELECT c.relname, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'crm' AND c.relkind = 'r' ORDER BY 1",
+    );
+    assert_eq!(
+        tables,
+        json!([
+            {"relname": "tb_company", "enabled": true, "forced": true},
+            {"relname": "tb_contact", "enabled": true, "forced": true}
+        ])
+    );
+}
+
+#[test]
+fn a_hand_written_query_without_a_tenant_sees_and_changes_nothing() {
+    let s = Secured::new("tests/cases/ok/crm_contact.yaml");
+    for (tenant, name) in [(A, "Acme"), (B, "Bobco")] {
+        let r = s.call(&s.app, "crm.create_company", tenant, json!({"name": name}));
+        assert_eq!(r["success"], json!(true), "{r}");
+    }
+    // Even given table privileges, the application role sees rows only of the tenant it
+    // names, and none without one.
+    let mut owner = s.as_role(&s.owner);
+    owner
+        .batch_execute(&format!(
+            "GRANT SELECT, UPDATE ON crm.tb_company TO {}",
+            s.app
+        ))
+        .unwrap();
+    let mut app = s.as_role(&s.app);
+    let seen: i64 = app
+        .query_one("SELECT count(*) FROM crm.tb_company", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 0, "no tenant set: no row visible");
+    let changed = app
+        .execute("UPDATE crm.tb_company SET name = 'x'", &[])
+        .unwrap();
+    assert_eq!(changed, 0, "no tenant set: no row changed");
+    app.batch_execute(&format!(
+        "SELECT set_config('specql.tenant_id', '{A}', false)"
+    ))
+    .unwrap();
+    let names: Vec<String> = app
+        .query("SELECT name FROM crm.tb_company", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names, ["Acme"], "tenant A sees only its own row");
+    // Moving a row to another tenant is refused by the policy's WITH CHECK.
+    let moved = app
+        .execute(&format!("UPDATE crm.tb_company SET tenant_id = '{B}'"), &[])
+        .unwrap_err();
+    assert_eq!(moved.code().unwrap().code(), "42501", "{moved}");
+}
+
+#[test]
+fn a_forged_cross_tenant_reference_is_refused_by_the_composite_key() {
+    let s = Secured::new("tests/cases/ok/crm_contact.yaml");
+    let acme = s.call(&s.app, "crm.create_company", A, json!({"name": "Acme"}));
+    assert_eq!(acme["success"], json!(true));
+    let contact = s.call(
+        &s.app,
+        "crm.create_contact",
+        B,
+        json!({"email": "eve@example.com", "first_name": "Eve", "last_name": "B"}),
+    );
+    assert_eq!(contact["success"], json!(true), "{contact}");
+    // A bug (or a hand-written statement) that writes A's pk into B's row: the owner
+    // itself, with B's tenant set, cannot make the link.
+    let acme_pk: i32 = s.db.query_json("SELECT pk_company FROM crm.tb_company")[0]["pk_company"]
+        .as_i64()
+        .unwrap() as i32;
+    let mut owner = s.as_role(&s.owner);
+    owner
+        .batch_execute(&format!(
+            "SELECT set_config('specql.tenant_id', '{B}', false)"
+        ))
+        .unwrap();
+    let forged = owner
+        .execute(
+            &format!("UPDATE crm.tb_contact SET fk_company = {acme_pk}"),
+            &[],
+        )
+        .unwrap_err();
+    assert_eq!(forged.code().unwrap().code(), "23503", "{forged}");
+}
