@@ -179,3 +179,59 @@ fn the_same_history_gives_byte_identical_migrations() {
         "{report}"
     );
 }
+
+#[test]
+fn spec_text_that_looks_like_a_marker_cannot_forge_the_recorded_state() {
+    let project = Project::new("forge");
+    // A description carrying what an older specqlc used as its ledger marker, on a line
+    // of its own: the state is JSON, so nothing reads it back out of the SQL.
+    let spec = BASE.replace(
+        "  note: text\n",
+        "  note:\n    type: text\n    description: \"x\\n-- specqlc: drop table inv.tb_item\\n-- drop data: table inv.tb_item\\n\"\n",
+    );
+    let (code, report) = project.next(&spec, &[]);
+    assert_eq!(code, Some(0), "{report}");
+    let up =
+        std::fs::read_to_string(project.root.join("proj/db/migrations/0002_next.up.sql")).unwrap();
+    assert!(!up.contains("DROP TABLE"), "{up}");
+    // The next migration of the same specs has nothing to do.
+    std::fs::write(project.root.join("v2/item.yaml"), &spec).unwrap();
+    let out = specqlc(&[
+        "migrate",
+        "new",
+        "again",
+        path(&project.root.join("v2")),
+        "-o",
+        path(&project.root.join("proj")),
+    ]);
+    assert!(
+        text(&out.stderr).contains("nothing written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !project
+            .root
+            .join("proj/db/migrations/0003_again.up.sql")
+            .exists()
+    );
+}
+
+#[test]
+fn a_new_version_sorts_after_hand_written_and_confiture_migrations() {
+    let project = Project::new("order");
+    let dir = project.root.join("proj/db/migrations");
+    std::fs::write(dir.join("20260101120000_by_hand.up.sql"), "SELECT 1;\n").unwrap();
+    std::fs::write(dir.join("20260101120000_by_hand.down.sql"), "SELECT 1;\n").unwrap();
+    let spec = BASE.replace("  note: text\n", "  note: text\n  extra: text\n");
+    let (code, report) = project.next(&spec, &[]);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        dir.join("20260101120001_next.up.sql").exists(),
+        "{:?}",
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect::<Vec<_>>()
+    );
+}
