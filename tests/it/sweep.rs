@@ -11,7 +11,13 @@
 //!    action without a scenario fails the sweep;
 //! 4. applying the same script a second time, over the rows the scenario left, raises
 //!    nothing and changes nothing: the `pg_dump --schema-only` text, the OIDs of every
-//!    relation, type and function, and every table's row count are the same afterwards.
+//!    relation, type and function, and every table's row count are the same afterwards;
+//! 5. tenant isolation (LANGUAGE §7): every tenant table has row-level security enabled
+//!    and forced, and every action called by tenant B with each of tenant A's ids in every
+//!    `id` and `<field>_id` key reads, changes and links nothing of A.
+//!
+//! The script is applied by an owner role that is not a superuser, so the actions
+//! (`SECURITY DEFINER`) run under row-level security as they would in production.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -23,7 +29,7 @@ use specqlc::diag::render;
 use specqlc::ir::ActionKind;
 use specqlc::{CheckOptions, check_sources};
 
-use crate::specs::{TENANT_A, USER_1};
+use crate::specs::{TENANT_A, TENANT_B, USER_1};
 use crate::support::TestDb;
 
 /// One step of a scenario.
@@ -580,11 +586,23 @@ fn compile(path: &str) -> Compiled {
 fn run(path: &str, scenario: &[Step]) {
     let compiled = compile(path);
     let db = TestDb::new();
+    let owner = Owner::new(&db);
 
-    // 1. Applies to an empty database.
-    if let Err(error) = db.try_batch(&compiled.script) {
-        panic!("{path}: the compiled script does not apply to an empty database:\n{error}");
+    // 1. Applies to an empty database, as a role that is not a superuser.
+    let mut client = db.client();
+    let applied = client
+        .batch_execute(&format!("SET ROLE {}", owner.name))
+        .and_then(|()| client.batch_execute(&compiled.script));
+    if let Err(error) = applied {
+        let detail = error
+            .as_db_error()
+            .map(|e| format!("{e:?}"))
+            .unwrap_or_default();
+        panic!(
+            "{path}: the compiled script does not apply to an empty database:\n{error}\n{detail}"
+        );
     }
+    drop(client);
 
     // 2. plpgsql_check over every schema the script created, prelude included.
     let schemas = user_schemas(&db);
@@ -606,7 +624,7 @@ fn run(path: &str, scenario: &[Step]) {
     );
 
     // 3. Every action runs with a valid payload and succeeds.
-    let exercised = run_scenario(&db, path, scenario);
+    let (exercised, ids) = run_scenario(&db, path, scenario);
     let defined = mutation_functions(&db, &compiled.schemas);
     assert_eq!(
         exercised, defined,
@@ -630,11 +648,174 @@ fn run(path: &str, scenario: &[Step]) {
     }
     let after = Catalog::read(&db, &schemas);
     before.assert_same(&after, path);
+
+    // 5. Tenant isolation.
+    isolation(&db, path, scenario, &ids);
+}
+
+/// A role that owns the schema: not a superuser, so row-level security binds the actions
+/// it owns. Its objects and the role go when the test ends, even after a panic.
+struct Owner<'db> {
+    db: &'db TestDb,
+    name: String,
+}
+
+impl Owner<'_> {
+    fn new(db: &TestDb) -> Owner<'_> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "sweep_owner_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let database = db.query_json("SELECT current_database() AS v")[0]["v"]
+            .as_str()
+            .expect("a name")
+            .to_string();
+        db.batch(&format!(
+            "CREATE ROLE {name} NOSUPERUSER NOBYPASSRLS; GRANT CREATE ON DATABASE \"{database}\" TO {name}; \
+             GRANT CREATE ON SCHEMA public TO {name};"
+        ));
+        Owner { db, name }
+    }
+}
+
+impl Drop for Owner<'_> {
+    fn drop(&mut self) {
+        // Roles belong to the cluster: give their objects back, then drop them.
+        let _ = self.db.try_batch(&format!(
+            "REASSIGN OWNED BY {name} TO CURRENT_USER; DROP OWNED BY {name}; DROP ROLE {name};",
+            name = self.name
+        ));
+    }
+}
+
+/// Step 5: every tenant table forced under row-level security; tenant B, given each of
+/// tenant A's ids in every id key of every action, sees, changes and links nothing of A.
+fn isolation(db: &TestDb, path: &str, scenario: &[Step], ids: &Ids) {
+    let unprotected = db.query_json(
+        "SELECT c.oid::regclass::text AS v FROM pg_catalog.pg_class c \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind = 'r' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'specqlc') \
+         AND NOT (c.relrowsecurity AND c.relforcerowsecurity)",
+    );
+    assert_eq!(
+        unprotected,
+        json!([]),
+        "{path}: tenant tables without forced row-level security"
+    );
+
+    let a_rows = tenant_rows(db, TENANT_A);
+    if no_tenant_table(db) {
+        return; // Only shared tables: nothing to isolate.
+    }
+    assert!(
+        !a_rows.is_empty(),
+        "{path}: tenant A has no rows to protect"
+    );
+    let a_ids: BTreeSet<String> = ids_of(&a_rows);
+    let mut calls = 0;
+    for step in scenario {
+        let Step::Call {
+            schema,
+            action,
+            input,
+            ..
+        } = step
+        else {
+            continue;
+        };
+        // A's valid input, with A's ids, as the scenario called it.
+        let valid = input(ids);
+        let keys: Vec<String> = valid
+            .as_object()
+            .map(|o| {
+                o.keys()
+                    .filter(|k| *k == "id" || k.ends_with("_id"))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for key in keys {
+            for stolen in &a_ids {
+                let mut forged = valid.clone();
+                forged[key.as_str()] = json!(stolen);
+                calls += 1;
+                let outcome = db.try_call_action(
+                    schema,
+                    action,
+                    Some(TENANT_B),
+                    Some(USER_1),
+                    forged.clone(),
+                );
+                if let Ok(result) = outcome
+                    && result.success
+                {
+                    let data = result
+                        .object_data
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
+                    for id in &a_ids {
+                        assert!(
+                            !data.contains(id.as_str()),
+                            "{path}: {schema}.{action}({forged}) as tenant B returned tenant A's {id}: {data}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        tenant_rows(db, TENANT_A),
+        a_rows,
+        "{path}: tenant B's calls changed tenant A's rows"
+    );
+    eprintln!("sweep {path}: {calls} cross-tenant calls, tenant A untouched");
+}
+
+/// Whether the project has no tenant table at all.
+fn no_tenant_table(db: &TestDb) -> bool {
+    db.count(
+        "SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE a.attname = 'tenant_id' AND c.relkind = 'r' \
+         AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'specqlc')",
+    ) == 0
+}
+
+/// Every row of `tenant` in every tenant table, as JSON text, sorted.
+fn tenant_rows(db: &TestDb, tenant: &str) -> Vec<String> {
+    let tables = strings(db.query_json(
+        "SELECT c.oid::regclass::text AS v FROM pg_catalog.pg_class c \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind = 'r' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('information_schema', 'specqlc')",
+    ));
+    let mut rows = Vec::new();
+    for table in tables {
+        let found = db.query_json(&format!(
+            "SELECT to_jsonb(t)::text AS v FROM {table} AS t WHERE t.tenant_id = '{tenant}'"
+        ));
+        rows.extend(strings(found).into_iter().map(|r| format!("{table} {r}")));
+    }
+    rows.sort();
+    rows
+}
+
+/// The `id` of every row (the public UUIDs).
+fn ids_of(rows: &[String]) -> BTreeSet<String> {
+    rows.iter()
+        .filter_map(|r| {
+            let json: Value = serde_json::from_str(r.split_once(' ')?.1).ok()?;
+            json["id"].as_str().map(str::to_string)
+        })
+        .collect()
 }
 
 /// Runs the scenario, every call of which must succeed; returns the `schema.action`
 /// names it called.
-fn run_scenario(db: &TestDb, path: &str, scenario: &[Step]) -> BTreeSet<String> {
+fn run_scenario(db: &TestDb, path: &str, scenario: &[Step]) -> (BTreeSet<String>, Ids) {
     let mut ids = Ids::default();
     let mut exercised = BTreeSet::new();
     for (n, step) in scenario.iter().enumerate() {
@@ -680,7 +861,7 @@ fn run_scenario(db: &TestDb, path: &str, scenario: &[Step]) -> BTreeSet<String> 
             }
         }
     }
-    exercised
+    (exercised, ids)
 }
 
 /// Schemas other than the system's, sorted.
