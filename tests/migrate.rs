@@ -235,3 +235,20 @@ fn a_new_version_sorts_after_hand_written_and_confiture_migrations() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_change_of_tenant_scope_is_refused_as_data_loss() {
+    let project = Project::new("scope");
+    let spec = BASE.replace("schema: inv\n", "schema: inv\ntenant_scoped: false\n");
+    let (code, report) = project.next(&spec, &[]);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("error[E0701]"), "{report}");
+    assert!(
+        report.contains("tenant scope of table inv.tb_item"),
+        "{report}"
+    );
+    assert!(
+        report.contains("column inv.tb_item.tenant_id is dropped"),
+        "{report}"
+    );
+}
