@@ -196,6 +196,12 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             ));
             Ok(())
         }
+        Command::Manifest { paths } => {
+            let project = project(load(reporter, paths, options, false)?)?;
+            let manifest = specqlc::backend::postgres::action::manifest::manifest(&project);
+            let text = serde_json::to_string_pretty(&manifest).expect("JSON values serialize");
+            write_stdout(|out| writeln!(out, "{text}"))
+        }
         Command::Debug { stage } => {
             let paths = match stage {
                 DebugStage::Ir { paths } | DebugStage::Order { paths } => paths,
