@@ -91,7 +91,7 @@ pub fn input_schema(project: &Project, eid: EntityId, action: &Action) -> Value 
 /// `?`, `$key`) or NULL (update); it is refused where the field is required.
 fn key_schema(project: &Project, mode: &Mode, ty: &Ty) -> (Value, bool) {
     match mode {
-        Mode::Id => (json!({"type": "string", "format": "uuid"}), true),
+        Mode::Id => (uuid(), true),
         Mode::Create(f) => {
             let field = project.field(*f);
             let has_default = field
@@ -123,6 +123,11 @@ fn key_schema(project: &Project, mode: &Mode, ty: &Ty) -> (Value, bool) {
 fn field_schema(project: &Project, f: FieldRef, null_ok: bool) -> Value {
     let field = project.field(f);
     let mut schema = type_schema(&field.ty);
+    if let FieldType::Ref(target) = field.ty {
+        // An annotation (validators ignore unknown keywords): whose `id` goes here.
+        let t = project.entity(target);
+        schema["x-specql-reference"] = json!({"schema": t.schema, "entity": t.name});
+    }
     if let Some(d) = field.description.as_deref().filter(|d| !d.is_empty()) {
         schema["description"] = json!(d);
     }
@@ -141,13 +146,51 @@ fn type_schema(ty: &FieldType) -> Value {
         FieldType::Scalar(s) => scalar_schema(*s),
         FieldType::Rich(r) => rich_schema(*r),
         FieldType::Enum(values) => json!({"type": "string", "enum": values}),
-        FieldType::Ref(_) => json!({"type": "string", "format": "uuid"}),
+        FieldType::Ref(_) => uuid(),
         FieldType::List(inner) => json!({"type": "array", "items": type_schema(inner)}),
     }
 }
 
 fn int_range(min: i64, max: i64) -> Value {
     json!({"type": "integer", "minimum": min, "maximum": max})
+}
+
+/// Formats are annotations unless a validator asserts them (2020-12), so the shapes
+/// are patterns too. Each is narrower than what PostgreSQL reads (`{...}` UUIDs, `1230`
+/// times and `1 day 2 hours` intervals also cast), so with formats asserted what the
+/// schema accepts, the function accepts (without, a pattern lets `2023-02-30` through).
+fn uuid() -> Value {
+    json!({
+        "type": "string", "format": "uuid",
+        "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    })
+}
+
+fn date() -> Value {
+    json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"})
+}
+
+fn date_time() -> Value {
+    json!({
+        "type": "string", "format": "date-time",
+        "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+    })
+}
+
+/// JSON Schema's `time` wants an offset, which a PostgreSQL `time` drops: a pattern only.
+fn time() -> Value {
+    json!({
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?$"
+    })
+}
+
+/// ISO 8601 durations (`P1DT2H`), or one PostgreSQL quantity (`3 days`).
+fn interval() -> Value {
+    json!({
+        "type": "string",
+        "pattern": "^(P(?=[0-9T])([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+S)?)?|-?[0-9]{1,6} (year|month|week|day|hour|minute|second)s?)$"
+    })
 }
 
 /// A `numeric(p, s)` value: fewer than `p - s` integer digits once rounded to `s` places
@@ -172,12 +215,11 @@ fn scalar_schema(s: Scalar) -> Value {
         } => digits(p - s),
         Scalar::Decimal { precision: None } | Scalar::Float => json!({"type": "number"}),
         Scalar::Boolean => json!({"type": "boolean"}),
-        Scalar::Date => json!({"type": "string", "format": "date"}),
-        Scalar::Timestamp => json!({"type": "string", "format": "date-time"}),
-        // PostgreSQL's time and interval input is wider than JSON Schema's `time`
-        // (which wants an offset) and `duration` (ISO 8601 only): no format.
-        Scalar::Time | Scalar::Interval => json!({"type": "string"}),
-        Scalar::Uuid => json!({"type": "string", "format": "uuid"}),
+        Scalar::Date => date(),
+        Scalar::Timestamp => date_time(),
+        Scalar::Time => time(),
+        Scalar::Interval => interval(),
+        Scalar::Uuid => uuid(),
         Scalar::Json | Scalar::Jsonb => json!({}),
     }
 }
@@ -234,10 +276,11 @@ fn ty_schema(ty: &Ty) -> Value {
         Ty::Bigint => int_range(i64::MIN, i64::MAX),
         Ty::Numeric | Ty::Float => json!({"type": "number"}),
         Ty::Boolean => json!({"type": "boolean"}),
-        Ty::Date => json!({"type": "string", "format": "date"}),
-        Ty::Timestamptz => json!({"type": "string", "format": "date-time"}),
-        Ty::Time | Ty::Interval => json!({"type": "string"}),
-        Ty::Uuid => json!({"type": "string", "format": "uuid"}),
+        Ty::Date => date(),
+        Ty::Timestamptz => date_time(),
+        Ty::Time => time(),
+        Ty::Interval => interval(),
+        Ty::Uuid => uuid(),
         Ty::Json | Ty::Jsonb => json!({}),
         Ty::Inet => rich_schema(Rich::IpAddress),
         Ty::Macaddr => rich_schema(Rich::MacAddress),
