@@ -812,3 +812,40 @@ fn odd_paths_are_input_errors_not_hangs() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&secret);
 }
+
+/// `specqlc manifest`: JSON on stdout, per action its input schema and error codes,
+/// each code only where the action can produce it.
+#[test]
+fn manifest_lists_each_actions_input_schema_and_error_codes() {
+    let out = specqlc(&["manifest", "tests/cases/ok/hierarchy_and_translations.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    settings().bind(|| insta::assert_snapshot!("cli_manifest_hierarchy", text(&out.stdout)));
+
+    let out = specqlc(&["manifest", "tests/cases/ok/order_steps.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let codes = |name: &str| -> Vec<String> {
+        let action = manifest["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no action {name}"));
+        serde_json::from_value(action["error_codes"].clone()).unwrap()
+    };
+    // A create finds no existing row and references nothing here.
+    assert_eq!(
+        codes("create_customer"),
+        ["invalid_input", "unique_violation"]
+    );
+    // A read action: its id, and nothing it writes.
+    assert_eq!(codes("get_order"), ["invalid_input", "not_found"]);
+    // A call of another action returns that action's codes too.
+    for code in codes("place_order") {
+        assert!(codes("schedule_order").contains(&code), "{code}");
+    }
+
+    let out = specqlc(&["manifest", "tests/cases/err/unknown_entity_ref.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no manifest of specs with errors");
+}
