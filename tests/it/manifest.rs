@@ -73,6 +73,8 @@ struct Case {
     what: String,
     input: Value,
     valid: bool,
+    /// Called twice in one transaction (a create then meets its own row's unique keys).
+    twice: bool,
 }
 
 struct Gen<'a> {
@@ -266,29 +268,54 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
             what: "required keys only".into(),
             input: Value::Object(minimal.clone()),
             valid: true,
+            twice: false,
         },
         Case {
             what: "every key".into(),
             input: Value::Object(all.clone()),
             valid: true,
+            twice: false,
         },
         Case {
             what: "optional keys null".into(),
             input: Value::Object(nulls),
             valid: true,
+            twice: false,
         },
         Case {
             what: "a JSON array instead of an object".into(),
             input: json!([minimal.clone()]),
             valid: false,
+            twice: false,
         },
     ];
+    out.push(Case {
+        what: "every key, twice in one transaction".into(),
+        input: Value::Object(all.clone()),
+        valid: true,
+        twice: true,
+    });
+    let nowhere: Map<String, Value> = all
+        .iter()
+        .map(|(k, v)| {
+            let s = &properties[k];
+            let uuid = s["format"] == "uuid" || s["anyOf"][0]["format"] == "uuid";
+            (k.clone(), if uuid { json!(NOWHERE) } else { v.clone() })
+        })
+        .collect();
+    out.push(Case {
+        what: "every key, ids of no row".into(),
+        input: Value::Object(nowhere),
+        valid: true,
+        twice: false,
+    });
     let mut unknown = minimal.clone();
     unknown.insert("zz_no_such_key".into(), json!(1));
     out.push(Case {
         what: "an unknown key".into(),
         input: Value::Object(unknown),
         valid: false,
+        twice: false,
     });
     for key in &required {
         let mut input = all.clone();
@@ -297,6 +324,7 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
             what: format!("required key `{key}` missing"),
             input: Value::Object(input),
             valid: false,
+            twice: false,
         });
     }
     for (key, s) in properties {
@@ -307,6 +335,7 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
                 what: format!("key `{key}` of the wrong JSON type"),
                 input: Value::Object(input),
                 valid: false,
+                twice: false,
             });
         }
         if is_enum(s) {
@@ -321,6 +350,7 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
                 what: format!("key `{key}` outside its enum"),
                 input: Value::Object(input),
                 valid: false,
+                twice: false,
             });
         }
         // A list of enum values: the enum sits on the items.
@@ -331,6 +361,7 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
                 what: format!("key `{key}` with an element outside its enum"),
                 input: Value::Object(input),
                 valid: false,
+                twice: false,
             });
         }
     }
@@ -372,42 +403,43 @@ fn sweep(path: &str) {
                 valid, case.valid,
                 "{path}: the generator and the schema disagree on {what}"
             );
-            calls += 1;
-            accepted += usize::from(valid);
             let mut tx = client.transaction().expect("BEGIN");
             let sql = format!(
                 "SELECT success, error_code, error_message FROM {schema}.{name}($1::text::uuid, $2::text::uuid, $3::text::jsonb)"
             );
-            let row = tx.query_one(&sql, &[&TENANT_A, &USER_1, &case.input.to_string()]);
-            let row = match row {
-                Ok(row) => row,
-                Err(e) => {
-                    problems.push(format!("{what}: raised {e}"));
-                    continue;
+            for _ in 0..if case.twice { 2 } else { 1 } {
+                calls += 1;
+                accepted += usize::from(valid);
+                let row = match tx.query_one(&sql, &[&TENANT_A, &USER_1, &case.input.to_string()]) {
+                    Ok(row) => row,
+                    Err(e) => {
+                        problems.push(format!("{what}: raised {e}"));
+                        break;
+                    }
+                };
+                let (success, code, message): (bool, Option<String>, Option<String>) =
+                    (row.get(0), row.get(1), row.get(2));
+                let code = code.unwrap_or_default();
+                if !success {
+                    observed.insert(format!("{schema}.{name}: {code}"));
                 }
-            };
-            tx.rollback().expect("ROLLBACK");
-            let (success, code, message): (bool, Option<String>, Option<String>) =
-                (row.get(0), row.get(1), row.get(2));
-            let code = code.unwrap_or_default();
-            if !success {
-                observed.insert(format!("{schema}.{name}: {code}"));
+                if valid && code == "invalid_input" {
+                    problems.push(format!(
+                        "{what}: the schema accepts it, the action refuses it: {message:?}"
+                    ));
+                }
+                if !valid && code != "invalid_input" {
+                    problems.push(format!(
+                        "{what}: the schema rejects it, the action returns success = {success}, {code:?}"
+                    ));
+                }
+                if !success && !codes.contains(code.as_str()) {
+                    problems.push(format!(
+                        "{what}: error_code {code:?} is not in the manifest's {codes:?}"
+                    ));
+                }
             }
-            if valid && code == "invalid_input" {
-                problems.push(format!(
-                    "{what}: the schema accepts it, the action refuses it: {message:?}"
-                ));
-            }
-            if !valid && code != "invalid_input" {
-                problems.push(format!(
-                    "{what}: the schema rejects it, the action returns success = {success}, {code:?}"
-                ));
-            }
-            if !success && !codes.contains(code.as_str()) {
-                problems.push(format!(
-                    "{what}: error_code {code:?} is not in the manifest's {codes:?}"
-                ));
-            }
+            drop(tx);
         }
     }
     assert!(
