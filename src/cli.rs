@@ -91,6 +91,9 @@ pub enum Command {
         #[arg(required = true, value_name = "PATHS")]
         paths: Vec<PathBuf>,
     },
+    /// Print the JSON Schema (2020-12) of the spec format, for YAML editors
+    /// (`# yaml-language-server: $schema=...`).
+    Schema,
     /// Dump an intermediate stage.
     Debug {
         #[command(subcommand)]

@@ -578,9 +578,27 @@ fn init_then_check_and_compile_succeed() {
         "db/environments/local.yaml",
         ".gitignore",
         "README.md",
+        ".specqlc/spec.schema.json",
     ] {
         assert!(root.join(file).is_file(), "{file}");
     }
+    // The example spec names the schema `init` wrote, which is `specqlc schema`'s.
+    let spec = std::fs::read_to_string(root.join("specs/contact.yaml")).unwrap();
+    assert!(
+        spec.starts_with("# yaml-language-server: $schema=../.specqlc/spec.schema.json\n"),
+        "{spec}"
+    );
+    let schema = specqlc(&["schema"]);
+    assert_eq!(schema.status.code(), Some(0));
+    assert_eq!(
+        text(&schema.stdout),
+        std::fs::read_to_string(root.join(".specqlc/spec.schema.json")).unwrap()
+    );
+    let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).expect("JSON");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     let specs = root.join("specs");
     let check = specqlc(&["check", specs.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
