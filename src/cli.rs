@@ -87,6 +87,17 @@ pub enum Command {
         #[arg(default_value = ".", value_name = "DIR")]
         dir: PathBuf,
     },
+    /// Print JSON describing every action function: its input as a JSON Schema
+    /// (2020-12) and the closed list of `error_code`s it can return.
+    Manifest {
+        /// Spec files (`*.yaml`, `*.yml`) and directories (searched recursively, in sorted
+        /// order).
+        #[arg(required = true, value_name = "PATHS")]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema (2020-12) of the spec format, for YAML editors
+    /// (`# yaml-language-server: $schema=...`).
+    Schema,
     /// Dump an intermediate stage.
     Debug {
         #[command(subcommand)]

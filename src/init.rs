@@ -1,7 +1,8 @@
 //! `specqlc init [DIR]`: a starter project, so a newcomer's first `check` and `compile`
 //! have something to work on: one spec with a custom action (`specs/contact.yaml`),
-//! Confiture's `db/environments/local.yaml`, a `.gitignore` and a README of the next
-//! commands.
+//! Confiture's `db/environments/local.yaml`, a `.gitignore`, a README of the next
+//! commands and the spec format's JSON Schema (`.specqlc/spec.schema.json`) that the
+//! spec's `yaml-language-server` modeline names.
 //!
 //! Invariant: never overwrites. Every file is checked first and created with
 //! `create_new`, so an existing file (even one that appears meanwhile) stops the run.
@@ -11,13 +12,30 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Failure, Kind, codes};
 
+/// The spec format's JSON Schema, beside the specs so that editors need no network and
+/// the schema matches this specqlc (`specqlc schema > .specqlc/spec.schema.json` after
+/// an upgrade). The example spec's `yaml-language-server` modeline points at it.
+pub const SCHEMA_FILE: &str = ".specqlc/spec.schema.json";
+
+/// `specqlc schema`'s output.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&crate::spec::schema::schema())
+        .expect("JSON values serialize");
+    text.push('\n');
+    text
+}
+
 /// The files of a new project: `(path relative to the project, content)`.
 pub fn files() -> Vec<(&'static str, String)> {
     vec![
         (
             "specs/contact.yaml",
-            include_str!("../templates/init/specs/contact.yaml").to_string(),
+            format!(
+                "# yaml-language-server: $schema=../{SCHEMA_FILE}\n{}",
+                include_str!("../templates/init/specs/contact.yaml")
+            ),
         ),
+        (SCHEMA_FILE, schema_text()),
         (
             "db/environments/local.yaml",
             crate::backend::postgres::LOCAL_ENVIRONMENT.to_string(),

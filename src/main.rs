@@ -200,6 +200,16 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             ));
             Ok(())
         }
+        Command::Manifest { paths } => {
+            let project = project(load(reporter, paths, options, false)?)?;
+            let manifest = specqlc::backend::postgres::action::manifest::manifest(&project);
+            let text = serde_json::to_string_pretty(&manifest).expect("JSON values serialize");
+            write_stdout(|out| writeln!(out, "{text}"))
+        }
+        Command::Schema => {
+            let text = specqlc::init::schema_text();
+            write_stdout(|out| out.write_all(text.as_bytes()))
+        }
         Command::Debug { stage } => {
             let paths = match stage {
                 DebugStage::Ir { paths } | DebugStage::Order { paths } => paths,

@@ -578,9 +578,27 @@ fn init_then_check_and_compile_succeed() {
         "db/environments/local.yaml",
         ".gitignore",
         "README.md",
+        ".specqlc/spec.schema.json",
     ] {
         assert!(root.join(file).is_file(), "{file}");
     }
+    // The example spec names the schema `init` wrote, which is `specqlc schema`'s.
+    let spec = std::fs::read_to_string(root.join("specs/contact.yaml")).unwrap();
+    assert!(
+        spec.starts_with("# yaml-language-server: $schema=../.specqlc/spec.schema.json\n"),
+        "{spec}"
+    );
+    let schema = specqlc(&["schema"]);
+    assert_eq!(schema.status.code(), Some(0));
+    assert_eq!(
+        text(&schema.stdout),
+        std::fs::read_to_string(root.join(".specqlc/spec.schema.json")).unwrap()
+    );
+    let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).expect("JSON");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     let specs = root.join("specs");
     let check = specqlc(&["check", specs.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
@@ -811,4 +829,41 @@ fn odd_paths_are_input_errors_not_hangs() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&secret);
+}
+
+/// `specqlc manifest`: JSON on stdout, per action its input schema and error codes,
+/// each code only where the action can produce it.
+#[test]
+fn manifest_lists_each_actions_input_schema_and_error_codes() {
+    let out = specqlc(&["manifest", "tests/cases/ok/hierarchy_and_translations.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    settings().bind(|| insta::assert_snapshot!("cli_manifest_hierarchy", text(&out.stdout)));
+
+    let out = specqlc(&["manifest", "tests/cases/ok/order_steps.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let codes = |name: &str| -> Vec<String> {
+        let action = manifest["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no action {name}"));
+        serde_json::from_value(action["error_codes"].clone()).unwrap()
+    };
+    // A create finds no existing row and references nothing here.
+    assert_eq!(
+        codes("create_customer"),
+        ["invalid_input", "unique_violation"]
+    );
+    // A read action: its id, and nothing it writes.
+    assert_eq!(codes("get_order"), ["invalid_input", "not_found"]);
+    // A call of another action returns that action's codes too.
+    for code in codes("place_order") {
+        assert!(codes("schedule_order").contains(&code), "{code}");
+    }
+
+    let out = specqlc(&["manifest", "tests/cases/err/unknown_entity_ref.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no manifest of specs with errors");
 }

@@ -13,6 +13,7 @@ pub mod literal;
 pub mod names;
 mod steps;
 mod types;
+pub use types::TYPE_NAMES;
 
 use crate::diag::Diagnostics;
 use crate::ir::Project;

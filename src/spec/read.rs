@@ -5,7 +5,7 @@ use super::syntax::*;
 use super::yaml::{Node, NodeKind, Scalar};
 use crate::diag::{Diagnostic, Diagnostics, codes};
 
-const ENTITY_KEYS: &[&str] = &[
+pub(crate) const ENTITY_KEYS: &[&str] = &[
     "entity",
     "schema",
     "description",
@@ -17,7 +17,7 @@ const ENTITY_KEYS: &[&str] = &[
     "translations",
     "renamed_from",
 ];
-const FIELD_KEYS: &[&str] = &[
+pub(crate) const FIELD_KEYS: &[&str] = &[
     "type",
     "required",
     "nullable",
@@ -27,9 +27,9 @@ const FIELD_KEYS: &[&str] = &[
     "schema",
     "renamed_from",
 ];
-const ACTION_KEYS: &[&str] = &["name", "description", "steps"];
-const TRANSLATION_KEYS: &[&str] = &["enabled", "fields"];
-const STEP_KINDS: &[&str] = &[
+pub(crate) const ACTION_KEYS: &[&str] = &["name", "description", "steps"];
+pub(crate) const TRANSLATION_KEYS: &[&str] = &["enabled", "fields"];
+pub(crate) const STEP_KINDS: &[&str] = &[
     "validate", "if", "update", "insert", "delete", "call", "notify", "foreach", "select", "return",
 ];
 
@@ -399,7 +399,7 @@ fn step_list(node: &Node, diags: &mut Diagnostics) -> Vec<StepDecl> {
 }
 
 /// Attribute keys each step kind accepts besides its own key.
-fn step_attributes(kind: &str) -> &'static [&'static str] {
+pub(crate) fn step_attributes(kind: &str) -> &'static [&'static str] {
     match kind {
         "validate" => &["error", "message"],
         "if" => &["then", "else"],

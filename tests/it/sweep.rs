@@ -33,7 +33,7 @@ use crate::specs::{TENANT_A, TENANT_B, USER_1};
 use crate::support::TestDb;
 
 /// One step of a scenario.
-enum Step {
+pub(crate) enum Step {
     /// Calls `schema.action` as `TENANT_A`/`USER_1`; the input may use the ids saved by
     /// earlier steps. When `save` is set, `object_data.id` is saved under that name.
     Call {
@@ -74,7 +74,7 @@ fn create(
 
 /// The ids saved by earlier steps of a scenario.
 #[derive(Default)]
-struct Ids(BTreeMap<&'static str, String>);
+pub(crate) struct Ids(BTreeMap<&'static str, String>);
 
 impl Ids {
     fn get(&self, name: &str) -> &str {
@@ -88,7 +88,15 @@ impl Ids {
 /// its scenario. Each gets a `#[test]` of the same name.
 macro_rules! sweep {
     ($($test:ident: $path:literal => $scenario:ident,)*) => {
-        const PROJECTS: &[&str] = &[$($path),*];
+        pub(crate) const PROJECTS: &[&str] = &[$($path),*];
+
+        /// The scenario of a swept project (the manifest sweep starts from its rows).
+        pub(crate) fn scenario_of(path: &str) -> Vec<Step> {
+            match path {
+                $($path => $scenario(),)*
+                _ => panic!("{path} is not swept"),
+            }
+        }
         $(
             #[test]
             fn $test() {
@@ -815,7 +823,7 @@ fn ids_of(rows: &[String]) -> BTreeSet<String> {
 
 /// Runs the scenario, every call of which must succeed; returns the `schema.action`
 /// names it called.
-fn run_scenario(db: &TestDb, path: &str, scenario: &[Step]) -> (BTreeSet<String>, Ids) {
+pub(crate) fn run_scenario(db: &TestDb, path: &str, scenario: &[Step]) -> (BTreeSet<String>, Ids) {
     let mut ids = Ids::default();
     let mut exercised = BTreeSet::new();
     for (n, step) in scenario.iter().enumerate() {

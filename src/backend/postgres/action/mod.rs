@@ -37,6 +37,7 @@ mod expr;
 mod identifier;
 mod input;
 mod insert;
+pub mod manifest;
 mod result;
 mod steps;
 #[cfg(test)]
