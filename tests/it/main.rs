@@ -19,3 +19,4 @@ mod support;
 mod sweep;
 mod tls;
 mod translations;
+mod walkthrough;
