@@ -529,3 +529,67 @@ fn find_action<'p>(
             .map(|a| (eid, a))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn manifest_of(yaml: &str) -> Value {
+        let mut sources = SourceMap::new();
+        sources.add("spec.yaml", yaml);
+        let checked = crate::check_sources(sources, crate::CheckOptions::default());
+        let project = checked.project.expect("the spec checks clean");
+        manifest(&project)
+    }
+
+    fn action<'m>(manifest: &'m Value, name: &str) -> &'m Value {
+        manifest["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no action {name}"))
+    }
+
+    #[test]
+    fn a_call_outside_the_specs_is_named_and_its_codes_are_open() {
+        let m = manifest_of(
+            "entity: Invoice\nschema: billing\nfields:\n  total: money\nactions:\n  - name: settle\n    steps:\n      - call: payments.charge\n        args:\n          amount: total\n",
+        );
+        let settle = action(&m, "settle");
+        assert_eq!(settle["calls_outside_specs"], json!(["payments.charge"]));
+        assert_eq!(
+            settle["error_codes"],
+            json!(["call_failed", "invalid_input", "not_found"])
+        );
+    }
+
+    #[test]
+    fn hierarchy_cycle_only_where_the_parent_can_be_set() {
+        let m = manifest_of(
+            "entity: Node\nschema: tree\nhierarchical: true\nfields:\n  name: text!\n  parent: ref(Node)\n  rank: integer\nactions:\n  - name: create_node\n  - name: update_node\n  - name: rename\n    steps:\n      - update: Node SET name = $name\n  - name: bump\n    steps:\n      - update: Node SET rank = rank + 1\n",
+        );
+        let codes = |name: &str| action(&m, name)["error_codes"].clone();
+        // No derived identifier: the standard actions take `identifier`, unique per tenant.
+        assert_eq!(
+            codes("create_node"),
+            json!(["invalid_input", "reference_not_found", "unique_violation"])
+        );
+        assert_eq!(
+            codes("update_node"),
+            json!([
+                "hierarchy_cycle",
+                "invalid_input",
+                "not_found",
+                "reference_not_found",
+                "unique_violation"
+            ])
+        );
+        assert_eq!(codes("rename"), json!(["invalid_input", "not_found"]));
+        assert_eq!(
+            codes("bump"),
+            json!(["invalid_input", "not_found", "out_of_range"])
+        );
+    }
+}
