@@ -72,7 +72,13 @@ pub fn input_schema(project: &Project, eid: EntityId, action: &Action) -> Value 
     let mut properties = Map::new();
     let mut required = Vec::new();
     for i in &inputs.0 {
-        let (schema, is_required) = key_schema(project, &i.mode, &i.ty);
+        let (mut schema, is_required) = key_schema(project, &i.mode, &i.ty);
+        if i.mode == Mode::Array
+            && let ActionKind::Custom(steps) = &action.kind
+            && let Some(items) = foreach_items(steps, &i.key)
+        {
+            schema["anyOf"][0]["items"] = items;
+        }
         if is_required {
             required.push(json!(i.key));
         }
@@ -85,6 +91,41 @@ pub fn input_schema(project: &Project, eid: EntityId, action: &Action) -> Value 
         "required": required,
         "additionalProperties": false,
     })
+}
+
+/// The elements of the array `foreach` walks over `$key`: objects whose keys the body
+/// reads (`item.key`) have the JSON type of their use, or are null or absent (NULL);
+/// other keys are not read, so not refused. The function checks an element when the loop
+/// reaches it, after the steps before the loop: an input with a wrong element can fail
+/// with an earlier step's code instead of `invalid_input` (the only place where the
+/// schema's rejection and the function's first error may differ).
+fn foreach_items(steps: &[Step], key: &str) -> Option<Value> {
+    for step in steps {
+        let found = match &step.kind {
+            StepKind::Foreach {
+                var,
+                input_key,
+                body,
+            } if input_key == key => {
+                let mut keys = Vec::new();
+                super::steps::item_keys(var, body, &mut keys);
+                let properties: Map<String, Value> = keys
+                    .iter()
+                    .map(|(k, ty)| (k.clone(), nullable(ty_schema(ty))))
+                    .collect();
+                Some(json!({"type": "object", "properties": properties}))
+            }
+            StepKind::Foreach { body, .. } => foreach_items(body, key),
+            StepKind::If {
+                then, otherwise, ..
+            } => foreach_items(then, key).or_else(|| foreach_items(otherwise, key)),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 /// The schema of one key, and whether it is required. JSON `null` is absent (create,
