@@ -20,3 +20,4 @@ mod support;
 mod sweep;
 mod tls;
 mod translations;
+mod walkthrough;

@@ -132,7 +132,7 @@ impl Gen<'_> {
             Some("number") => json!(clamp(1.5, schema)),
             Some("boolean") => json!(true),
             Some("array") => match schema["items"]["type"].as_str() {
-                Some("object") | None => json!([]),
+                None => json!([]),
                 _ => json!([self.valid(key, &schema["items"], entity)]),
             },
             Some("object") => {
@@ -148,7 +148,8 @@ impl Gen<'_> {
                     return json!({ "fr": inner });
                 }
                 let mut out = Map::new();
-                for (k, s) in schema["properties"].as_object().expect("properties") {
+                let none = Map::new();
+                for (k, s) in schema["properties"].as_object().unwrap_or(&none) {
                     out.insert(k.clone(), self.valid(k, s, entity));
                 }
                 Value::Object(out)

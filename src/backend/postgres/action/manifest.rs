@@ -72,7 +72,13 @@ pub fn input_schema(project: &Project, eid: EntityId, action: &Action) -> Value 
     let mut properties = Map::new();
     let mut required = Vec::new();
     for i in &inputs.0 {
-        let (schema, is_required) = key_schema(project, &i.mode, &i.ty);
+        let (mut schema, is_required) = key_schema(project, &i.mode, &i.ty);
+        if i.mode == Mode::Array
+            && let ActionKind::Custom(steps) = &action.kind
+            && let Some(items) = foreach_items(steps, &i.key)
+        {
+            schema["anyOf"][0]["items"] = items;
+        }
         if is_required {
             required.push(json!(i.key));
         }
@@ -85,6 +91,41 @@ pub fn input_schema(project: &Project, eid: EntityId, action: &Action) -> Value 
         "required": required,
         "additionalProperties": false,
     })
+}
+
+/// The elements of the array `foreach` walks over `$key`: objects whose keys the body
+/// reads (`item.key`) have the JSON type of their use, or are null or absent (NULL);
+/// other keys are not read, so not refused. The function checks an element when the loop
+/// reaches it, after the steps before the loop: an input with a wrong element can fail
+/// with an earlier step's code instead of `invalid_input` (the only place where the
+/// schema's rejection and the function's first error may differ).
+fn foreach_items(steps: &[Step], key: &str) -> Option<Value> {
+    for step in steps {
+        let found = match &step.kind {
+            StepKind::Foreach {
+                var,
+                input_key,
+                body,
+            } if input_key == key => {
+                let mut keys = Vec::new();
+                super::steps::item_keys(var, body, &mut keys);
+                let properties: Map<String, Value> = keys
+                    .iter()
+                    .map(|(k, ty)| (k.clone(), nullable(ty_schema(ty))))
+                    .collect();
+                Some(json!({"type": "object", "properties": properties}))
+            }
+            StepKind::Foreach { body, .. } => foreach_items(body, key),
+            StepKind::If {
+                then, otherwise, ..
+            } => foreach_items(then, key).or_else(|| foreach_items(otherwise, key)),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 /// The schema of one key, and whether it is required. JSON `null` is absent (create,
@@ -528,4 +569,68 @@ fn find_action<'p>(
             .flatten()
             .map(|a| (eid, a))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn manifest_of(yaml: &str) -> Value {
+        let mut sources = SourceMap::new();
+        sources.add("spec.yaml", yaml);
+        let checked = crate::check_sources(sources, crate::CheckOptions::default());
+        let project = checked.project.expect("the spec checks clean");
+        manifest(&project)
+    }
+
+    fn action<'m>(manifest: &'m Value, name: &str) -> &'m Value {
+        manifest["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no action {name}"))
+    }
+
+    #[test]
+    fn a_call_outside_the_specs_is_named_and_its_codes_are_open() {
+        let m = manifest_of(
+            "entity: Invoice\nschema: billing\nfields:\n  total: money\nactions:\n  - name: settle\n    steps:\n      - call: payments.charge\n        args:\n          amount: total\n",
+        );
+        let settle = action(&m, "settle");
+        assert_eq!(settle["calls_outside_specs"], json!(["payments.charge"]));
+        assert_eq!(
+            settle["error_codes"],
+            json!(["call_failed", "invalid_input", "not_found"])
+        );
+    }
+
+    #[test]
+    fn hierarchy_cycle_only_where_the_parent_can_be_set() {
+        let m = manifest_of(
+            "entity: Node\nschema: tree\nhierarchical: true\nfields:\n  name: text!\n  parent: ref(Node)\n  rank: integer\nactions:\n  - name: create_node\n  - name: update_node\n  - name: rename\n    steps:\n      - update: Node SET name = $name\n  - name: bump\n    steps:\n      - update: Node SET rank = rank + 1\n",
+        );
+        let codes = |name: &str| action(&m, name)["error_codes"].clone();
+        // No derived identifier: the standard actions take `identifier`, unique per tenant.
+        assert_eq!(
+            codes("create_node"),
+            json!(["invalid_input", "reference_not_found", "unique_violation"])
+        );
+        assert_eq!(
+            codes("update_node"),
+            json!([
+                "hierarchy_cycle",
+                "invalid_input",
+                "not_found",
+                "reference_not_found",
+                "unique_violation"
+            ])
+        );
+        assert_eq!(codes("rename"), json!(["invalid_input", "not_found"]));
+        assert_eq!(
+            codes("bump"),
+            json!(["invalid_input", "not_found", "out_of_range"])
+        );
+    }
 }

@@ -228,7 +228,7 @@ fn emit_call(ctx: &mut Ctx, schema: &str, function: &str, args: &[(String, crate
 
 /// The `item.key` reads of `var` in `steps` (first type wins), outside nested loops
 /// over the same name.
-fn item_keys(var: &str, steps: &[Step], out: &mut Vec<(String, Ty)>) {
+pub(super) fn item_keys(var: &str, steps: &[Step], out: &mut Vec<(String, Ty)>) {
     fn visit(var: &str, e: &crate::ir::Expr, out: &mut Vec<(String, Ty)>) {
         e.walk(&mut |x| {
             if let ExprKind::Item { var: v, key } = &x.kind
