@@ -8,6 +8,7 @@ mod harness;
 mod hierarchy;
 mod hostile;
 mod identifiers;
+mod input_modes;
 mod name_properties;
 mod names;
 mod roundtrip;

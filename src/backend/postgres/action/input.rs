@@ -53,9 +53,24 @@ impl Inputs {
         self.0.iter().find(|i| i.key == key)
     }
 
+    /// Adds `key`, or merges it into the input already there. A key is one input with
+    /// one contract: a plain `$key` read is only a value, while a field's input (create,
+    /// update, `SET f = ?`), an `identifier` or a `foreach` array also declares how the
+    /// key is typed, defaulted, required and resolved. So such an input replaces a plain
+    /// read of the same key met earlier, and takes the place the later step gives it (the
+    /// check order is the same as when the step came first); otherwise whichever step
+    /// came first would decide, and a `$author_id` before `insert: Book` left the insert
+    /// reading an unresolved `v_fk_author_id` and skipping `pages`' default. `$key` then
+    /// reads the key's value as the field reads it (default applied), whatever the order
+    /// of the steps.
     fn add(&mut self, key: String, mode: Mode, ty: Ty) {
-        if self.get(&key).is_none() {
-            self.0.push(Input { key, mode, ty });
+        match self.0.iter().position(|i| i.key == key) {
+            None => self.0.push(Input { key, mode, ty }),
+            Some(at) if self.0[at].mode == Mode::Plain && mode != Mode::Plain => {
+                self.0.remove(at);
+                self.0.push(Input { key, mode, ty });
+            }
+            Some(_) => {}
         }
     }
 
