@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod bad_values;
 mod concurrency;
 mod confiture;
 mod defaults;

@@ -32,14 +32,31 @@ use crate::backend::postgres::quote::{Ident, Literal};
 use crate::ir::Entity;
 use crate::order::names;
 
-/// `v_slug := slugify(sources)`: the base of the derived identifier of `e`.
-pub fn emit_slug(ctx: &mut Ctx, sources: &[String]) {
+/// `v_slug := slugify(sources)`: the base of the derived identifier of `e`; a slug too
+/// long for the identifier's index is `invalid_input` naming the source keys.
+pub fn emit_slug(ctx: &mut Ctx, e: &Entity, sources: &[String]) {
     ctx.code.declare("v_slug", "text");
     ctx.code.declare("v_suffix", "integer");
     ctx.code.line(format!(
         "v_slug := app.slugify(pg_catalog.concat_ws('-', {}));",
         sources.join(", ")
     ));
+    let keys: Vec<String> = e
+        .identifier_from
+        .iter()
+        .map(|f| format!("\"{}\"", e.field(*f).public_key()))
+        .collect();
+    let max = super::rules::INDEXED_MAX_BYTES;
+    ctx.code
+        .open(format!("IF pg_catalog.octet_length(v_slug) > {max} THEN"));
+    ctx.fail_const(
+        "invalid_input",
+        &format!(
+            "key {}: the identifier derived from it must be at most {max} bytes",
+            keys.join(", ")
+        ),
+    );
+    ctx.code.close("END IF;");
     ctx.code.line("v_suffix := 1;");
 }
 
@@ -93,7 +110,7 @@ pub fn emit_insert_derived(
     returning: &str,
 ) {
     ctx.code.declare("v_identifier", "text");
-    emit_slug(ctx, sources);
+    emit_slug(ctx, e, sources);
     ctx.code.line("v_identifier := v_slug;");
     ctx.code.open("LOOP");
     ctx.code.open("IF v_slug IS NOT NULL THEN");

@@ -330,6 +330,14 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
         }
         _ => emit_typed(ctx, key, &v, &input.ty, field_ty.as_ref()),
     }
+    let indexed = match input.mode {
+        Mode::Identifier => true,
+        Mode::Create(f) | Mode::Update(f) | Mode::Value(f) => ctx.project.field(f).unique,
+        _ => false,
+    };
+    if indexed && input.ty == Ty::Text {
+        super::rules::emit_index_length(ctx, key, &v);
+    }
     ctx.code.close("END IF;");
     match input.mode {
         Mode::Id => {
@@ -380,7 +388,7 @@ fn required(ctx: &mut Ctx, v: &str, message: &str) {
     });
 }
 
-fn invalid(c: &mut super::Code, message: &str) {
+pub(super) fn invalid(c: &mut super::Code, message: &str) {
     c.line(format!(
         "RETURN ROW(false, 'invalid_input', {}, NULL, NULL)::app.mutation_result;",
         Literal(message)
@@ -448,8 +456,14 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
         let message = format!("key \"{key}\" must be {expected}");
         ctx.code.if_then(&bad, |c| invalid(c, &message));
     }
+    if let Some(field_ty) = field_ty {
+        super::rules::emit_before_cast(ctx, key, field_ty);
+    }
     ctx.code
         .line(format!("{v} := {};", cast_json("v_json", ty)));
+    if let Some(field_ty) = field_ty {
+        super::rules::emit_after_cast(ctx, key, v, field_ty);
+    }
     if let (Some(values), false) = (enums, matches!(ty, Ty::Array(_))) {
         let message = format!("key \"{key}\" must be one of: {}", values.join(", "));
         ctx.code

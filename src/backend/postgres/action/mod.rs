@@ -38,6 +38,7 @@ mod identifier;
 mod input;
 mod insert;
 mod result;
+mod rules;
 mod steps;
 #[cfg(test)]
 mod tests;
