@@ -474,15 +474,9 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
             v_suffix := 1;
             v_identifier := v_slug;
             LOOP
-                IF v_slug IS NOT NULL THEN
-                    WHILE EXISTS (SELECT FROM crm.tb_company AS t WHERE t.identifier = v_identifier AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL) LOOP
-                        v_suffix := v_suffix + 1;
-                        v_identifier := v_slug || '-' || v_suffix::text;
-                    END LOOP;
-                END IF;
                 INSERT INTO crm.tb_company AS t (tenant_id, identifier, name, created_by, updated_by) VALUES (p_tenant_id, v_identifier, in_name, p_user_id, p_user_id) ON CONFLICT (tenant_id, identifier) WHERE deleted_at IS NULL DO NOTHING RETURNING t.* INTO v_row;
                 EXIT WHEN FOUND;
-                -- A concurrent transaction took v_identifier after we looked: the next suffix.
+                -- v_identifier is taken (by a live row, or a concurrent insert): the next suffix.
                 v_suffix := v_suffix + 1;
                 v_identifier := v_slug || '-' || v_suffix::text;
             END LOOP;
