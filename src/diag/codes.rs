@@ -127,6 +127,13 @@ registry! {
          would hide). Wrong: `foreach: input in $lines`, or `foreach: line in $a` around \
          `foreach: line in $b`. Right: `foreach: line in $lines`, and distinct names when \
          loops nest.";
+    SHARED_TO_TENANT_REFERENCE = "E0314" "shared-to-tenant-reference":
+        "A shared entity (`tenant_scoped: false`) references a tenant-scoped one. Its rows \
+         are every tenant's, so the reference would show one tenant's row to all the others \
+         and let them unlink it; nothing in the schema could confine it to a tenant \
+         (LANGUAGE §7). Wrong: `Country` with `tenant_scoped: false` and `owner: \
+         ref(Account)`. Right: reference the shared entity from the tenant-scoped one \
+         (`Account.country: ref(Country)`), or make both tenant-scoped.";
     TYPE_MISMATCH = "E0401" "type-mismatch":
         "Two operands have incompatible types, or a value does not fit the field it is \
          assigned to. Wrong: `validate: amount = 'ten'` for a `money` field. Right: \

@@ -3,11 +3,13 @@
 //! 2. `required_references_allow_an_insert`
 //! 3. `input_keys_name_one_input_each`
 //! 4. `generated_locals_fit`
+//! 5. `shared_entities_reference_only_shared_entities`
 
 mod action_names;
 mod input_keys;
 mod local_names;
 mod reference_cycles;
+mod shared_references;
 
 use crate::diag::Diagnostics;
 use crate::ir::Project;
@@ -18,4 +20,5 @@ pub fn run(project: &Project, diags: &mut Diagnostics) {
     reference_cycles::required_references_allow_an_insert(project, diags);
     input_keys::input_keys_name_one_input_each(project, diags);
     local_names::generated_locals_fit(project, diags);
+    shared_references::shared_entities_reference_only_shared_entities(project, diags);
 }

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod bad_values;
 mod concurrency;
 mod confiture;
 mod defaults;
@@ -8,6 +9,7 @@ mod harness;
 mod hierarchy;
 mod hostile;
 mod identifiers;
+mod input_modes;
 mod manifest;
 mod name_properties;
 mod names;

@@ -441,7 +441,8 @@ fn coordinates_are_latitude_longitude_objects_in_and_out() {
             TENANT_A,
             json!({"id": id, "location": {"latitude": lat, "longitude": lon}}),
         );
-        assert_error(&r, "check_violation", "location");
+        // LANGUAGE §4.4 v1.2: an input value outside its type's bounds is invalid_input.
+        assert_error(&r, "invalid_input", "key \"location\"");
     }
     let edge = ok(call(
         &db,

@@ -26,12 +26,61 @@ pub const LOCALE: &str = "^[a-z]{2,3}(-[A-Z]{2})?$";
 pub fn check(column: &str, ty: &FieldType) -> Option<String> {
     let c = Ident(column).to_string();
     match ty {
-        FieldType::Scalar(s) => scalar(&c, *s),
-        FieldType::Rich(r) => rich(&c, *r),
+        FieldType::Scalar(s) => scalar(&c, *s, ""),
+        FieldType::Rich(r) => rich(&c, *r, ""),
         FieldType::Enum(values) => Some(format!("{c} IN ({})", literals(values))),
         FieldType::Ref(_) => None,
         FieldType::List(inner) => list(&c, inner),
     }
+}
+
+/// The same rule as [`check`] over a value held in the PL/pgSQL local `local` (SQL
+/// text), for actions to refuse an input value before any statement sees it (LANGUAGE
+/// §4.4: `invalid_input` naming the key). Functions are `pg_catalog`-qualified. Enums
+/// are left out: the input reader checks them with its own message.
+pub fn value_check(local: &str, ty: &FieldType) -> Option<String> {
+    match ty {
+        // A JSON number is never NaN or infinite.
+        FieldType::Rich(Rich::Money) => None,
+        FieldType::List(inner) if **inner == FieldType::Rich(Rich::Money) => None,
+        FieldType::Scalar(s) => scalar(local, *s, "pg_catalog."),
+        FieldType::Rich(r) => rich(local, *r, "pg_catalog."),
+        FieldType::List(inner) if !matches!(**inner, FieldType::Enum(_)) => list(local, inner),
+        _ => None,
+    }
+}
+
+/// What a value of `ty` must be, in words, for the rules [`value_check`] tests.
+pub fn rule_text(ty: &FieldType) -> Option<String> {
+    Some(match ty {
+        FieldType::Scalar(Scalar::Text { max_len: Some(n) }) => format!("at most {n} characters"),
+        FieldType::Scalar(Scalar::Integer { min, max }) => match (min, max) {
+            (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => return None,
+        },
+        FieldType::Rich(r) => match r {
+            Rich::Email => "an email address such as name@example.com".into(),
+            Rich::Phone => "an E.164 phone number such as +14155550123".into(),
+            Rich::Url => "a URL such as https://example.com".into(),
+            Rich::Image => "an http(s) URL".into(),
+            Rich::Slug => "a slug of lower-case letters and digits joined by -".into(),
+            Rich::CurrencyCode => "an ISO 4217 currency code such as EUR".into(),
+            Rich::CountryCode => "an ISO 3166-1 alpha-2 country code such as FR".into(),
+            Rich::Color => "a color #rrggbb".into(),
+            Rich::DomainName => "a domain name such as example.com".into(),
+            Rich::Coordinates => {
+                "latitude between -90 and 90 and longitude between -180 and 180".into()
+            }
+            r => {
+                let (lo, hi) = bounds(*r)?;
+                format!("between {lo} and {hi}")
+            }
+        },
+        FieldType::List(inner) => format!("a list whose every element is {}", rule_text(inner)?),
+        _ => return None,
+    })
 }
 
 /// `locale` of translation tables.
@@ -60,9 +109,9 @@ fn range(c: &str, min: Option<i64>, max: Option<i64>) -> Option<String> {
     }
 }
 
-fn scalar(c: &str, s: Scalar) -> Option<String> {
+fn scalar(c: &str, s: Scalar, fns: &str) -> Option<String> {
     match s {
-        Scalar::Text { max_len: Some(n) } => Some(format!("char_length({c}) <= {n}")),
+        Scalar::Text { max_len: Some(n) } => Some(format!("{fns}char_length({c}) <= {n}")),
         Scalar::Integer { min, max } => range(c, min, max),
         _ => None,
     }
@@ -93,10 +142,10 @@ fn bounds(r: Rich) -> Option<(i64, i64)> {
     }
 }
 
-fn rich(c: &str, r: Rich) -> Option<String> {
+fn rich(c: &str, r: Rich, fns: &str) -> Option<String> {
     if r == Rich::DomainName {
         return Some(format!(
-            "char_length({c}) <= 253 AND {}",
+            "{fns}char_length({c}) <= 253 AND {}",
             matches(c, DOMAIN)
         ));
     }

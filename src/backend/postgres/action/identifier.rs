@@ -1,26 +1,30 @@
 //! The derived Trinity `identifier` (LANGUAGE §1) and the hierarchy cycle check.
 //!
-//! Identifier race (documented decision): the partial unique index
+//! Identifier race and plan stability (documented decision): the partial unique index
 //! `uq_<table>_identifier` on `(tenant_id, identifier) WHERE deleted_at IS NULL` is the
-//! only arbiter; no advisory lock is taken. A create looks for the first free suffix
-//! (`acme`, `acme-2`, …) among the rows it can see, then inserts with
-//! `ON CONFLICT (tenant_id, identifier) WHERE deleted_at IS NULL DO NOTHING`. If a
-//! concurrent transaction took that identifier after we looked (still in flight: the
-//! speculative insertion waits for it; committed: it conflicts at once), nothing is
-//! inserted, `FOUND` is false, and the loop continues from the next suffix with a fresh
-//! statement snapshot. So concurrent creates of one name all succeed with distinct
-//! suffixes, with no subtransaction, no lock-table pressure for bulk creates in one
-//! transaction, and no deadlock that the data itself does not imply. (An earlier
-//! version serialized creates on bucketed advisory locks: two bulk imports in opposite
-//! order could then deadlock on unrelated names sharing a bucket, and names whose
-//! suffixes collide across bases, `a-2` from "A 2" and from "A" + `-2`, were not
-//! covered.)
+//! only arbiter, and the only probe; no advisory lock is taken. A create inserts at once
+//! with `ON CONFLICT (tenant_id, identifier) WHERE deleted_at IS NULL DO NOTHING`; when
+//! nothing was inserted (`FOUND` false: a live row holds that identifier, or a
+//! concurrent transaction took it, in which case the speculative insertion waited for it
+//! to commit), it tries the next suffix (`acme`, `acme-2`, …), each attempt a fresh
+//! statement. The conflict check is a lookup in that index, which no plan chooses, so a
+//! create costs the same on a table of ten rows or ten million, whatever statistics the
+//! planner holds (an earlier version first looked for a free suffix with a `SELECT`,
+//! which, planned with statistics taken on a tiny table, scanned all the tenant's rows
+//! through the `tenant_id` index). Concurrent creates of one name all succeed with
+//! distinct suffixes, with no subtransaction, no lock-table pressure for bulk creates in
+//! one transaction, and no deadlock that the data itself does not imply. A failed
+//! attempt leaves a gap in the `pk_` identity sequence, which carries no meaning.
+//! (Advisory locks per bucket, tried before, could deadlock two bulk imports in opposite
+//! order on unrelated names.)
 //!
 //! An update cannot say `ON CONFLICT`, so a rename that recomputes the identifier wraps
 //! its `UPDATE` in a block that catches `unique_violation` of exactly that index and
 //! retries with the next suffix; any other unique violation propagates to the action's
 //! handler (`unique_violation`). That subtransaction exists only in actions that can
-//! change an identifier source.
+//! change an identifier source. A rename does look first for a free suffix with an
+//! equality probe per suffix (a failed `UPDATE` costs a subtransaction and a dead
+//! tuple); renames are rare next to creates, and the probe's plan is left to the planner.
 //!
 //! Concurrency, hierarchy: one advisory lock per (table, tenant) serializes parent
 //! changes, so two updates that would each close half of a cycle cannot both pass: the
@@ -32,14 +36,31 @@ use crate::backend::postgres::quote::{Ident, Literal};
 use crate::ir::Entity;
 use crate::order::names;
 
-/// `v_slug := slugify(sources)`: the base of the derived identifier of `e`.
-pub fn emit_slug(ctx: &mut Ctx, sources: &[String]) {
+/// `v_slug := slugify(sources)`: the base of the derived identifier of `e`; a slug too
+/// long for the identifier's index is `invalid_input` naming the source keys.
+pub fn emit_slug(ctx: &mut Ctx, e: &Entity, sources: &[String]) {
     ctx.code.declare("v_slug", "text");
     ctx.code.declare("v_suffix", "integer");
     ctx.code.line(format!(
         "v_slug := app.slugify(pg_catalog.concat_ws('-', {}));",
         sources.join(", ")
     ));
+    let keys: Vec<String> = e
+        .identifier_from
+        .iter()
+        .map(|f| format!("\"{}\"", e.field(*f).public_key()))
+        .collect();
+    let max = super::rules::INDEXED_MAX_BYTES;
+    ctx.code
+        .open(format!("IF pg_catalog.octet_length(v_slug) > {max} THEN"));
+    ctx.fail_const(
+        "invalid_input",
+        &format!(
+            "key {}: the identifier derived from it must be at most {max} bytes",
+            keys.join(", ")
+        ),
+    );
+    ctx.code.close("END IF;");
     ctx.code.line("v_suffix := 1;");
 }
 
@@ -93,17 +114,14 @@ pub fn emit_insert_derived(
     returning: &str,
 ) {
     ctx.code.declare("v_identifier", "text");
-    emit_slug(ctx, sources);
+    emit_slug(ctx, e, sources);
     ctx.code.line("v_identifier := v_slug;");
     ctx.code.open("LOOP");
-    ctx.code.open("IF v_slug IS NOT NULL THEN");
-    emit_first_free(ctx, e, "v_identifier", None);
-    ctx.code.close("END IF;");
     ctx.code
         .line(format!("{insert}{}{returning};", on_conflict(e)));
     ctx.code.line("EXIT WHEN FOUND;");
     ctx.code
-        .line("-- A concurrent transaction took v_identifier after we looked: the next suffix.");
+        .line("-- v_identifier is taken (by a live row, or a concurrent insert): the next suffix.");
     emit_next_suffix(ctx, "v_identifier");
     ctx.code.close("END LOOP;");
 }

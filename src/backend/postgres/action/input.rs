@@ -53,9 +53,24 @@ impl Inputs {
         self.0.iter().find(|i| i.key == key)
     }
 
+    /// Adds `key`, or merges it into the input already there. A key is one input with
+    /// one contract: a plain `$key` read is only a value, while a field's input (create,
+    /// update, `SET f = ?`), an `identifier` or a `foreach` array also declares how the
+    /// key is typed, defaulted, required and resolved. So such an input replaces a plain
+    /// read of the same key met earlier, and takes the place the later step gives it (the
+    /// check order is the same as when the step came first); otherwise whichever step
+    /// came first would decide, and a `$author_id` before `insert: Book` left the insert
+    /// reading an unresolved `v_fk_author_id` and skipping `pages`' default. `$key` then
+    /// reads the key's value as the field reads it (default applied), whatever the order
+    /// of the steps.
     fn add(&mut self, key: String, mode: Mode, ty: Ty) {
-        if self.get(&key).is_none() {
-            self.0.push(Input { key, mode, ty });
+        match self.0.iter().position(|i| i.key == key) {
+            None => self.0.push(Input { key, mode, ty }),
+            Some(at) if self.0[at].mode == Mode::Plain && mode != Mode::Plain => {
+                self.0.remove(at);
+                self.0.push(Input { key, mode, ty });
+            }
+            Some(_) => {}
         }
     }
 
@@ -315,6 +330,14 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
         }
         _ => emit_typed(ctx, key, &v, &input.ty, field_ty.as_ref()),
     }
+    let indexed = match input.mode {
+        Mode::Identifier => true,
+        Mode::Create(f) | Mode::Update(f) | Mode::Value(f) => ctx.project.field(f).unique,
+        _ => false,
+    };
+    if indexed && input.ty == Ty::Text {
+        super::rules::emit_index_length(ctx, key, &v);
+    }
     ctx.code.close("END IF;");
     match input.mode {
         Mode::Id => {
@@ -365,7 +388,7 @@ fn required(ctx: &mut Ctx, v: &str, message: &str) {
     });
 }
 
-fn invalid(c: &mut super::Code, message: &str) {
+pub(super) fn invalid(c: &mut super::Code, message: &str) {
     c.line(format!(
         "RETURN ROW(false, 'invalid_input', {}, NULL, NULL)::app.mutation_result;",
         Literal(message)
@@ -433,8 +456,14 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
         let message = format!("key \"{key}\" must be {expected}");
         ctx.code.if_then(&bad, |c| invalid(c, &message));
     }
+    if let Some(field_ty) = field_ty {
+        super::rules::emit_before_cast(ctx, key, field_ty);
+    }
     ctx.code
         .line(format!("{v} := {};", cast_json("v_json", ty)));
+    if let Some(field_ty) = field_ty {
+        super::rules::emit_after_cast(ctx, key, v, field_ty);
+    }
     if let (Some(values), false) = (enums, matches!(ty, Ty::Array(_))) {
         let message = format!("key \"{key}\" must be one of: {}", values.join(", "));
         ctx.code

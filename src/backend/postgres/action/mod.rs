@@ -39,6 +39,7 @@ mod input;
 mod insert;
 pub mod manifest;
 mod result;
+mod rules;
 mod steps;
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 use super::{Ctx, col, table};
 use crate::backend::postgres::quote::{Ident, Literal};
 use crate::ir::{ActionKind, Entity, EntityId, FieldType, Rich, Step, StepKind};
+use crate::order::names;
 
 /// `jsonb_build_object` accepts at most 100 arguments: larger objects are concatenated.
 const PAIRS_PER_CALL: usize = 50;
@@ -138,13 +139,15 @@ pub fn emit_handlers(ctx: &mut Ctx) {
     // Cast failures are user errors only while an input key is being read.
     handler(
         c,
-        "invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value",
+        "invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow \
+         OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value",
         |c| {
             c.if_then("v_key IS NULL", |c| c.line("RAISE;"));
             c.line(invalid_key);
         },
     );
     emit_not_null_handler(ctx);
+    emit_index_size_handler(ctx);
     let c = &mut ctx.code;
     for (condition, code) in [
         ("unique_violation", "unique_violation"),
@@ -196,6 +199,65 @@ fn emit_not_null_handler(ctx: &mut Ctx) {
         c.line("GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;");
         c.line(format!(
             "v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) {} END;",
+            cases.join(" ")
+        ));
+        c.if_then("v_message IS NULL", |c| c.line("RAISE;"));
+        c.line("RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;");
+    });
+}
+
+/// `program_limit_exceeded` (54000) raised by a unique index of a table this action
+/// writes is `invalid_input` naming the key whose value is too long for a btree entry
+/// (LANGUAGE §4.4): the field's key for a unique field, `identifier` or the source keys of
+/// a derived one for the identifier index. The index decides (values are compressed
+/// before the limit applies), so the check is the insert itself, and the index name that
+/// PostgreSQL reports as `CONSTRAINT_NAME` says which key it was. Any other 54000
+/// propagates.
+fn emit_index_size_handler(ctx: &mut Ctx) {
+    let mut cases = Vec::new();
+    for eid in written_entities(ctx) {
+        let e = ctx.project.entity(eid);
+        let table = e.table();
+        let mut indexes = Vec::new();
+        let identifier = if e.identifier_from.is_empty() {
+            "\"identifier\"".to_string()
+        } else {
+            let keys: Vec<String> = e
+                .identifier_from
+                .iter()
+                .map(|f| format!("\"{}\"", e.field(*f).public_key()))
+                .collect();
+            keys.join(", ")
+        };
+        indexes.push((names::unique_live(&table, "identifier"), identifier));
+        for f in e.fields.iter().filter(|f| f.unique) {
+            indexes.push((
+                names::unique_live(&table, &f.column()),
+                format!("\"{}\"", f.public_key()),
+            ));
+        }
+        for (index, keys) in indexes {
+            let path = format!("{}.{index}", e.schema);
+            let message = format!(
+                "key {keys}: the value is too long for a unique index (at most about 2,700 bytes once compressed)"
+            );
+            cases.push(format!(
+                "WHEN {} THEN {}",
+                Literal(&path),
+                Literal(&message)
+            ));
+        }
+    }
+    if cases.is_empty() {
+        return;
+    }
+    ctx.code.declare("v_schema", "text");
+    ctx.code.declare("v_constraint", "text");
+    let c = &mut ctx.code;
+    handler(c, "program_limit_exceeded", |c| {
+        c.line("GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;");
+        c.line(format!(
+            "v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) {} END;",
             cases.join(" ")
         ));
         c.if_then("v_message IS NULL", |c| c.line("RAISE;"));

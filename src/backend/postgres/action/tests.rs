@@ -329,6 +329,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
         v_schema text;
         v_table text;
         v_column text;
+        v_constraint text;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.qualify_lead: p_tenant_id must not be NULL';
@@ -384,7 +385,7 @@ fn custom_action_validates_updates_notifies_and_returns() {
                     RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
                 IF v_key IS NULL THEN
                     RAISE;
                 END IF;
@@ -392,6 +393,13 @@ fn custom_action_validates_updates_notifies_and_returns() {
             WHEN not_null_violation THEN
                 GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
                 v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_contact.email' THEN 'email of Contact must not be null' END;
+                IF v_message IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
+            WHEN program_limit_exceeded THEN
+                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
+                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_contact_identifier' THEN 'key "identifier": the value is too long for a unique index (at most about 2,700 bytes once compressed)' WHEN 'crm.uq_tb_contact_email' THEN 'key "email": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
                 IF v_message IS NULL THEN
                     RAISE;
                 END IF;
@@ -434,6 +442,7 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
         v_schema text;
         v_table text;
         v_column text;
+        v_constraint text;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.create_company: p_tenant_id must not be NULL';
@@ -461,18 +470,15 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
             END IF;
             v_key := NULL;
             v_slug := app.slugify(pg_catalog.concat_ws('-', in_name));
+            IF pg_catalog.octet_length(v_slug) > 2600 THEN
+                RETURN ROW(false, 'invalid_input', 'key "name": the identifier derived from it must be at most 2600 bytes', NULL, NULL)::app.mutation_result;
+            END IF;
             v_suffix := 1;
             v_identifier := v_slug;
             LOOP
-                IF v_slug IS NOT NULL THEN
-                    WHILE EXISTS (SELECT FROM crm.tb_company AS t WHERE t.identifier = v_identifier AND t.tenant_id = p_tenant_id AND t.deleted_at IS NULL) LOOP
-                        v_suffix := v_suffix + 1;
-                        v_identifier := v_slug || '-' || v_suffix::text;
-                    END LOOP;
-                END IF;
                 INSERT INTO crm.tb_company AS t (tenant_id, identifier, name, created_by, updated_by) VALUES (p_tenant_id, v_identifier, in_name, p_user_id, p_user_id) ON CONFLICT (tenant_id, identifier) WHERE deleted_at IS NULL DO NOTHING RETURNING t.* INTO v_row;
                 EXIT WHEN FOUND;
-                -- A concurrent transaction took v_identifier after we looked: the next suffix.
+                -- v_identifier is taken (by a live row, or a concurrent insert): the next suffix.
                 v_suffix := v_suffix + 1;
                 v_identifier := v_slug || '-' || v_suffix::text;
             END LOOP;
@@ -485,7 +491,7 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
                     RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
                 IF v_key IS NULL THEN
                     RAISE;
                 END IF;
@@ -493,6 +499,13 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
             WHEN not_null_violation THEN
                 GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
                 v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_company.name' THEN 'name of Company must not be null' END;
+                IF v_message IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
+            WHEN program_limit_exceeded THEN
+                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
+                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_company_identifier' THEN 'key "name": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
                 IF v_message IS NULL THEN
                     RAISE;
                 END IF;
@@ -537,6 +550,8 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
         v_texts jsonb;
         v_code text;
         v_message text;
+        v_schema text;
+        v_constraint text;
         v_out_parent uuid;
     BEGIN
         IF p_tenant_id IS NULL THEN
@@ -589,6 +604,9 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
                     RETURN ROW(false, 'invalid_input', 'key "identifier" must be a JSON string', NULL, NULL)::app.mutation_result;
                 END IF;
                 in_identifier := (v_json #>> '{}');
+                IF pg_catalog.octet_length(in_identifier) > 2600 THEN
+                    RETURN ROW(false, 'invalid_input', 'key "identifier" must be at most 2600 bytes (its value is indexed as unique)', NULL, NULL)::app.mutation_result;
+                END IF;
             END IF;
             -- translations
             v_key := 'translations';
@@ -651,11 +669,18 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
                     RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
                 IF v_key IS NULL THEN
                     RAISE;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
+            WHEN program_limit_exceeded THEN
+                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
+                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_category_identifier' THEN 'key "identifier": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
+                IF v_message IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
             WHEN unique_violation THEN
                 RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
             WHEN check_violation THEN
@@ -699,6 +724,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
         v_schema text;
         v_table text;
         v_column text;
+        v_constraint text;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.import_contacts: p_tenant_id must not be NULL';
@@ -755,7 +781,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
                     RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
                 END IF;
                 RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR invalid_parameter_value THEN
+            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
                 IF v_key IS NULL THEN
                     RAISE;
                 END IF;
@@ -763,6 +789,13 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
             WHEN not_null_violation THEN
                 GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
                 v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_contact.email' THEN 'email of Contact must not be null' END;
+                IF v_message IS NULL THEN
+                    RAISE;
+                END IF;
+                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
+            WHEN program_limit_exceeded THEN
+                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
+                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_contact_identifier' THEN 'key "identifier": the value is too long for a unique index (at most about 2,700 bytes once compressed)' WHEN 'crm.uq_tb_contact_email' THEN 'key "email": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
                 IF v_message IS NULL THEN
                     RAISE;
                 END IF;

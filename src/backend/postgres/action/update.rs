@@ -105,7 +105,7 @@ pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], 
             new_sources.join(", "),
             source(row).join(", ")
         ));
-        emit_slug(ctx, &new_sources);
+        emit_slug(ctx, e, &new_sources);
         let target = col(new, "identifier");
         ctx.code.line(format!("{target} := v_slug;"));
         ctx.code.open("IF v_slug IS NOT NULL THEN");
