@@ -54,8 +54,15 @@ entity: Tag
 schema: crm
 fields:
   label: text!
+  email: email
+  rank: integer(1, 3)
 actions:
   - name: create_tag
+  - name: import_tags
+    steps:
+      - foreach: row in $rows
+        do:
+          - insert: "Tag { label: row.label, email: row.email, rank: row.rank }"
 "#;
 
 fn call(db: &TestDb, action: &str, input: Value) -> ActionResult {
@@ -249,4 +256,30 @@ fn bad_values_lenient_casts_are_refused() {
 fn bad_values_every_function_passes_plpgsql_check() {
     let db = database_with(SPEC);
     assert_eq!(db.plpgsql_check("crm"), Vec::<String>::new());
+}
+
+#[test]
+fn bad_values_items_of_a_foreach_array_follow_their_fields_rules() {
+    let db = database_with(SPEC);
+    for (row, item_key) in [
+        (json!({"label": "b", "email": "nope"}), "email"),
+        (json!({"label": "b", "rank": 4}), "rank"),
+    ] {
+        let rows = json!([{"label": "a", "email": "a@b.co", "rank": 1}, row]);
+        let result = call(&db, "import_tags", json!({"rows": rows}));
+        assert_error(
+            &result,
+            "invalid_input",
+            &format!("key \"rows\": item key \"{item_key}\""),
+        );
+        assert_eq!(
+            db.count("SELECT FROM crm.tb_tag"),
+            0,
+            "the first item's insert is rolled back"
+        );
+    }
+    let rows = json!([{"label": "a", "email": "a@b.co", "rank": 3}]);
+    let result = call(&db, "import_tags", json!({"rows": rows}));
+    assert!(result.success, "{result:?}");
+    assert_eq!(db.count("SELECT FROM crm.tb_tag"), 1);
 }

@@ -41,11 +41,11 @@ pub fn sql(ctx: &mut Ctx, e: &Expr, alias: &str) -> String {
         }
         ExprKind::InputField(f) => input::var(&ctx.project.field(*f).public_key()),
         ExprKind::Item { var, key } => {
-            let (_, n) = ctx
+            let (_, n, _) = ctx
                 .items
                 .iter()
                 .rev()
-                .find(|(v, _)| v == var)
+                .find(|(v, _, _)| v == var)
                 .expect("lower resolves `item.key` inside its foreach only");
             let name = item_var(*n, key);
             ctx.code.declare(&name, &e.ty.sql());

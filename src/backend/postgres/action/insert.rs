@@ -5,6 +5,7 @@ use super::expr::sql;
 use super::identifier::emit_insert_derived;
 use super::input;
 use super::{Ctx, col, live_in_tenant, table};
+use crate::backend::postgres::checks;
 use crate::backend::postgres::quote::{Ident, Literal, Qualified};
 use crate::ir::{Assignment, EntityId, ExprKind, FieldRef, FieldType};
 
@@ -140,6 +141,30 @@ pub(super) fn assigned_value(ctx: &mut Ctx, eid: EntityId, a: &Assignment, alias
             let name = field.name.clone();
             let uuid = sql(ctx, &a.value, alias);
             resolve_ref(ctx, t, uuid, &name)
+        }
+        // An item of a `foreach` array is input too (LANGUAGE §4.4): a value its field's
+        // rule refuses is `invalid_input` naming the array's key and the item key.
+        (ty, ExprKind::Item { var, key }) => {
+            let ty = ty.clone();
+            let value = sql(ctx, &a.value, alias);
+            if let (Some(cond), Some(rule)) =
+                (checks::value_check(&value, &ty), checks::rule_text(&ty))
+            {
+                let array = ctx
+                    .items
+                    .iter()
+                    .rev()
+                    .find(|(v, _, _)| v == var)
+                    .map(|(_, _, k)| k.clone())
+                    .unwrap_or_default();
+                ctx.code.open(format!("IF NOT ({cond}) THEN"));
+                ctx.fail_const(
+                    "invalid_input",
+                    &format!("key \"{array}\": item key \"{key}\" must be {rule}"),
+                );
+                ctx.code.close("END IF;");
+            }
+            value
         }
         _ => sql(ctx, &a.value, alias),
     }

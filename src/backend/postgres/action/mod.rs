@@ -108,8 +108,9 @@ struct Ctx<'a> {
     /// Every path so far ended in `RETURN` (a `return:` step): nothing after is reachable.
     pub returned: bool,
     pub inputs: Inputs,
-    /// Active `foreach` variables with their loop's number, innermost last.
-    pub items: Vec<(String, u32)>,
+    /// Active `foreach` variables with their loop's number and the input key of the
+    /// array they walk, innermost last.
+    pub items: Vec<(String, u32, String)>,
     /// `foreach` loops emitted so far: each gets its own number, so its locals (`it<n>`,
     /// `it<n>_<key>`) are distinct from every other loop's whatever the variable names.
     pub loops: u32,

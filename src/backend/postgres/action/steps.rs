@@ -319,7 +319,7 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
         ));
     }
     ctx.code.line("v_key := NULL;");
-    ctx.items.push((var.to_string(), n));
+    ctx.items.push((var.to_string(), n, input_key.to_string()));
     emit_steps(ctx, body);
     ctx.items.pop();
     // The loop may run zero times.
