@@ -1,7 +1,8 @@
 //! `specqlc apply`: the fallback when Confiture is not installed. Applies a compiled
-//! project to a database in one transaction and records it, so a re-run is a no-op.
+//! project to a database in one transaction and records it: a re-run is a no-op, a run
+//! on changed specs applies only the difference.
 //!
-//! Input: the emitted [`Output`] and a connection string (TLS as its `sslmode` says, see
+//! Input: the project, its plan and the [`Output`] emitted from it, and a connection string (TLS as its `sslmode` says, see
 //! [`crate::connect`]). Output: what was done, with
 //! progress reported through a callback (the binary prints it on stderr).
 //!
@@ -28,6 +29,7 @@ use crate::diag::{Code, Diagnostic, codes};
 use crate::ir::Project;
 use crate::migrate::Migration;
 use crate::migrate::state::State;
+use crate::order::Plan;
 
 /// The tracking table, created on first use.
 pub const TRACKING: &str = "CREATE SCHEMA IF NOT EXISTS specqlc;\n\
@@ -104,6 +106,7 @@ pub fn hash(script: &str) -> String {
 pub fn apply(
     url: &str,
     project: &Project,
+    plan: &Plan,
     output: &Output,
     options: Options,
     mut progress: impl FnMut(Progress),
@@ -153,13 +156,12 @@ pub fn apply(
             return Ok(Outcome::Drift(drift));
         }
     }
-    let state = State::of(project);
-    let done = latest.as_ref().is_some_and(|(h, _, _)| *h == hash);
-    let outcome = match latest.and_then(|(_, state, _)| state) {
-        _ if done => {
-            tx.commit().map_err(|e| server(None, &e))?;
-            return Ok(Outcome::AlreadyApplied { hash });
-        }
+    if latest.as_ref().is_some_and(|(h, _, _)| *h == hash) {
+        tx.commit().map_err(|e| server(None, &e))?;
+        return Ok(Outcome::AlreadyApplied { hash });
+    }
+    let state = State::of_output(project, plan, output);
+    let ran = match latest.and_then(|(_, state, _)| state) {
         Some(recorded) => {
             let old = State::from_json(&recorded).map_err(|reason| Error {
                 code: codes::DATABASE,
@@ -182,10 +184,8 @@ pub fn apply(
                 tx.batch_execute(&step.sql)
                     .map_err(|e| server(Some(&step.what), &e))?;
             }
-            Outcome::Evolved {
-                hash: hash.clone(),
+            Ran::Steps {
                 statements: steps.len(),
-                elapsed: Duration::ZERO,
                 warnings: migration.hazards(fallback),
             }
         }
@@ -197,10 +197,8 @@ pub fn apply(
                 tx.batch_execute(&object.sql)
                     .map_err(|e| server(Some(&object.key), &e))?;
             }
-            Outcome::Applied {
-                hash: hash.clone(),
+            Ran::Script {
                 objects: output.objects.len(),
-                elapsed: Duration::ZERO,
             }
         }
     };
@@ -215,25 +213,34 @@ pub fn apply(
     .map_err(|e| server(None, &e))?;
     tx.commit().map_err(|e| server(None, &e))?;
     let elapsed = started.elapsed();
-    Ok(match outcome {
-        Outcome::Applied { hash, objects, .. } => Outcome::Applied {
+    Ok(match ran {
+        Ran::Script { objects } => Outcome::Applied {
             hash,
             objects,
             elapsed,
         },
-        Outcome::Evolved {
-            hash,
+        Ran::Steps {
             statements,
             warnings,
-            ..
         } => Outcome::Evolved {
             hash,
             statements,
             elapsed,
             warnings,
         },
-        other => other,
     })
+}
+
+/// What ran in the transaction: the whole script (first apply), or the steps from the
+/// recorded state.
+enum Ran {
+    Script {
+        objects: usize,
+    },
+    Steps {
+        statements: usize,
+        warnings: Vec<Diagnostic>,
+    },
 }
 
 fn server(object: Option<&str>, error: &postgres::Error) -> Error {

@@ -53,8 +53,9 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
-    /// Compile specs and apply them to a database in one transaction, recorded in
-    /// `specqlc.applied` so a re-run is a no-op (the fallback when Confiture is absent).
+    /// Compile specs and apply them to a database in one transaction (the fallback when
+    /// Confiture is absent): all of it the first time, then only the difference; a re-run
+    /// is a no-op, and hand-made changes since the last apply are refused.
     Apply {
         /// A `postgres://` URL or a `key=value` connection string; `sslmode` (`disable`,
         /// `prefer`, `require`, `verify-ca`, `verify-full`) and `sslrootcert` are honoured.

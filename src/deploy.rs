@@ -95,7 +95,7 @@ pub fn apply(
         ),
     }
     };
-    let outcome = apply::apply(url, project, &output, options, progress);
+    let outcome = apply::apply(url, project, &plan, &output, options, progress);
     match outcome {
         Ok(Applied::AlreadyApplied { hash }) => {
             reporter.progress(&format!(
@@ -171,7 +171,7 @@ pub fn diff(project: &Project, url: &str, json: bool, reporter: &Reporter) -> Re
     let output = specqlc::backend::postgres::emit(project, &plan);
     let differences = specqlc::drift::compare(url, &output)
         .map_err(|e| Failure::new(codes::CONNECTION, Kind::Environment, e.to_string()))?;
-    let words = SpecWords::new(&State::of_plan(project, &plan));
+    let words = SpecWords::new(&State::of_output(project, &plan, &output));
     let text = if json {
         let items: Vec<serde_json::Value> = differences
             .iter()

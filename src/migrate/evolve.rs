@@ -16,7 +16,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::state::{Body, Column, Object, State, Table, TypeModel};
-use crate::backend::postgres::ddl::{ColumnDef, CommentOn, CommentTarget, TableConstraint};
+use crate::backend::postgres::ddl::{
+    ColumnDef, CommentOn, CommentTarget, TableConstraint, TenantPolicy,
+};
 use crate::backend::postgres::drop;
 use crate::backend::postgres::quote::{Ident, Qualified};
 use crate::source::Span;
@@ -60,28 +62,6 @@ impl Names {
             },
             other => other.clone(),
         }
-    }
-
-    /// The same renames, the other way round.
-    pub fn inverse(&self) -> Names {
-        let entities: BTreeMap<String, String> = self
-            .entities
-            .iter()
-            .map(|(a, b)| (b.clone(), a.clone()))
-            .collect();
-        let fields = self
-            .fields
-            .iter()
-            .map(|((entity, old), new)| {
-                let old_entity = entities.get(entity).unwrap_or(entity).clone();
-                ((old_entity, new.clone()), old.clone())
-            })
-            .collect();
-        Names { entities, fields }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entities.is_empty() && self.fields.is_empty()
     }
 }
 
@@ -184,8 +164,7 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
             }
             Body::Index(index) => {
                 let keep = matches!(b.get(id).map(|o| &o.body), Some(Body::Index(new))
-                    if new.create.unique == index.create.unique
-                        && new.create.predicate == index.create.predicate);
+                    if same_index(index, new));
                 if !keep {
                     let sql = format!(
                         "DROP INDEX {};\n",
@@ -196,7 +175,7 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
             }
             Body::Policy { policy, .. } => {
                 let keep = matches!(b.get(id).map(|o| &o.body), Some(Body::Policy { policy: new, .. })
-                    if new.condition == policy.condition && new.name == policy.name);
+                    if same_policy(new, policy));
                 if !keep {
                     out.push(what(object), Effect::Drop, policy.drop(), None);
                 }
@@ -354,8 +333,7 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
             }
             Body::Index(index) => {
                 let keep = matches!(old.map(|o| &o.body), Some(Body::Index(i))
-                    if i.create.unique == index.create.unique
-                        && i.create.predicate == index.create.predicate);
+                    if same_index(i, index));
                 if !keep {
                     let sql = index.create.to_string();
                     if index.create.unique && existing_tables.contains(index.create.table.as_str())
@@ -379,7 +357,7 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
             }
             Body::Policy { policy, .. } => {
                 let keep = matches!(old.map(|o| &o.body), Some(Body::Policy { policy: p, .. })
-                    if p.condition == policy.condition && p.name == policy.name);
+                    if same_policy(p, policy));
                 if !keep {
                     out.push(
                         what(object),
@@ -667,6 +645,16 @@ fn same_fk(a: &Side, f: &super::state::ForeignKey, b: &Side, g: &super::state::F
     a.names.entity(&f.target) == b.names.entity(&g.target)
         && f.create.on_delete_cascade == g.create.on_delete_cascade
         && f.create.tenant == g.create.tenant
+}
+
+/// An index that stays as it is (its name may follow a rename).
+fn same_index(a: &super::state::Index, b: &super::state::Index) -> bool {
+    a.create.unique == b.create.unique && a.create.predicate == b.create.predicate
+}
+
+/// A policy that stays as it is (its table may be renamed under it).
+fn same_policy(a: &TenantPolicy, b: &TenantPolicy) -> bool {
+    a.condition == b.condition && a.name == b.name
 }
 
 fn constraint_name(c: &TableConstraint) -> &str {

@@ -87,7 +87,6 @@ pub enum Error {
 pub struct Migration {
     pub up: Vec<Step>,
     pub down: Vec<Step>,
-    pub names: Names,
 }
 
 impl Migration {
@@ -102,7 +101,6 @@ impl Migration {
         Ok(Migration {
             up: evolve::evolve(old, &names, new, &none),
             down: evolve::evolve(new, &none, old, &names),
-            names,
         })
     }
 

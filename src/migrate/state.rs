@@ -19,7 +19,7 @@ use crate::backend::postgres::ddl::{
 use crate::backend::postgres::{self, checks, drop, tables};
 use crate::ir::analysis::TableKind;
 use crate::ir::{self, Entity, FieldType, Project, Rich, Scalar};
-use crate::order::{self, CommentOn, ObjectKind, Target};
+use crate::order::{self, CommentOn, Target};
 use crate::source::Span;
 
 /// The version of the state file format.
@@ -207,33 +207,15 @@ impl TypeModel {
     }
 }
 
-impl Object {
-    pub fn kind(&self) -> ObjectKind {
-        match &self.body {
-            Body::Prelude { .. } => ObjectKind::Prelude,
-            Body::Schema { .. } => ObjectKind::Schema,
-            Body::Table(_) => ObjectKind::Table,
-            Body::ForeignKey(_) => ObjectKind::ForeignKey,
-            Body::Index(_) => ObjectKind::Index,
-            Body::Policy { .. } => ObjectKind::Policy,
-            Body::Grant { .. } => ObjectKind::Grant,
-            Body::Comment { .. } => ObjectKind::Comment,
-            Body::Function { action: true, .. } => ObjectKind::Action,
-            Body::Function { action: false, .. } => ObjectKind::Helper,
-        }
-    }
-}
-
 impl State {
     /// The state a database has after the compiled `project` was applied.
     pub fn of(project: &Project) -> State {
         let plan = order::run(project);
-        State::of_plan(project, &plan)
+        State::of_output(project, &plan, &postgres::emit(project, &plan))
     }
 
-    /// [`State::of`] with the plan already built.
-    pub fn of_plan(project: &Project, plan: &order::Plan) -> State {
-        let output = postgres::emit(project, plan);
+    /// [`State::of`] with the plan and its output already built.
+    pub fn of_output(project: &Project, plan: &order::Plan, output: &postgres::Output) -> State {
         let sql: HashMap<&str, &str> = output
             .objects
             .iter()

@@ -5,8 +5,9 @@
 //! every down gives back the previous version's catalog, and up again.
 //!
 //! A version folder holds the specs, and optionally `seed.json` (actions to call, each
-//! must succeed), `checks.json` (queries and the rows they must return, checked at that
-//! version and every later one that still has the columns) and `ALLOW_DESTRUCTIVE`.
+//! must succeed), `checks.json` (queries and the rows they must return once that version
+//! is up and seeded; later versions' checks look at earlier rows, renamed columns
+//! included) and `ALLOW_DESTRUCTIVE`.
 
 use std::path::{Path, PathBuf};
 
