@@ -252,3 +252,36 @@ fn a_change_of_tenant_scope_is_refused_as_data_loss() {
         "{report}"
     );
 }
+
+#[test]
+fn a_role_no_longer_granted_is_revoked_and_the_down_grants_it_again() {
+    let project = Project::new("grants");
+    let (code, report) = project.next(&BASE.to_string(), &["--grant-to", "app_rw"]);
+    assert_eq!(code, Some(0), "{report}");
+    let dir = project.root.join("proj/db/migrations");
+    let up = std::fs::read_to_string(dir.join("0002_next.up.sql")).unwrap();
+    assert!(
+        up.contains("GRANT EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) TO app_rw;"),
+        "{up}"
+    );
+    std::fs::write(project.root.join("v2/item.yaml"), BASE).unwrap();
+    let out = specqlc(&[
+        "migrate",
+        "new",
+        "ungrant",
+        path(&project.root.join("v2")),
+        "-o",
+        path(&project.root.join("proj")),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let up = std::fs::read_to_string(dir.join("0003_ungrant.up.sql")).unwrap();
+    assert!(
+        up.contains("REVOKE EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) FROM app_rw;"),
+        "{up}"
+    );
+    let down = std::fs::read_to_string(dir.join("0003_ungrant.down.sql")).unwrap();
+    assert!(
+        down.contains("GRANT USAGE ON SCHEMA app, inv TO app_rw;"),
+        "{down}"
+    );
+}

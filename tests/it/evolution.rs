@@ -397,6 +397,11 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
         let out = apply(version, version.destructive);
         let stderr = text(&out.stderr);
         assert!(out.status.success(), "{when}: {stderr}");
+        // The tests connect as a superuser, so apply says what that costs.
+        assert!(
+            stderr.contains("applying as a superuser"),
+            "{when}: {stderr}"
+        );
         if i > 0 {
             assert!(stderr.contains("evolved the database"), "{when}: {stderr}");
         }
