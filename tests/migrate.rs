@@ -256,7 +256,7 @@ fn a_change_of_tenant_scope_is_refused_as_data_loss() {
 #[test]
 fn a_role_no_longer_granted_is_revoked_and_the_down_grants_it_again() {
     let project = Project::new("grants");
-    let (code, report) = project.next(&BASE.to_string(), &["--grant-to", "app_rw"]);
+    let (code, report) = project.next(BASE, &["--grant-to", "app_rw"]);
     assert_eq!(code, Some(0), "{report}");
     let dir = project.root.join("proj/db/migrations");
     let up = std::fs::read_to_string(dir.join("0002_next.up.sql")).unwrap();
