@@ -12,7 +12,9 @@
 --     success = false) and the same result shape: app.mutation_result with the same
 --     object_data keys.
 -- They run against the same tables as the generated functions, in the same database.
--- No SET search_path clause: every name is schema-qualified.
+-- Like the generated functions (LANGUAGE §7) they are SECURITY DEFINER with a pinned
+-- search_path, set `specql.tenant_id` for the tables' row-level security policies, and
+-- are called by an application role that is not a superuser and holds no table privilege.
 
 CREATE SCHEMA IF NOT EXISTS hw;
 
@@ -27,7 +29,8 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION hw.create_contact(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
-RETURNS app.mutation_result LANGUAGE plpgsql AS $$
+RETURNS app.mutation_result LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_key text;
     v jsonb;
@@ -41,6 +44,7 @@ BEGIN
     IF p_tenant_id IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'hw.create_contact: p_tenant_id must not be NULL';
     END IF;
+    PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);
     IF p_input IS NULL OR jsonb_typeof(p_input) <> 'object' THEN
         RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
     END IF;
@@ -153,7 +157,8 @@ END;
 $$;
 
 CREATE OR REPLACE FUNCTION hw.update_contact(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
-RETURNS app.mutation_result LANGUAGE plpgsql AS $$
+RETURNS app.mutation_result LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_key text;
     v jsonb;
@@ -169,6 +174,7 @@ BEGIN
     IF p_tenant_id IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'hw.update_contact: p_tenant_id must not be NULL';
     END IF;
+    PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);
     IF p_input IS NULL OR jsonb_typeof(p_input) <> 'object' THEN
         RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
     END IF;
@@ -318,7 +324,8 @@ END;
 $$;
 
 CREATE OR REPLACE FUNCTION hw.qualify_lead(p_tenant_id uuid, p_user_id uuid, p_input jsonb)
-RETURNS app.mutation_result LANGUAGE plpgsql AS $$
+RETURNS app.mutation_result LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_key text;
     v jsonb;
@@ -330,6 +337,7 @@ BEGIN
     IF p_tenant_id IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'hw.qualify_lead: p_tenant_id must not be NULL';
     END IF;
+    PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);
     IF p_input IS NULL OR jsonb_typeof(p_input) <> 'object' THEN
         RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;
     END IF;

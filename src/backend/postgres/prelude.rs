@@ -140,17 +140,23 @@ pub fn functions() -> Vec<CreateFunction> {
 /// `app.current_tenant()`: the tenant of the current transaction, as every action
 /// publishes it (`specql.tenant_id`), or NULL when unset; row-level security policies
 /// compare `tenant_id` with it (LANGUAGE §7), so a session without it sees no tenant row.
+///
+/// PL/pgSQL, not SQL: a SQL function with a `SET` clause is never inlined, and the
+/// executor parses and plans its body again at every execution of a statement that
+/// calls it, which every policy-checked statement does. That made row-level security
+/// cost about a third of an action's time; PL/pgSQL keeps its compiled body for the
+/// session (see docs/benchmarks.md).
 pub fn current_tenant() -> CreateFunction {
     CreateFunction {
         schema: "app".into(),
         name: "current_tenant".into(),
         args: Vec::new(),
         returns: "uuid".into(),
-        language: "sql",
+        language: "plpgsql",
         volatility: Volatility::Stable,
         strict: false,
         parallel_safe: true,
-        body: "SELECT NULLIF(pg_catalog.current_setting('specql.tenant_id', TRUE), '')::uuid\n"
+        body: "BEGIN\n    RETURN NULLIF(pg_catalog.current_setting('specql.tenant_id', TRUE), '')::uuid;\nEND\n"
             .into(),
     }
 }
