@@ -16,7 +16,7 @@ use crate::backend::postgres::ddl::{
     AlterTableAddForeignKey, ColumnDef, CommentTarget, CreateIndex, CreateTable, TableConstraint,
     TenantPolicy,
 };
-use crate::backend::postgres::{self, checks, drop, tables};
+use crate::backend::postgres::{self, checks, drop, naming, tables};
 use crate::ir::analysis::TableKind;
 use crate::ir::{self, Entity, FieldType, Project, Rich, Scalar};
 use crate::order::{self, CommentOn, Target};
@@ -349,7 +349,7 @@ fn column_roles(e: &Entity, kind: TableKind) -> HashMap<String, String> {
             }
         }
         TableKind::Translation => {
-            roles.insert(format!("pk_{}", e.translation_table()), "pk".to_string());
+            roles.insert(naming::translation_pk_column(&e.snake), "pk".to_string());
             roles.insert(tables::translation_link(e), "link".to_string());
             for &id in &e.translated {
                 let f = e.field(id);
@@ -392,7 +392,7 @@ fn table(project: &Project, e: &Entity, kind: TableKind) -> Table {
                 let field = e
                     .fields
                     .iter()
-                    .find(|f| crate::order::names::check(&create.name, &f.column()) == *name);
+                    .find(|f| naming::check(&create.name, &f.column()) == *name);
                 match field {
                     Some(f) => Constraint {
                         role: format!("check:field:{}", f.name),
@@ -402,7 +402,7 @@ fn table(project: &Project, e: &Entity, kind: TableKind) -> Table {
                         let column = create
                             .columns
                             .iter()
-                            .find(|c| crate::order::names::check(&create.name, &c.name) == *name);
+                            .find(|c| naming::check(&create.name, &c.name) == *name);
                         Constraint {
                             role: format!(
                                 "check:{}",

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 
-use super::{CommentOn, Edge, Helper, Index, Object, ObjectKind, Target, names};
+use super::{CommentOn, Edge, Helper, Index, Object, ObjectKind, Target};
+use crate::backend::postgres::naming;
 use crate::ir::analysis::TableKind;
 use crate::ir::{ActionKind, Entity, FieldType, Project};
 use crate::source::Span;
@@ -70,10 +71,7 @@ pub fn qualified(schema: &str, name: &str) -> String {
 }
 
 pub fn table_key(e: &Entity, table: TableKind) -> String {
-    let name = match table {
-        TableKind::Main => e.table(),
-        TableKind::Translation => e.translation_table(),
-    };
+    let name = naming::table_of(&e.snake, table);
     format!("table {}", qualified(&e.schema, &name))
 }
 
@@ -194,7 +192,7 @@ impl Builder<'_> {
             self.index(
                 e,
                 TableKind::Main,
-                names::index(&table, "tenant_id"),
+                naming::index(&table, "tenant_id"),
                 vec!["tenant_id".into()],
                 false,
                 e.span,
@@ -210,7 +208,7 @@ impl Builder<'_> {
         self.index(
             e,
             TableKind::Main,
-            names::unique_live(&table, "identifier"),
+            naming::unique_live(&table, "identifier"),
             scope("identifier".into()),
             true,
             e.span,
@@ -234,7 +232,7 @@ impl Builder<'_> {
                 self.index(
                     e,
                     TableKind::Main,
-                    names::index(&table, &column),
+                    naming::index(&table, &column),
                     vec![column.clone()],
                     false,
                     field.span,
@@ -244,7 +242,7 @@ impl Builder<'_> {
                 self.index(
                     e,
                     TableKind::Main,
-                    names::unique_live(&table, &column),
+                    naming::unique_live(&table, &column),
                     scope(column.clone()),
                     true,
                     field.span,
@@ -276,7 +274,7 @@ impl Builder<'_> {
         }
 
         for helper in Helper::ALL {
-            let name = format!("{}_{}", e.snake, helper.suffix());
+            let name = naming::helper(&e.snake, helper);
             let h = self.add(
                 ObjectKind::Helper,
                 format!("function {}", qualified(&e.schema, &name)),
@@ -294,7 +292,7 @@ impl Builder<'_> {
     fn translation(&mut self, e: &Entity, main_key: &str) {
         let tl_key = table_key(e, TableKind::Translation);
         let tl_table = e.translation_table();
-        let link = e.pk_column().replacen("pk_", "fk_", 1);
+        let link = naming::link_column(&e.snake);
         let fk = self.add(
             ObjectKind::ForeignKey,
             format!("fk {}.{link}", qualified(&e.schema, &tl_table)),
@@ -310,7 +308,7 @@ impl Builder<'_> {
             self.index(
                 e,
                 TableKind::Translation,
-                names::index(&tl_table, "tenant_id"),
+                naming::index(&tl_table, "tenant_id"),
                 vec!["tenant_id".into()],
                 false,
                 e.span,

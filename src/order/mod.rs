@@ -11,7 +11,6 @@ mod build;
 mod dump;
 #[cfg(test)]
 pub(crate) mod fixtures;
-pub mod names;
 mod sort;
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,7 @@ pub(crate) mod emit;
 pub mod grants;
 pub mod helpers;
 mod layout;
+pub mod naming;
 pub use layout::LOCAL_ENVIRONMENT;
 pub mod prelude;
 pub mod quote;
