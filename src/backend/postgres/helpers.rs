@@ -4,8 +4,8 @@
 use super::ddl::{CreateFunction, Volatility};
 use super::naming;
 use super::quote::Qualified;
+use crate::backend::postgres::plan::Helper;
 use crate::ir::Entity;
-use crate::order::Helper;
 
 pub fn helper(e: &Entity, helper: Helper) -> CreateFunction {
     let table = e.table();

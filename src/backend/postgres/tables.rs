@@ -7,9 +7,9 @@ use super::ddl::{
     AlterTableAddForeignKey, ColumnDef, CreateIndex, CreateTable, TableConstraint, TenantPolicy,
 };
 use super::naming;
+use crate::backend::postgres::plan::Index;
 use crate::ir::analysis::TableKind;
 use crate::ir::{Entity, Field, FieldType, Project};
-use crate::order::Index;
 
 pub fn table_name(e: &Entity, table: TableKind) -> String {
     naming::table_of(&e.snake, table)
