@@ -24,12 +24,12 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::backend::postgres::Output;
+use crate::backend::postgres::plan::Plan;
 use crate::catalog::{Catalog, Difference};
 use crate::diag::{Code, Diagnostic, codes};
 use crate::ir::Project;
 use crate::migrate::Migration;
 use crate::migrate::state::State;
-use crate::order::Plan;
 
 /// The tracking table, created on first use.
 pub const TRACKING: &str = "CREATE SCHEMA IF NOT EXISTS specqlc;\n\
@@ -195,7 +195,7 @@ pub fn apply(
             });
             for object in &output.objects {
                 tx.batch_execute(&object.sql)
-                    .map_err(|e| server(Some(&object.key), &e))?;
+                    .map_err(|e| server(Some(&object.key.to_string()), &e))?;
             }
             Ran::Script {
                 objects: output.objects.len(),
@@ -203,7 +203,7 @@ pub fn apply(
         }
     };
     let catalog = Catalog::read(&mut tx).map_err(|e| server(None, &e))?;
-    let keys: Vec<&str> = output.objects.iter().map(|o| o.key.as_str()).collect();
+    let keys: Vec<String> = output.objects.iter().map(|o| o.key.to_string()).collect();
     tx.execute("DELETE FROM specqlc.applied WHERE hash = $1", &[&hash])
         .map_err(|e| server(None, &e))?;
     tx.execute(

@@ -83,7 +83,7 @@ pub fn apply(
     options: apply::Options,
     reporter: &mut Reporter,
 ) -> Result<(), Stop> {
-    let plan = specqlc::order::run(project);
+    let plan = specqlc::backend::postgres::plan::build(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     let progress = |step: Progress| {
         match step {
@@ -167,7 +167,7 @@ pub fn apply(
 /// `specqlc diff --database-url URL PATH...`: the differences on stdout (text or JSON);
 /// `Err(Stop::Specs)` (exit 1) when there is any.
 pub fn diff(project: &Project, url: &str, json: bool, reporter: &Reporter) -> Result<(), Stop> {
-    let plan = specqlc::order::run(project);
+    let plan = specqlc::backend::postgres::plan::build(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     let differences = specqlc::drift::compare(url, &output)
         .map_err(|e| Failure::new(codes::CONNECTION, Kind::Environment, e.to_string()))?;

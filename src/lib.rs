@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! `spec::load` → `lower::run` (parses step text with `expr`) → `passes::run` →
-//! `order::run` → `backend::postgres::emit`.
+//! `backend::postgres::plan::build` → `backend::postgres::emit`.
 
 pub mod apply;
 pub mod backend;
@@ -17,7 +17,6 @@ pub mod init;
 pub mod ir;
 pub mod lower;
 pub mod migrate;
-pub mod order;
 pub mod ownership;
 pub mod passes;
 pub mod source;

@@ -218,7 +218,9 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             project.grant_to = cli.grant_to.clone();
             let text = match stage {
                 DebugStage::Ir { .. } => specqlc::ir::dump(&project),
-                DebugStage::Order { .. } => specqlc::order::dump(&specqlc::order::run(&project)),
+                DebugStage::Order { .. } => specqlc::backend::postgres::plan::dump(
+                    &specqlc::backend::postgres::plan::build(&project),
+                ),
             };
             write_stdout(|out| out.write_all(text.as_bytes()))
         }

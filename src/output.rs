@@ -11,7 +11,7 @@ use crate::report::{Reporter, Stop, write_stdout};
 
 /// Compiles `project` and writes it to `target` (`-` = stdout).
 pub fn compile(project: &Project, target: &str, reporter: &Reporter) -> Result<(), Stop> {
-    let plan = specqlc::order::run(project);
+    let plan = specqlc::backend::postgres::plan::build(project);
     let output = specqlc::backend::postgres::emit(project, &plan);
     if target == "-" {
         return write_stdout(|mut out| {

@@ -34,7 +34,7 @@ fn compile(sources: SourceMap) -> String {
             render::to_plain_string(&checked.sources, &checked.diagnostics)
         )
     });
-    let plan = specqlc::order::run(&project);
+    let plan = specqlc::backend::postgres::plan::build(&project);
     specqlc::backend::postgres::emit(&project, &plan).script()
 }
 
@@ -121,7 +121,7 @@ fn output_does_not_depend_on_the_number_of_threads() {
     sources.add("many.yaml", spec);
     let checked = check_sources(sources, CheckOptions::default());
     let project = checked.project.expect("the generated spec checks");
-    let plan = specqlc::order::run(&project);
+    let plan = specqlc::backend::postgres::plan::build(&project);
     let one = specqlc::backend::postgres::emit_on(&project, &plan, 1).script();
     for threads in [2, 3, 8] {
         let many = specqlc::backend::postgres::emit_on(&project, &plan, threads).script();

@@ -32,7 +32,7 @@ fn compile_never_panics(text: &str) {
         let _ = specqlc::diag::render::to_plain_string(&checked.sources, std::slice::from_ref(d));
     }
     if let Some(project) = &checked.project {
-        let plan = specqlc::order::run(project);
+        let plan = specqlc::backend::postgres::plan::build(project);
         let _ = specqlc::backend::postgres::emit(project, &plan).script();
     }
 }

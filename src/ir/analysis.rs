@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::backend::postgres::naming;
+
 use super::{Action, ActionKind, EntityId, Expr, ExprKind, FieldType, Project, Step, StepKind};
 
 /// The audit and soft-delete columns every entity table ends with, in table order.
@@ -205,8 +207,8 @@ pub fn columns(project: &Project, entity: EntityId, table: TableKind) -> Vec<Str
             out.extend(e.fields.iter().map(|f| f.column()));
         }
         TableKind::Translation => {
-            out.push(format!("pk_{}", e.translation_table()));
-            out.push(e.pk_column().replacen("pk_", "fk_", 1));
+            out.push(naming::translation_pk_column(&e.snake));
+            out.push(naming::link_column(&e.snake));
             if e.tenant_scoped {
                 out.push("tenant_id".to_owned());
             }

@@ -14,6 +14,7 @@ pub use dump::dump;
 pub use expr::*;
 pub use types::*;
 
+use crate::backend::postgres::naming;
 use crate::source::Span;
 
 /// Index of an entity in [`Project::entities`].
@@ -113,15 +114,15 @@ impl Entity {
     }
 
     pub fn table(&self) -> String {
-        format!("tb_{}", self.snake)
+        naming::table(&self.snake)
     }
 
     pub fn translation_table(&self) -> String {
-        format!("tl_{}", self.snake)
+        naming::translation_table(&self.snake)
     }
 
     pub fn pk_column(&self) -> String {
-        format!("pk_{}", self.snake)
+        naming::pk_column(&self.snake)
     }
 }
 
@@ -148,7 +149,7 @@ impl Field {
     /// The table column: `fk_<name>` for references, the name otherwise.
     pub fn column(&self) -> String {
         match self.ty {
-            FieldType::Ref(_) => format!("fk_{}", self.name),
+            FieldType::Ref(_) => naming::ref_column(&self.name),
             _ => self.name.clone(),
         }
     }
@@ -156,7 +157,7 @@ impl Field {
     /// The public input/output key: `<name>_id` for references, the name otherwise.
     pub fn public_key(&self) -> String {
         match self.ty {
-            FieldType::Ref(_) => format!("{}_id", self.name),
+            FieldType::Ref(_) => naming::ref_key(&self.name),
             _ => self.name.clone(),
         }
     }

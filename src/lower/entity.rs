@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::default::check_default;
 use super::names::{check_sql_name, is_reserved_column, snake_case};
 use super::types::{TypeSyntax, parse_short_form};
+use crate::backend::postgres::naming;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::ir::{Entity, EntityId, Field, FieldId, FieldType, Project, Renamed};
 use crate::source::Span;
@@ -64,12 +65,7 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             );
             continue;
         }
-        let generated = [
-            format!("tb_{snake}"),
-            format!("tl_{snake}"),
-            format!("pk_tl_{snake}"),
-            format!("{snake}_identifier"),
-        ];
+        let generated = naming::entity_names(&snake);
         if let Err(d) = check_sql_name("entity", &snake, &generated, span) {
             diags.push(d);
             continue;
@@ -242,7 +238,7 @@ fn lower_field(
         );
         return None;
     }
-    let generated = [format!("fk_{name}"), format!("{name}_id")];
+    let generated = naming::field_names(&name);
     if let Err(d) = check_sql_name("field", &name, &generated, span) {
         diags.push(d);
         return None;

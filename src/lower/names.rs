@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::source::Span;
 
 /// PostgreSQL truncates identifiers longer than this many bytes.
-pub const MAX_IDENTIFIER_BYTES: usize = 63;
+pub const MAX_IDENTIFIER_BYTES: usize = crate::backend::postgres::naming::MAX_NAME;
 
 /// `OrderLine` → `order_line`, `HTTPRequest` → `http_request`, `manufacturer` stays.
 pub fn snake_case(name: &str) -> String {

@@ -19,8 +19,8 @@ use super::state::{Body, Column, Object, State, Table, TypeModel};
 use crate::backend::postgres::ddl::{
     ColumnDef, CommentOn, CommentTarget, TableConstraint, TenantPolicy,
 };
-use crate::backend::postgres::drop;
 use crate::backend::postgres::quote::{Ident, Qualified};
+use crate::backend::postgres::{drop, naming};
 use crate::source::Span;
 
 /// Spec names of one state translated into those of the other.
@@ -670,7 +670,7 @@ fn column_span(table: &Table, constraint: &TableConstraint) -> Option<Span> {
             .create
             .columns
             .iter()
-            .filter(|c| crate::order::names::check(&table.create.name, &c.name) == *name)
+            .filter(|c| naming::check(&table.create.name, &c.name) == *name)
             .map(|c| c.name.as_str())
             .collect(),
         TableConstraint::Unique { columns, .. } => columns.iter().map(String::as_str).collect(),
@@ -723,13 +723,14 @@ fn renames(out: &mut Writer, a: &Side, old: &Table, b: &Side, new: &Table, span:
             span,
         );
         for suffix in implicit_constraints(new) {
+            let old_constraint = naming::implicit_constraint(old_name, suffix);
             out.push(
-                format!("constraint {old_name}_{suffix}"),
+                format!("constraint {old_constraint}"),
                 Effect::Rename,
                 format!(
                     "ALTER TABLE {table} RENAME CONSTRAINT {} TO {};\n",
-                    Ident(&format!("{old_name}_{suffix}")),
-                    Ident(&format!("{new_name}_{suffix}"))
+                    Ident(&old_constraint),
+                    Ident(&naming::implicit_constraint(new_name, suffix))
                 ),
                 span,
             );
@@ -757,13 +758,14 @@ fn renames(out: &mut Writer, a: &Side, old: &Table, b: &Side, new: &Table, span:
     if let (Some(old_pk), Some(new_pk)) = (old_pk, new_pk)
         && (old_name != new_name || old_pk != new_pk)
     {
+        let old_sequence = naming::identity_sequence(old_name, old_pk);
         out.push(
-            format!("sequence {schema}.{old_name}_{old_pk}_seq"),
+            format!("sequence {schema}.{old_sequence}"),
             Effect::Rename,
             format!(
                 "ALTER SEQUENCE {} RENAME TO {};\n",
-                Qualified(schema, &format!("{old_name}_{old_pk}_seq")),
-                Ident(&format!("{new_name}_{new_pk}_seq"))
+                Qualified(schema, &old_sequence),
+                Ident(&naming::identity_sequence(new_name, new_pk))
             ),
             span,
         );
@@ -791,14 +793,14 @@ fn renames(out: &mut Writer, a: &Side, old: &Table, b: &Side, new: &Table, span:
 /// The constraints PostgreSQL names after the table: `_pkey`, and `_id_key` for the
 /// Trinity `id UNIQUE`.
 fn implicit_constraints(table: &Table) -> Vec<&'static str> {
-    let mut out = vec!["pkey"];
+    let mut out = vec![naming::PRIMARY_KEY_SUFFIX];
     if table
         .create
         .columns
         .iter()
         .any(|c| c.unique && c.name == "id")
     {
-        out.push("id_key");
+        out.push(naming::ID_KEY_SUFFIX);
     }
     out
 }

@@ -16,10 +16,10 @@ use crate::backend::postgres::ddl::{
     AlterTableAddForeignKey, ColumnDef, CommentTarget, CreateIndex, CreateTable, TableConstraint,
     TenantPolicy,
 };
-use crate::backend::postgres::{self, checks, drop, tables};
+use crate::backend::postgres::plan::{self, CommentOn, ObjectKey, Target};
+use crate::backend::postgres::{self, checks, drop, naming, tables};
 use crate::ir::analysis::TableKind;
 use crate::ir::{self, Entity, FieldType, Project, Rich, Scalar};
-use crate::order::{self, CommentOn, Target};
 use crate::source::Span;
 
 /// The version of the state file format.
@@ -35,7 +35,7 @@ pub struct State {
 /// One object and how it was made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Object {
-    /// The plan key (`table crm.tb_contact`).
+    /// The text of the plan key (`table crm.tb_contact`).
     pub key: String,
     pub body: Body,
     /// The spec text it came from (only for the state compiled from specs now).
@@ -210,23 +210,23 @@ impl TypeModel {
 impl State {
     /// The state a database has after the compiled `project` was applied.
     pub fn of(project: &Project) -> State {
-        let plan = order::run(project);
+        let plan = plan::build(project);
         State::of_output(project, &plan, &postgres::emit(project, &plan))
     }
 
     /// [`State::of`] with the plan and its output already built.
-    pub fn of_output(project: &Project, plan: &order::Plan, output: &postgres::Output) -> State {
-        let sql: HashMap<&str, &str> = output
+    pub fn of_output(project: &Project, plan: &plan::Plan, output: &postgres::Output) -> State {
+        let sql: HashMap<&ObjectKey, &str> = output
             .objects
             .iter()
-            .map(|o| (o.key.as_str(), o.sql.as_str()))
+            .map(|o| (&o.key, o.sql.as_str()))
             .collect();
         let objects = plan
             .objects()
             .filter_map(|object| {
-                let text = sql.get(object.key.as_str())?;
+                let text = sql.get(&object.key)?;
                 Some(Object {
-                    key: object.key.clone(),
+                    key: object.key.to_string(),
                     body: body(project, object, text),
                     span: object.span,
                 })
@@ -264,7 +264,7 @@ impl State {
     }
 }
 
-fn body(project: &Project, object: &order::Object, sql: &str) -> Body {
+fn body(project: &Project, object: &plan::Object, sql: &str) -> Body {
     match &object.target {
         Target::PreludeSchemas
         | Target::PreludeFunctions
@@ -349,7 +349,7 @@ fn column_roles(e: &Entity, kind: TableKind) -> HashMap<String, String> {
             }
         }
         TableKind::Translation => {
-            roles.insert(format!("pk_{}", e.translation_table()), "pk".to_string());
+            roles.insert(naming::translation_pk_column(&e.snake), "pk".to_string());
             roles.insert(tables::translation_link(e), "link".to_string());
             for &id in &e.translated {
                 let f = e.field(id);
@@ -392,7 +392,7 @@ fn table(project: &Project, e: &Entity, kind: TableKind) -> Table {
                 let field = e
                     .fields
                     .iter()
-                    .find(|f| crate::order::names::check(&create.name, &f.column()) == *name);
+                    .find(|f| naming::check(&create.name, &f.column()) == *name);
                 match field {
                     Some(f) => Constraint {
                         role: format!("check:field:{}", f.name),
@@ -402,7 +402,7 @@ fn table(project: &Project, e: &Entity, kind: TableKind) -> Table {
                         let column = create
                             .columns
                             .iter()
-                            .find(|c| crate::order::names::check(&create.name, &c.name) == *name);
+                            .find(|c| naming::check(&create.name, &c.name) == *name);
                         Constraint {
                             role: format!(
                                 "check:{}",

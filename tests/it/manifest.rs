@@ -371,7 +371,7 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
 
 fn sweep(path: &str) {
     let project = project(path);
-    let plan = specqlc::order::run(&project);
+    let plan = specqlc::backend::postgres::plan::build(&project);
     let script = specqlc::backend::postgres::emit(&project, &plan).script();
     let db = TestDb::new();
     db.batch(&script);

@@ -182,7 +182,11 @@ fn case(n: &Names) -> Result<bool, TestCaseError> {
         }
         return Ok(false);
     };
-    let script = specqlc::backend::postgres::emit(project, &specqlc::order::run(project)).script();
+    let script = specqlc::backend::postgres::emit(
+        project,
+        &specqlc::backend::postgres::plan::build(project),
+    )
+    .script();
     let db = TestDb::new();
     if let Err(error) = db.try_batch(&script) {
         return Err(TestCaseError::fail(format!(

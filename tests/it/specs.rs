@@ -29,7 +29,7 @@ pub fn compile_sources(sources: SourceMap) -> String {
             render::to_plain_string(&checked.sources, &checked.diagnostics)
         );
     };
-    let plan = specqlc::order::run(project);
+    let plan = specqlc::backend::postgres::plan::build(project);
     specqlc::backend::postgres::emit(project, &plan).script()
 }
 

@@ -573,7 +573,7 @@ fn compile(path: &str) -> Compiled {
             render::to_plain_string(&checked.sources, &checked.diagnostics)
         );
     };
-    let plan = specqlc::order::run(project);
+    let plan = specqlc::backend::postgres::plan::build(project);
     let functions = project
         .entities
         .iter()

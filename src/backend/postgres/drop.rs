@@ -1,7 +1,7 @@
 //! Stage 6 (PostgreSQL), backwards: plan objects → the statements that remove them, for
 //! the `.down.sql` of a migration.
 //!
-//! Input: the project, its [`order::Plan`] and the [`Output`] emitted from it. Output:
+//! Input: the project, its [`plan::Plan`] and the [`Output`] emitted from it. Output:
 //! one statement per object, in reverse plan order, so dependents go before what they
 //! depend on. Every drop is `RESTRICT` (never `CASCADE`): a down migration must not
 //! silently take another project's objects with it, so a foreign dependent makes it fail.
@@ -13,17 +13,19 @@
 //! of every project returns `app.mutation_result`, so while one remains, the prelude
 //! stays; after the last project's down, the database is as it was before its first up.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 use super::Output;
-use super::ddl::{CommentTarget, TenantPolicy};
+use super::ddl::{
+    AlterTableAddForeignKey, CommentOn, CommentTarget, CreateFunction, CreateIndex, CreateSchema,
+    CreateTable, TenantPolicy,
+};
+use super::plan::{self, Object, ObjectKey, Target};
 use super::prelude;
 use super::quote::{Ident, Literal, Qualified, dollar_quote};
-use super::tables::{self, table_name};
+use super::{helpers, tables};
 use crate::ir::Project;
-use crate::ir::analysis::TableKind;
-use crate::order::{self, CommentOn, Helper, Object, Target};
 
 /// The argument types of every action function (LANGUAGE §4).
 const ACTION_ARGS: [&str; 3] = ["uuid", "uuid", "jsonb"];
@@ -78,41 +80,18 @@ pub fn object(project: &Project, object: &Object) -> Option<DropObject> {
         | Target::PreludeFunctions
         | Target::PreludeRuntime
         | Target::MutationResult => return None,
-        Target::Schema(name) => DropObject::Schema(name.clone()),
-        Target::Table(e, t) => {
-            let e = project.entity(*e);
-            DropObject::Table {
-                schema: e.schema.clone(),
-                table: table_name(e, *t),
-            }
-        }
+        Target::Schema(name) => CreateSchema { name: name.clone() }.drop(),
+        Target::Table(e, t) => tables::create_table(project.entity(*e), *t).drop(),
         Target::ForeignKey { entity, field } => {
             let e = project.entity(*entity);
-            let fk = tables::foreign_key(project, e, field.map(|f| e.field(f)));
-            DropObject::ForeignKey {
-                schema: fk.schema,
-                table: fk.table,
-                name: fk.name,
-            }
+            tables::foreign_key(project, e, field.map(|f| e.field(f))).drop()
         }
-        Target::Index(index) => DropObject::Index {
-            schema: project.entity(index.entity).schema.clone(),
-            name: index.name.clone(),
-        },
-        Target::Comment(on) => DropObject::Comment(commented(project, on)),
-        Target::Policy(e, t) => DropObject::Policy(tables::policy(project.entity(*e), *t)),
+        Target::Index(index) => tables::create_index(project.entity(index.entity), index).drop(),
+        Target::Comment(on) => super::emit::comment(project, on).drop(),
+        Target::Policy(e, t) => tables::policy(project.entity(*e), *t).drop_object(),
         Target::Grant(role) => DropObject::Revoke(super::grants::revoke(project, role)),
         Target::Helper { entity, helper } => {
-            let e = project.entity(*entity);
-            let arg = match helper {
-                Helper::Pk | Helper::Identifier => "uuid",
-                Helper::Id => "integer",
-            };
-            DropObject::Function {
-                schema: e.schema.clone(),
-                name: format!("{}_{}", e.snake, helper.suffix()),
-                args: vec![arg.into()],
-            }
+            helpers::helper(project.entity(*entity), *helper).drop()
         }
         Target::Action { entity, action } => {
             let e = project.entity(*entity);
@@ -126,22 +105,63 @@ pub fn object(project: &Project, object: &Object) -> Option<DropObject> {
     Some(drop)
 }
 
-fn commented(project: &Project, on: &CommentOn) -> CommentTarget {
-    match on {
-        CommentOn::Table(entity, table) => {
-            let e = project.entity(*entity);
-            CommentTarget::Table {
-                schema: e.schema.clone(),
-                table: table_name(e, *table),
-            }
+// Drops derived from the typed create statements, so a create and its drop name the
+// same object.
+
+impl CreateSchema {
+    pub fn drop(&self) -> DropObject {
+        DropObject::Schema(self.name.clone())
+    }
+}
+
+impl CreateTable {
+    pub fn drop(&self) -> DropObject {
+        DropObject::Table {
+            schema: self.schema.clone(),
+            table: self.name.clone(),
         }
-        CommentOn::Column { entity, column, .. } => {
-            let e = project.entity(*entity);
-            CommentTarget::Column {
-                schema: e.schema.clone(),
-                table: table_name(e, TableKind::Main),
-                column: column.clone(),
-            }
+    }
+}
+
+impl AlterTableAddForeignKey {
+    pub fn drop(&self) -> DropObject {
+        DropObject::ForeignKey {
+            schema: self.schema.clone(),
+            table: self.table.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+impl CreateIndex {
+    pub fn drop(&self) -> DropObject {
+        DropObject::Index {
+            schema: self.schema.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+impl CommentOn {
+    /// `COMMENT ... IS NULL` on the same target.
+    pub fn drop(&self) -> DropObject {
+        DropObject::Comment(self.target.clone())
+    }
+}
+
+impl TenantPolicy {
+    pub fn drop_object(&self) -> DropObject {
+        DropObject::Policy(self.clone())
+    }
+}
+
+impl CreateFunction {
+    /// The function with its exact argument types.
+    pub fn drop(&self) -> DropObject {
+        DropObject::Function {
+            schema: self.schema.clone(),
+            name: self.name.clone(),
+            args: self.arg_types(),
         }
     }
 }
@@ -174,20 +194,20 @@ pub fn is_prelude(object: &Object) -> bool {
 
 /// The down script of a whole project: every emitted object dropped, in reverse plan
 /// order, the prelude last.
-pub fn script(project: &Project, plan: &order::Plan, output: &Output) -> String {
-    let emitted: BTreeSet<&str> = output.objects.iter().map(|o| o.key.as_str()).collect();
+pub fn script(project: &Project, plan: &plan::Plan, output: &Output) -> String {
+    let emitted: HashSet<&ObjectKey> = output.objects.iter().map(|o| &o.key).collect();
     let mut statements: Vec<String> = plan
         .order
         .iter()
         .rev()
         .map(|&i| &plan.graph[i])
-        .filter(|o| emitted.contains(o.key.as_str()))
+        .filter(|o| emitted.contains(&o.key))
         .filter_map(|o| object(project, o))
         .map(|d| d.to_string())
         .collect();
     if plan
         .objects()
-        .any(|o| is_prelude(o) && emitted.contains(o.key.as_str()))
+        .any(|o| is_prelude(o) && emitted.contains(&o.key))
     {
         statements.push(prelude().to_string());
     }

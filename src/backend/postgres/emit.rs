@@ -2,9 +2,9 @@
 
 use super::ddl::{CommentOn as Comment, CommentTarget, CreateSchema, DoIfAbsent, Probe};
 use super::{helpers, prelude, tables};
+use crate::backend::postgres::plan::{CommentOn, Object, Target};
 use crate::ir::Project;
 use crate::ir::analysis::TableKind;
-use crate::order::{CommentOn, Object, Target};
 
 pub fn sql(project: &Project, object: &Object) -> String {
     match &object.target {

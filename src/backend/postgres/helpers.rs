@@ -2,9 +2,10 @@
 //! UUID → identifier. Soft-deleted rows are invisible; not tenant-filtered (§4.4).
 
 use super::ddl::{CreateFunction, Volatility};
+use super::naming;
 use super::quote::Qualified;
+use crate::backend::postgres::plan::Helper;
 use crate::ir::Entity;
-use crate::order::Helper;
 
 pub fn helper(e: &Entity, helper: Helper) -> CreateFunction {
     let table = e.table();
@@ -17,7 +18,7 @@ pub fn helper(e: &Entity, helper: Helper) -> CreateFunction {
     };
     CreateFunction {
         schema: e.schema.clone(),
-        name: format!("{}_{}", e.snake, helper.suffix()),
+        name: naming::helper(&e.snake, helper),
         args: vec![(arg.into(), arg_ty.into())],
         returns: returns.into(),
         language: "sql",

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::Output;
 use super::tables::table_name;
+use crate::backend::postgres::plan::{CommentOn, Object, Target};
 use crate::ir::Project;
-use crate::order::{CommentOn, Object, Target};
 
 pub const LOCAL_ENVIRONMENT: &str = "name: local\n\
 database_url: postgresql://localhost/specql_local\n\

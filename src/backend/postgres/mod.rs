@@ -1,4 +1,4 @@
-//! Stage 6 (PostgreSQL): the ordered [`order::Plan`] → one SQL text per DDL object, as a
+//! Stage 6 (PostgreSQL): the ordered [`plan::Plan`] → one SQL text per DDL object, as a
 //! single transactional script or as a Confiture project.
 //!
 //! Invariants: every statement is idempotent (`IF NOT EXISTS`, `CREATE OR REPLACE`, or a
@@ -15,6 +15,8 @@ pub(crate) mod emit;
 pub mod grants;
 pub mod helpers;
 mod layout;
+pub mod naming;
+pub mod plan;
 pub use layout::LOCAL_ENVIRONMENT;
 pub mod prelude;
 pub mod quote;
@@ -23,8 +25,8 @@ pub mod tables;
 mod tests;
 
 use crate::ir;
-use crate::order::{self, ObjectKind};
 use crate::source::Span;
+use plan::{ObjectKey, ObjectKind};
 
 /// The SQL of every object of the plan, in plan order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +37,8 @@ pub struct Output {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmittedObject {
     pub kind: ObjectKind,
-    pub key: String,
+    /// The key of the plan object it was emitted from.
+    pub key: ObjectKey,
     pub span: Option<Span>,
     /// One or more whole statements, each ending with `;` and a newline.
     pub sql: String,
@@ -49,15 +52,15 @@ pub struct EmittedObject {
 /// Objects are independent once the plan exists, so they are emitted on every core
 /// (interleaved, since the expensive action functions come last in the plan) and put
 /// back in plan order: the output is the same whatever the number of threads.
-pub fn emit(project: &ir::Project, plan: &order::Plan) -> Output {
+pub fn emit(project: &ir::Project, plan: &plan::Plan) -> Output {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     emit_on(project, plan, cores)
 }
 
 /// [`emit`] on at most `threads` threads (one per 64 objects at least).
-pub fn emit_on(project: &ir::Project, plan: &order::Plan, threads: usize) -> Output {
-    let objects: Vec<&order::Object> = plan.objects().collect();
-    let emit_one = |object: &order::Object| {
+pub fn emit_on(project: &ir::Project, plan: &plan::Plan, threads: usize) -> Output {
+    let objects: Vec<&plan::Object> = plan.objects().collect();
+    let emit_one = |object: &plan::Object| {
         let sql = emit::sql(project, object);
         (!sql.is_empty()).then(|| EmittedObject {
             kind: object.kind,

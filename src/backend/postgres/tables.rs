@@ -6,20 +6,18 @@ use super::columns::{default_expr, sql_type};
 use super::ddl::{
     AlterTableAddForeignKey, ColumnDef, CreateIndex, CreateTable, TableConstraint, TenantPolicy,
 };
+use super::naming;
+use crate::backend::postgres::plan::Index;
 use crate::ir::analysis::TableKind;
 use crate::ir::{Entity, Field, FieldType, Project};
-use crate::order::{Index, names};
 
 pub fn table_name(e: &Entity, table: TableKind) -> String {
-    match table {
-        TableKind::Main => e.table(),
-        TableKind::Translation => e.translation_table(),
-    }
+    naming::table_of(&e.snake, table)
 }
 
 /// `fk_<snake>`: the translation table's link to its entity's row.
 pub fn translation_link(e: &Entity) -> String {
-    format!("fk_{}", e.snake)
+    naming::link_column(&e.snake)
 }
 
 pub fn create_table(e: &Entity, table: TableKind) -> CreateTable {
@@ -57,7 +55,7 @@ fn main_table(e: &Entity) -> CreateTable {
         // The target of composite tenant foreign keys (LANGUAGE §7).
         let pk = e.pk_column();
         constraints.push(TableConstraint::Unique {
-            name: names::bounded(&[&name, "tenant_id", &pk, "key"]),
+            name: naming::unique_key(&name, &["tenant_id", &pk]),
             columns: vec!["tenant_id".into(), pk],
         });
     }
@@ -80,7 +78,7 @@ fn translation_table(e: &Entity) -> CreateTable {
     let mut columns = vec![
         ColumnDef {
             identity_primary_key: true,
-            ..ColumnDef::new(format!("pk_{name}"), "INTEGER")
+            ..ColumnDef::new(naming::translation_pk_column(&e.snake), "INTEGER")
         },
         ColumnDef::new(link.clone(), "INTEGER").not_null(),
     ];
@@ -89,7 +87,7 @@ fn translation_table(e: &Entity) -> CreateTable {
     }
     columns.push(ColumnDef::new("locale", "TEXT").not_null());
     let mut constraints = vec![TableConstraint::Check {
-        name: names::check(&name, "locale"),
+        name: naming::check(&name, "locale"),
         expr: checks::locale("locale"),
     }];
     // A locale may give only some of the fields, so translated columns are nullable.
@@ -100,7 +98,7 @@ fn translation_table(e: &Entity) -> CreateTable {
     }
     columns.extend(audit_columns());
     constraints.push(TableConstraint::Unique {
-        name: names::bounded(&[&name, &link, "locale", "key"]),
+        name: naming::unique_key(&name, &[&link, "locale"]),
         columns: vec![link, "locale".into()],
     });
     CreateTable {
@@ -121,7 +119,7 @@ fn field_column(field: &Field, required: bool) -> ColumnDef {
 fn field_check(table: &str, field: &Field) -> Option<TableConstraint> {
     let column = field.column();
     checks::check(&column, &field.ty).map(|expr| TableConstraint::Check {
-        name: names::check(table, &column),
+        name: naming::check(table, &column),
         expr,
     })
 }
@@ -157,7 +155,7 @@ pub fn foreign_key(
             AlterTableAddForeignKey {
                 schema: e.schema.clone(),
                 table: e.table(),
-                name: names::foreign_key(&e.table(), &column),
+                name: naming::foreign_key(&e.table(), &column),
                 column,
                 ref_schema: target.schema.clone(),
                 ref_table: target.table(),
@@ -171,7 +169,7 @@ pub fn foreign_key(
             let column = translation_link(e);
             AlterTableAddForeignKey {
                 schema: e.schema.clone(),
-                name: names::foreign_key(&table, &column),
+                name: naming::foreign_key(&table, &column),
                 table,
                 column,
                 ref_schema: e.schema.clone(),

@@ -32,9 +32,9 @@
 //! snapshot under READ COMMITTED) sees the first one's parent.
 
 use super::{Ctx, col, table};
+use crate::backend::postgres::naming;
 use crate::backend::postgres::quote::{Ident, Literal};
 use crate::ir::Entity;
-use crate::order::names;
 
 /// `v_slug := slugify(sources)`: the base of the derived identifier of `e`; a slug too
 /// long for the identifier's index is `invalid_input` naming the source keys.
@@ -100,7 +100,7 @@ pub fn on_conflict(e: &Entity) -> String {
 
 /// The name of the identifier index of `e` (what `CONSTRAINT_NAME` reports).
 pub fn index_name(e: &Entity) -> String {
-    names::unique_live(&e.table(), "identifier")
+    naming::unique_live(&e.table(), "identifier")
 }
 
 /// Inserts into `e` with a derived identifier: `sources` are the SQL of the source

@@ -184,7 +184,7 @@ pub(super) fn emit_translations(ctx: &mut Ctx) {
         .iter()
         .map(|f| e.field(*f).name.clone())
         .collect();
-    let fk = format!("fk_{}", e.snake);
+    let fk = crate::backend::postgres::naming::link_column(&e.snake);
     let mut columns = vec![Ident(&fk).to_string()];
     let mut values = vec![col(row, &e.pk_column())];
     if e.tenant_scoped {

@@ -3,9 +3,9 @@
 //! user errors to failure results.
 
 use super::{Ctx, col, table};
+use crate::backend::postgres::naming;
 use crate::backend::postgres::quote::{Ident, Literal};
 use crate::ir::{ActionKind, Entity, EntityId, FieldType, Rich, Step, StepKind};
-use crate::order::names;
 
 /// `jsonb_build_object` accepts at most 100 arguments: larger objects are concatenated.
 const PAIRS_PER_CALL: usize = 50;
@@ -68,7 +68,7 @@ fn translations(e: &Entity, row: &str) -> String {
         fields.join(", "),
         Ident(&e.schema),
         Ident(&e.translation_table()),
-        col("l", &format!("fk_{}", e.snake)),
+        col("l", &naming::link_column(&e.snake)),
         col(row, &e.pk_column()),
     )
 }
@@ -229,10 +229,10 @@ fn emit_index_size_handler(ctx: &mut Ctx) {
                 .collect();
             keys.join(", ")
         };
-        indexes.push((names::unique_live(&table, "identifier"), identifier));
+        indexes.push((naming::unique_live(&table, "identifier"), identifier));
         for f in e.fields.iter().filter(|f| f.unique) {
             indexes.push((
-                names::unique_live(&table, &f.column()),
+                naming::unique_live(&table, &f.column()),
                 format!("\"{}\"", f.public_key()),
             ));
         }

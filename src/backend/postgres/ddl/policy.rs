@@ -6,8 +6,7 @@ use std::fmt;
 
 use crate::backend::postgres::quote::{Ident, Qualified};
 
-/// The name of the one policy of every tenant-scoped table.
-pub const TENANT_POLICY: &str = "tenant_isolation";
+pub use crate::backend::postgres::naming::TENANT_POLICY;
 
 /// The tenant policy of one table.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -2,33 +2,30 @@
 //! Entities are visited sorted by `(schema, table)`, so node indices, like the order,
 //! never depend on the order files were given in.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 
-use super::{CommentOn, Edge, Helper, Index, Object, ObjectKind, Target, names};
+use super::{CommentOn, Edge, Helper, Index, Object, ObjectKey, ObjectKind, Target};
+use crate::backend::postgres::naming;
 use crate::ir::analysis::TableKind;
 use crate::ir::{ActionKind, Entity, FieldType, Project};
 use crate::source::Span;
 
-pub const KEY_PRELUDE_SCHEMAS: &str = "prelude schemas";
-pub const KEY_PRELUDE_FUNCTIONS: &str = "prelude functions";
-pub const KEY_PRELUDE_RUNTIME: &str = "prelude runtime";
-pub const KEY_MUTATION_RESULT: &str = "type app.mutation_result";
-
 struct Builder<'p> {
     project: &'p Project,
     graph: StableGraph<Object, Edge>,
-    keys: BTreeMap<String, NodeIndex>,
+    keys: HashMap<ObjectKey, NodeIndex>,
     /// `call:` edges, added once every function exists.
-    calls: Vec<(NodeIndex, String)>,
+    calls: Vec<(NodeIndex, ObjectKey)>,
 }
 
-pub fn graph(project: &Project) -> StableGraph<Object, Edge> {
+/// The graph, and the node of each key.
+pub fn graph(project: &Project) -> (StableGraph<Object, Edge>, HashMap<ObjectKey, NodeIndex>) {
     let mut b = Builder {
         project,
         graph: StableGraph::new(),
-        keys: BTreeMap::new(),
+        keys: HashMap::new(),
         calls: Vec::new(),
     };
     b.prelude();
@@ -41,11 +38,11 @@ pub fn graph(project: &Project) -> StableGraph<Object, Edge> {
             .map(|e| e.schema_span);
         let node = b.add(
             ObjectKind::Schema,
-            format!("schema {schema}"),
+            ObjectKey::Schema(schema.to_owned()),
             span,
             Target::Schema(schema.to_owned()),
         );
-        b.require(node, KEY_PRELUDE_SCHEMAS);
+        b.require(node, &ObjectKey::PreludeSchemas);
     }
     // Every table first, so that references in any direction find their target.
     for e in &entities {
@@ -61,27 +58,18 @@ pub fn graph(project: &Project) -> StableGraph<Object, Edge> {
         b.edge(node, &key, Edge::Calls);
     }
     b.grants();
-    b.graph
+    (b.graph, b.keys)
 }
 
-/// `<schema>.<name>` as used in keys.
-pub fn qualified(schema: &str, name: &str) -> String {
-    format!("{schema}.{name}")
-}
-
-pub fn table_key(e: &Entity, table: TableKind) -> String {
-    let name = match table {
-        TableKind::Main => e.table(),
-        TableKind::Translation => e.translation_table(),
-    };
-    format!("table {}", qualified(&e.schema, &name))
+fn table_key(e: &Entity, table: TableKind) -> ObjectKey {
+    ObjectKey::table(e, table)
 }
 
 impl Builder<'_> {
     fn add(
         &mut self,
         kind: ObjectKind,
-        key: String,
+        key: ObjectKey,
         span: Option<Span>,
         target: Target,
     ) -> NodeIndex {
@@ -99,7 +87,7 @@ impl Builder<'_> {
         node
     }
 
-    fn edge(&mut self, from: NodeIndex, to_key: &str, edge: Edge) {
+    fn edge(&mut self, from: NodeIndex, to_key: &ObjectKey, edge: Edge) {
         if let Some(&to) = self.keys.get(to_key) {
             // One edge per pair: a self-reference needs its table once.
             if from != to && self.graph.find_edge(from, to).is_none() {
@@ -108,44 +96,44 @@ impl Builder<'_> {
         }
     }
 
-    fn require(&mut self, from: NodeIndex, to_key: &str) {
+    fn require(&mut self, from: NodeIndex, to_key: &ObjectKey) {
         self.edge(from, to_key, Edge::Requires);
     }
 
     fn prelude(&mut self) {
         self.add(
             ObjectKind::Prelude,
-            KEY_PRELUDE_SCHEMAS.into(),
+            ObjectKey::PreludeSchemas,
             None,
             Target::PreludeSchemas,
         );
         let functions = self.add(
             ObjectKind::Prelude,
-            KEY_PRELUDE_FUNCTIONS.into(),
+            ObjectKey::PreludeFunctions,
             None,
             Target::PreludeFunctions,
         );
-        self.require(functions, KEY_PRELUDE_SCHEMAS);
+        self.require(functions, &ObjectKey::PreludeSchemas);
         let ty = self.add(
             ObjectKind::Type,
-            KEY_MUTATION_RESULT.into(),
+            ObjectKey::MutationResult,
             None,
             Target::MutationResult,
         );
-        self.require(ty, KEY_PRELUDE_SCHEMAS);
+        self.require(ty, &ObjectKey::PreludeSchemas);
         // The runtime may return `app.mutation_result` and use the functions.
         let runtime = self.add(
             ObjectKind::Prelude,
-            KEY_PRELUDE_RUNTIME.into(),
+            ObjectKey::PreludeRuntime,
             None,
             Target::PreludeRuntime,
         );
-        self.require(runtime, KEY_MUTATION_RESULT);
-        self.require(runtime, KEY_PRELUDE_FUNCTIONS);
+        self.require(runtime, &ObjectKey::MutationResult);
+        self.require(runtime, &ObjectKey::PreludeFunctions);
     }
 
     fn tables(&mut self, e: &Entity) {
-        let schema_key = format!("schema {}", e.schema);
+        let schema_key = ObjectKey::Schema(e.schema.clone());
         let main = self.add(
             ObjectKind::Table,
             table_key(e, TableKind::Main),
@@ -153,7 +141,7 @@ impl Builder<'_> {
             Target::Table(e.id, TableKind::Main),
         );
         self.require(main, &schema_key);
-        self.require(main, KEY_PRELUDE_FUNCTIONS);
+        self.require(main, &ObjectKey::PreludeFunctions);
         self.policy(e, TableKind::Main);
         if !e.translated.is_empty() {
             let tl = self.add(
@@ -163,7 +151,7 @@ impl Builder<'_> {
                 Target::Table(e.id, TableKind::Translation),
             );
             self.require(tl, &schema_key);
-            self.require(tl, KEY_PRELUDE_FUNCTIONS);
+            self.require(tl, &ObjectKey::PreludeFunctions);
             self.policy(e, TableKind::Translation);
         }
     }
@@ -174,7 +162,10 @@ impl Builder<'_> {
             return;
         }
         let table_key = table_key(e, table);
-        let key = format!("policy {}", table_key.trim_start_matches("table "));
+        let key = ObjectKey::Policy {
+            schema: e.schema.clone(),
+            table: naming::table_of(&e.snake, table),
+        };
         let node = self.add(
             ObjectKind::Policy,
             key,
@@ -182,11 +173,11 @@ impl Builder<'_> {
             Target::Policy(e.id, table),
         );
         self.require(node, &table_key);
-        self.require(node, KEY_PRELUDE_FUNCTIONS);
+        self.require(node, &ObjectKey::PreludeFunctions);
     }
 
     fn entity(&mut self, e: &Entity) {
-        let schema_key = format!("schema {}", e.schema);
+        let schema_key = ObjectKey::Schema(e.schema.clone());
         let main_key = table_key(e, TableKind::Main);
         let table = e.table();
 
@@ -194,7 +185,7 @@ impl Builder<'_> {
             self.index(
                 e,
                 TableKind::Main,
-                names::index(&table, "tenant_id"),
+                naming::index(&table, "tenant_id"),
                 vec!["tenant_id".into()],
                 false,
                 e.span,
@@ -210,7 +201,7 @@ impl Builder<'_> {
         self.index(
             e,
             TableKind::Main,
-            names::unique_live(&table, "identifier"),
+            naming::unique_live(&table, "identifier"),
             scope("identifier".into()),
             true,
             e.span,
@@ -221,7 +212,11 @@ impl Builder<'_> {
             if let FieldType::Ref(target) = field.ty {
                 let fk = self.add(
                     ObjectKind::ForeignKey,
-                    format!("fk {}.{column}", qualified(&e.schema, &table)),
+                    ObjectKey::ForeignKey {
+                        schema: e.schema.clone(),
+                        table: table.clone(),
+                        column: column.clone(),
+                    },
                     Some(field.span),
                     Target::ForeignKey {
                         entity: e.id,
@@ -234,7 +229,7 @@ impl Builder<'_> {
                 self.index(
                     e,
                     TableKind::Main,
-                    names::index(&table, &column),
+                    naming::index(&table, &column),
                     vec![column.clone()],
                     false,
                     field.span,
@@ -244,7 +239,7 @@ impl Builder<'_> {
                 self.index(
                     e,
                     TableKind::Main,
-                    names::unique_live(&table, &column),
+                    naming::unique_live(&table, &column),
                     scope(column.clone()),
                     true,
                     field.span,
@@ -255,7 +250,10 @@ impl Builder<'_> {
         if e.description.is_some() {
             let c = self.add(
                 ObjectKind::Comment,
-                format!("comment on {main_key}"),
+                ObjectKey::TableComment {
+                    schema: e.schema.clone(),
+                    table: table.clone(),
+                },
                 Some(e.span),
                 Target::Comment(CommentOn::Table(e.id, TableKind::Main)),
             );
@@ -276,10 +274,10 @@ impl Builder<'_> {
         }
 
         for helper in Helper::ALL {
-            let name = format!("{}_{}", e.snake, helper.suffix());
+            let name = naming::helper(&e.snake, helper);
             let h = self.add(
                 ObjectKind::Helper,
-                format!("function {}", qualified(&e.schema, &name)),
+                ObjectKey::function(&e.schema, &name),
                 Some(e.span),
                 Target::Helper {
                     entity: e.id,
@@ -291,13 +289,17 @@ impl Builder<'_> {
         }
     }
 
-    fn translation(&mut self, e: &Entity, main_key: &str) {
+    fn translation(&mut self, e: &Entity, main_key: &ObjectKey) {
         let tl_key = table_key(e, TableKind::Translation);
         let tl_table = e.translation_table();
-        let link = e.pk_column().replacen("pk_", "fk_", 1);
+        let link = naming::link_column(&e.snake);
         let fk = self.add(
             ObjectKind::ForeignKey,
-            format!("fk {}.{link}", qualified(&e.schema, &tl_table)),
+            ObjectKey::ForeignKey {
+                schema: e.schema.clone(),
+                table: tl_table.clone(),
+                column: link,
+            },
             Some(e.span),
             Target::ForeignKey {
                 entity: e.id,
@@ -310,7 +312,7 @@ impl Builder<'_> {
             self.index(
                 e,
                 TableKind::Translation,
-                names::index(&tl_table, "tenant_id"),
+                naming::index(&tl_table, "tenant_id"),
                 vec!["tenant_id".into()],
                 false,
                 e.span,
@@ -324,9 +326,13 @@ impl Builder<'_> {
         field: Option<crate::ir::FieldId>,
         column: String,
         span: Span,
-        main_key: &str,
+        main_key: &ObjectKey,
     ) {
-        let key = format!("comment on column {}.{}.{column}", e.schema, e.table());
+        let key = ObjectKey::ColumnComment {
+            schema: e.schema.clone(),
+            table: e.table(),
+            column: column.clone(),
+        };
         let c = self.add(
             ObjectKind::Comment,
             key,
@@ -350,7 +356,10 @@ impl Builder<'_> {
         unique_live: bool,
         span: Span,
     ) {
-        let key = format!("index {}", qualified(&e.schema, &name));
+        let key = ObjectKey::Index {
+            schema: e.schema.clone(),
+            name: name.clone(),
+        };
         let node = self.add(
             ObjectKind::Index,
             key,
@@ -374,33 +383,34 @@ impl Builder<'_> {
         for role in roles {
             let node = self.add(
                 ObjectKind::Grant,
-                format!("grant {role}"),
+                ObjectKey::Grant(role.clone()),
                 None,
                 Target::Grant(role),
             );
-            let needs: Vec<String> = self
+            let mut needs: Vec<ObjectKey> = self
                 .keys
-                .keys()
-                .filter(|k| k.starts_with("schema ") || k.starts_with("function "))
-                .cloned()
+                .iter()
+                .filter(|&(k, &n)| {
+                    matches!(k, ObjectKey::Schema(_)) || self.graph[n].kind == ObjectKind::Action
+                })
+                .map(|(k, _)| k.clone())
                 .collect();
+            needs.sort();
             for key in needs {
-                if self.graph[self.keys[&key]].kind != ObjectKind::Helper {
-                    self.require(node, &key);
-                }
+                self.require(node, &key);
             }
         }
     }
 
     fn actions(&mut self, e: &Entity) {
-        let schema_key = format!("schema {}", e.schema);
+        let schema_key = ObjectKey::Schema(e.schema.clone());
         for (i, action) in e.actions.iter().enumerate() {
             if matches!(action.kind, ActionKind::Declaration) {
                 continue;
             }
             let node = self.add(
                 ObjectKind::Action,
-                format!("function {}", qualified(&e.schema, &action.name)),
+                ObjectKey::function(&e.schema, &action.name),
                 Some(action.span),
                 Target::Action {
                     entity: e.id,
@@ -408,11 +418,11 @@ impl Builder<'_> {
                 },
             );
             self.require(node, &schema_key);
-            self.require(node, KEY_MUTATION_RESULT);
-            self.require(node, KEY_PRELUDE_RUNTIME);
-            self.require(node, KEY_PRELUDE_FUNCTIONS);
+            self.require(node, &ObjectKey::MutationResult);
+            self.require(node, &ObjectKey::PreludeRuntime);
+            self.require(node, &ObjectKey::PreludeFunctions);
             let touches = action.touches(self.project, e.id);
-            let mut tables: Vec<(String, std::collections::BTreeSet<String>)> = touches
+            let mut tables: Vec<(ObjectKey, std::collections::BTreeSet<String>)> = touches
                 .tables
                 .into_iter()
                 .map(|((entity, kind), columns)| {
@@ -425,7 +435,7 @@ impl Builder<'_> {
             }
             for (schema, function) in touches.calls {
                 self.calls
-                    .push((node, format!("function {}", qualified(&schema, &function))));
+                    .push((node, ObjectKey::function(&schema, &function)));
             }
         }
     }

@@ -6,18 +6,18 @@ use super::*;
 
 fn position(plan: &Plan, key: &str) -> usize {
     plan.objects()
-        .position(|o| o.key == key)
+        .position(|o| o.key.to_string() == key)
         .unwrap_or_else(|| panic!("no object {key}"))
 }
 
 #[test]
 fn every_dependency_comes_first() {
-    let plan = run(&crm());
+    let plan = build(&crm());
     for (i, &node) in plan.order.iter().enumerate() {
         for (dep, edge) in plan.dependencies(node) {
             if edge.orders() {
                 assert!(
-                    position(&plan, &dep.key) < i,
+                    position(&plan, &dep.key.to_string()) < i,
                     "{} before {}",
                     dep.key,
                     plan.graph[node].key
@@ -30,7 +30,7 @@ fn every_dependency_comes_first() {
 
 #[test]
 fn foreign_keys_follow_both_tables_even_when_mutual_or_self() {
-    let plan = run(&crm());
+    let plan = build(&crm());
     let company = position(&plan, "table crm.tb_company");
     let contact = position(&plan, "table crm.tb_contact");
     let mutual = position(&plan, "fk crm.tb_company.fk_main_contact");
@@ -44,39 +44,50 @@ fn foreign_keys_follow_both_tables_even_when_mutual_or_self() {
 #[test]
 fn files_in_another_order_give_the_same_plan() {
     let project = crm();
-    let expected = dump(&run(&project));
+    let expected = dump(&build(&project));
     for perm in [[2, 1, 0], [1, 2, 0], [2, 0, 1]] {
-        assert_eq!(dump(&run(&permute(&project, &perm))), expected);
+        assert_eq!(dump(&build(&permute(&project, &perm))), expected);
     }
 }
 
 #[test]
 fn declarations_get_no_function() {
-    let plan = run(&crm());
-    assert!(plan.find("function crm.archive_contact").is_none());
-    assert!(plan.find("function crm.qualify_lead").is_some());
+    let plan = build(&crm());
+    assert!(
+        plan.find(&ObjectKey::function("crm", "archive_contact"))
+            .is_none()
+    );
+    assert!(
+        plan.find(&ObjectKey::function("crm", "qualify_lead"))
+            .is_some()
+    );
 }
 
 #[test]
 fn functions_record_the_columns_they_touch() {
-    let plan = run(&crm());
-    let node = plan.find("function crm.qualify_lead").unwrap();
+    let plan = build(&crm());
+    let node = plan
+        .find(&ObjectKey::function("crm", "qualify_lead"))
+        .unwrap();
     let deps = plan.dependencies(node);
     let (_, edge) = deps
         .iter()
-        .find(|(o, _)| o.key == "table crm.tb_contact")
+        .find(|(o, _)| o.key.to_string() == "table crm.tb_contact")
         .unwrap();
     let Edge::Touches(columns) = edge else {
         panic!("{edge:?}")
     };
     assert!(columns.contains("status") && columns.contains("updated_by"));
     // The referenced tables are read to resolve `<field>_id`.
-    assert!(deps.iter().any(|(o, _)| o.key == "table crm.tb_company"));
+    assert!(
+        deps.iter()
+            .any(|(o, _)| o.key.to_string() == "table crm.tb_company")
+    );
 }
 
 #[test]
 fn dump_is_stable() {
-    insta::assert_snapshot!(dump(&run(&crm())), @r#"
+    insta::assert_snapshot!(dump(&build(&crm())), @r#"
      1. prelude     prelude schemas
      2. prelude     prelude functions
           requires prelude schemas

@@ -1,17 +1,17 @@
-//! Stage 5: the dependency graph of every DDL object the project needs, and its
-//! deterministic topological order.
+//! Stage 5: the PostgreSQL object plan: the dependency graph of every DDL object the
+//! project needs, and its deterministic topological order.
 //!
 //! Input: the checked [`ir::Project`]. Output: a [`Plan`]: a petgraph whose nodes are
 //! [`Object`]s (prelude, schemas, types, tables, foreign keys, indexes, comments, helper
-//! and action functions) and whose edges point from an object to what it needs. The order
-//! is Kahn's algorithm with ties broken by `(kind rank, key)`, so it never depends on the
-//! order the files were given in (entity ids are never used for ordering).
+//! and action functions), each with a typed [`ObjectKey`], and whose edges point from an
+//! object to what it needs. The order is Kahn's algorithm with ties broken by
+//! `(kind rank, key text)`, so it never depends on the order the files were given in
+//! (entity ids are never used for ordering).
 
 mod build;
 mod dump;
 #[cfg(test)]
 pub(crate) mod fixtures;
-pub mod names;
 mod sort;
 #[cfg(test)]
 mod tests;
@@ -19,16 +19,22 @@ mod tests;
 pub use dump::dump;
 
 use petgraph::stable_graph::{NodeIndex, StableGraph};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
 
+use crate::backend::postgres::naming;
 use crate::ir::{self, EntityId, FieldId};
 use crate::source::Span;
 
 /// Builds the dependency graph of `project`'s DDL objects and orders it.
-pub fn run(project: &ir::Project) -> Plan {
-    let graph = build::graph(project);
+pub fn build(project: &ir::Project) -> Plan {
+    let (graph, nodes) = build::graph(project);
     let order = sort::topological(&graph);
-    Plan { graph, order }
+    Plan {
+        graph,
+        order,
+        nodes,
+    }
 }
 
 /// The ordered DDL objects of a project.
@@ -38,6 +44,8 @@ pub struct Plan {
     pub graph: StableGraph<Object, Edge>,
     /// Every node of `graph`, dependencies first.
     pub order: Vec<NodeIndex>,
+    /// The node of each key.
+    nodes: HashMap<ObjectKey, NodeIndex>,
 }
 
 impl Plan {
@@ -47,11 +55,13 @@ impl Plan {
     }
 
     /// The object with this key, if any.
-    pub fn find(&self, key: &str) -> Option<NodeIndex> {
-        self.order
-            .iter()
-            .copied()
-            .find(|&i| self.graph[i].key == key)
+    pub fn find(&self, key: &ObjectKey) -> Option<NodeIndex> {
+        self.nodes.get(key).copied()
+    }
+
+    /// The object with this key, if any.
+    pub fn object(&self, key: &ObjectKey) -> Option<&Object> {
+        self.find(key).map(|i| &self.graph[i])
     }
 
     /// What the object at `node` depends on, sorted by key.
@@ -64,7 +74,7 @@ impl Plan {
                 (&self.graph[e.target()], e.weight())
             })
             .collect();
-        deps.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+        deps.sort_by_cached_key(|(o, _)| o.key.to_string());
         deps
     }
 }
@@ -73,11 +83,103 @@ impl Plan {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Object {
     pub kind: ObjectKind,
-    /// Stable, unique, human-readable (`table crm.tb_contact`).
-    pub key: String,
+    /// Stable and unique; its text is human-readable (`table crm.tb_contact`).
+    pub key: ObjectKey,
     /// The spec text that produced the object; `None` for the framework prelude.
     pub span: Option<Span>,
     pub target: Target,
+}
+
+/// The identity of one plan object: unique within a plan, stable across compilations,
+/// and the same for the object emitted from it. Its text (`table crm.tb_contact`) is what
+/// `debug order`, the recorded state and `apply` show.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ObjectKey {
+    PreludeSchemas,
+    PreludeFunctions,
+    PreludeRuntime,
+    MutationResult,
+    Schema(String),
+    Table {
+        schema: String,
+        table: String,
+    },
+    Policy {
+        schema: String,
+        table: String,
+    },
+    ForeignKey {
+        schema: String,
+        table: String,
+        column: String,
+    },
+    Index {
+        schema: String,
+        name: String,
+    },
+    TableComment {
+        schema: String,
+        table: String,
+    },
+    ColumnComment {
+        schema: String,
+        table: String,
+        column: String,
+    },
+    /// A helper or action function.
+    Function {
+        schema: String,
+        name: String,
+    },
+    Grant(String),
+}
+
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObjectKey::PreludeSchemas => f.write_str("prelude schemas"),
+            ObjectKey::PreludeFunctions => f.write_str("prelude functions"),
+            ObjectKey::PreludeRuntime => f.write_str("prelude runtime"),
+            ObjectKey::MutationResult => f.write_str("type app.mutation_result"),
+            ObjectKey::Schema(name) => write!(f, "schema {name}"),
+            ObjectKey::Table { schema, table } => write!(f, "table {schema}.{table}"),
+            ObjectKey::Policy { schema, table } => write!(f, "policy {schema}.{table}"),
+            ObjectKey::ForeignKey {
+                schema,
+                table,
+                column,
+            } => write!(f, "fk {schema}.{table}.{column}"),
+            ObjectKey::Index { schema, name } => write!(f, "index {schema}.{name}"),
+            ObjectKey::TableComment { schema, table } => {
+                write!(f, "comment on table {schema}.{table}")
+            }
+            ObjectKey::ColumnComment {
+                schema,
+                table,
+                column,
+            } => write!(f, "comment on column {schema}.{table}.{column}"),
+            ObjectKey::Function { schema, name } => write!(f, "function {schema}.{name}"),
+            ObjectKey::Grant(role) => write!(f, "grant {role}"),
+        }
+    }
+}
+
+impl ObjectKey {
+    /// The key of table `kind` of `e`.
+    pub fn table(e: &ir::Entity, kind: ir::analysis::TableKind) -> ObjectKey {
+        ObjectKey::Table {
+            schema: e.schema.clone(),
+            table: naming::table_of(&e.snake, kind),
+        }
+    }
+
+    /// The key of a helper or action function.
+    pub fn function(schema: &str, name: &str) -> ObjectKey {
+        ObjectKey::Function {
+            schema: schema.to_owned(),
+            name: name.to_owned(),
+        }
+    }
 }
 
 /// Object kinds, in the order they are preferred when several are ready.
