@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 
 use super::{CommentOn, Edge, Helper, Index, Object, ObjectKind, Target, names};
+use crate::analysis::Facts;
+use crate::ir::ActionId;
 use crate::ir::analysis::TableKind;
 use crate::ir::{ActionKind, Entity, FieldType, Project};
 use crate::source::Span;
@@ -18,15 +20,17 @@ pub const KEY_MUTATION_RESULT: &str = "type app.mutation_result";
 
 struct Builder<'p> {
     project: &'p Project,
+    facts: &'p Facts,
     graph: StableGraph<Object, Edge>,
     keys: BTreeMap<String, NodeIndex>,
     /// `call:` edges, added once every function exists.
     calls: Vec<(NodeIndex, String)>,
 }
 
-pub fn graph(project: &Project) -> StableGraph<Object, Edge> {
+pub fn graph(project: &Project, facts: &Facts) -> StableGraph<Object, Edge> {
     let mut b = Builder {
         project,
+        facts,
         graph: StableGraph::new(),
         keys: BTreeMap::new(),
         calls: Vec::new(),
@@ -411,7 +415,11 @@ impl Builder<'_> {
             self.require(node, KEY_MUTATION_RESULT);
             self.require(node, KEY_PRELUDE_RUNTIME);
             self.require(node, KEY_PRELUDE_FUNCTIONS);
-            let touches = action.touches(self.project, e.id);
+            let id = ActionId {
+                entity: e.id,
+                action: i as u32,
+            };
+            let touches = self.facts.action(self.project, id).into_owned().touches;
             let mut tables: Vec<(String, std::collections::BTreeSet<String>)> = touches
                 .tables
                 .into_iter()

@@ -26,9 +26,14 @@ use crate::source::Span;
 
 /// Builds the dependency graph of `project`'s DDL objects and orders it.
 pub fn run(project: &ir::Project) -> Plan {
-    let graph = build::graph(project);
+    let facts = crate::analysis::Facts::new(project);
+    let graph = build::graph(project, &facts);
     let order = sort::topological(&graph);
-    Plan { graph, order }
+    Plan {
+        graph,
+        order,
+        facts,
+    }
 }
 
 /// The ordered DDL objects of a project.
@@ -38,6 +43,8 @@ pub struct Plan {
     pub graph: StableGraph<Object, Edge>,
     /// Every node of `graph`, dependencies first.
     pub order: Vec<NodeIndex>,
+    /// The action facts the plan was built from, which the backend emits from too.
+    pub facts: crate::analysis::Facts,
 }
 
 impl Plan {

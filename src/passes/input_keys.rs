@@ -8,8 +8,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::Facts;
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::ir::{ActionKind, EntityId, ExprKind, FieldRef, Project, Row, Step, StepKind};
+use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
+use crate::ir::{ActionKind, EntityId, Expr, ExprKind, FieldRef, Project, Row, Step, StepKind};
 use crate::source::Span;
 
 /// What an input key stands for.
@@ -27,22 +29,21 @@ struct Seen {
     span: Span,
 }
 
-pub fn input_keys_name_one_input_each(project: &Project, diags: &mut Diagnostics) {
-    for entity in &project.entities {
-        for action in &entity.actions {
-            let ActionKind::Custom(steps) = &action.kind else {
-                continue;
-            };
-            let mut walk = Walk {
-                project,
-                own: entity.id,
-                creating: action.creates_row(entity.id),
-                seen: BTreeMap::new(),
-                diags: &mut *diags,
-                action: &action.name,
-            };
-            walk.steps(steps);
-        }
+pub fn input_keys_name_one_input_each(project: &Project, facts: &Facts, diags: &mut Diagnostics) {
+    for id in project.action_ids() {
+        let action = project.action(id);
+        let ActionKind::Custom(steps) = &action.kind else {
+            continue;
+        };
+        let mut walk = Walk {
+            project,
+            own: id.entity,
+            creating: facts.action(project, id).row.creates(),
+            seen: BTreeMap::new(),
+            diags: &mut *diags,
+            action: &action.name,
+        };
+        walk_steps(&mut walk, steps);
     }
 }
 
@@ -55,55 +56,47 @@ struct Walk<'a> {
     action: &'a str,
 }
 
-impl Walk<'_> {
-    fn steps(&mut self, steps: &[Step]) {
-        for step in steps {
-            self.step(step);
-        }
-    }
-
-    fn step(&mut self, step: &Step) {
+impl<'ir> Visitor<'ir> for Walk<'_> {
+    fn visit_step(&mut self, step: &'ir Step) {
         let span = step.span;
         match &step.kind {
-            StepKind::Validate { condition, .. } => self.expr(condition),
-            StepKind::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                self.expr(condition);
-                self.steps(then);
-                self.steps(otherwise);
-            }
             StepKind::Update {
                 entity,
-                set,
-                from_input,
-                filter,
-            } => {
-                if *from_input {
-                    self.entity(*entity, span);
-                }
-                set.iter().for_each(|a| self.expr(&a.value));
-                filter.iter().for_each(|f| self.expr(f));
-            }
-            StepKind::Insert { entity, values } => match values {
-                None => self.entity(*entity, span),
-                Some(values) => values.iter().for_each(|a| self.expr(&a.value)),
-            },
-            StepKind::Delete { filter, .. } => filter.iter().for_each(|f| self.expr(f)),
-            StepKind::Call { args, .. } => args.iter().for_each(|(_, a)| self.expr(a)),
-            StepKind::Notify { data, .. } => data.iter().for_each(|(_, a)| self.expr(a)),
-            StepKind::Foreach {
-                input_key, body, ..
-            } => {
-                self.add(input_key.clone(), Source::Array, span);
-                self.steps(body);
-            }
-            StepKind::Select { .. } | StepKind::Return { .. } => {}
+                from_input: true,
+                ..
+            } => self.entity(*entity, span),
+            StepKind::Insert {
+                entity,
+                values: None,
+            } => self.entity(*entity, span),
+            StepKind::Foreach { input_key, .. } => self.add(input_key.clone(), Source::Array, span),
+            StepKind::Update { .. }
+            | StepKind::Insert { .. }
+            | StepKind::Validate { .. }
+            | StepKind::If { .. }
+            | StepKind::Delete { .. }
+            | StepKind::Call { .. }
+            | StepKind::Notify { .. }
+            | StepKind::Select { .. }
+            | StepKind::Return { .. } => {}
         }
+        walk_step(self, step);
     }
 
+    fn visit_expr(&mut self, x: &'ir Expr) {
+        match &x.kind {
+            ExprKind::InputField(f) => self.field(*f, x.span),
+            ExprKind::Column {
+                field,
+                row: Row::Target,
+            } if self.creating && field.entity == self.own => self.field(*field, x.span),
+            _ => {}
+        }
+        walk_expr(self, x);
+    }
+}
+
+impl Walk<'_> {
     fn entity(&mut self, e: EntityId, span: Span) {
         let entity = self.project.entity(e);
         for field in entity.field_ids() {
@@ -117,21 +110,6 @@ impl Walk<'_> {
     fn field(&mut self, f: FieldRef, span: Span) {
         let key = self.project.field(f).public_key();
         self.add(key, Source::Field(f), span);
-    }
-
-    fn expr(&mut self, e: &crate::ir::Expr) {
-        let mut found = Vec::new();
-        e.walk(&mut |x| match &x.kind {
-            ExprKind::InputField(f) => found.push((*f, x.span)),
-            ExprKind::Column {
-                field,
-                row: Row::Target,
-            } if self.creating && field.entity == self.own => found.push((*field, x.span)),
-            _ => {}
-        });
-        for (f, span) in found {
-            self.field(f, span);
-        }
     }
 
     fn add(&mut self, key: String, source: Source, span: Span) {

@@ -58,7 +58,7 @@ pub fn emit(project: &ir::Project, plan: &order::Plan) -> Output {
 pub fn emit_on(project: &ir::Project, plan: &order::Plan, threads: usize) -> Output {
     let objects: Vec<&order::Object> = plan.objects().collect();
     let emit_one = |object: &order::Object| {
-        let sql = emit::sql(project, object);
+        let sql = emit::sql(project, &plan.facts, object);
         (!sql.is_empty()).then(|| EmittedObject {
             kind: object.kind,
             key: object.key.clone(),
