@@ -8,6 +8,7 @@ use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
 use crate::ir::{
     Action, ActionKind, EntityId, Expr, ExprKind, FieldRef, Project, Row, Step, StepKind, Ty,
 };
+use crate::source::Span;
 
 /// How a key's value is interpreted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +109,7 @@ pub fn collect(project: &Project, eid: EntityId, action: &Action, row: RowRole) 
                 eid,
                 creating: row.creates(),
                 inputs,
+                claims: Vec::new(),
             };
             walk_steps(&mut collect, steps);
             inputs = collect.inputs;
@@ -117,11 +119,73 @@ pub fn collect(project: &Project, eid: EntityId, action: &Action, row: RowRole) 
     inputs
 }
 
+/// What a step or an expression of a custom action takes an input key for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claimant {
+    Field(FieldRef),
+    /// `identifier` of an entity that does not derive it.
+    Identifier(EntityId),
+    /// The JSON array a `foreach` walks.
+    Array,
+}
+
+/// One use of a key as an input with a contract (a plain `$key` read is none), at the
+/// spec text that makes it: two claimants of one key are E0312 (`passes::input_keys`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub key: String,
+    pub by: Claimant,
+    pub span: Span,
+}
+
+/// The claims of a custom action's steps, in step order.
+pub fn claims(project: &Project, eid: EntityId, action: &Action, row: RowRole) -> Vec<Claim> {
+    let ActionKind::Custom(steps) = &action.kind else {
+        return Vec::new();
+    };
+    let mut collect = Collect {
+        project,
+        eid,
+        creating: row.creates(),
+        inputs: Inputs::default(),
+        claims: Vec::new(),
+    };
+    walk_steps(&mut collect, steps);
+    collect.claims
+}
+
 struct Collect<'p> {
     project: &'p Project,
     eid: EntityId,
     creating: bool,
     inputs: Inputs,
+    claims: Vec<Claim>,
+}
+
+impl Collect<'_> {
+    fn entity(&mut self, e: EntityId, mode: fn(FieldRef) -> Mode, span: Span) {
+        self.inputs.add_entity(self.project, e, mode);
+        let entity = self.project.entity(e);
+        for field in entity.field_ids() {
+            self.field(FieldRef { entity: e, field }, None, span);
+        }
+        if entity.identifier_from.is_empty() {
+            self.claim("identifier".into(), Claimant::Identifier(e), span);
+        }
+    }
+
+    /// Field `f`'s input, added to the inputs with `mode` unless `add_entity` did.
+    fn field(&mut self, f: FieldRef, mode: Option<fn(FieldRef) -> Mode>, span: Span) {
+        if let Some(mode) = mode {
+            self.inputs.add_field(self.project, f, mode);
+        }
+        let key = self.project.field(f).public_key();
+        self.claim(key, Claimant::Field(f), span);
+    }
+
+    fn claim(&mut self, key: String, by: Claimant, span: Span) {
+        self.claims.push(Claim { key, by, span });
+    }
 }
 
 impl<'ir> Visitor<'ir> for Collect<'_> {
@@ -131,13 +195,14 @@ impl<'ir> Visitor<'ir> for Collect<'_> {
                 entity,
                 from_input: true,
                 ..
-            } => self.inputs.add_entity(self.project, *entity, Mode::Update),
+            } => self.entity(*entity, Mode::Update, step.span),
             StepKind::Insert {
                 entity,
                 values: None,
-            } => self.inputs.add_entity(self.project, *entity, Mode::Create),
+            } => self.entity(*entity, Mode::Create, step.span),
             StepKind::Foreach { input_key, .. } => {
-                self.inputs.add(input_key.clone(), Mode::Array, Ty::Jsonb)
+                self.inputs.add(input_key.clone(), Mode::Array, Ty::Jsonb);
+                self.claim(input_key.clone(), Claimant::Array, step.span);
             }
             StepKind::Update { .. }
             | StepKind::Insert { .. }
@@ -155,12 +220,12 @@ impl<'ir> Visitor<'ir> for Collect<'_> {
     fn visit_expr(&mut self, x: &'ir Expr) {
         match &x.kind {
             ExprKind::Input { key } => self.inputs.add(key.clone(), Mode::Plain, x.ty.clone()),
-            ExprKind::InputField(f) => self.inputs.add_field(self.project, *f, Mode::Value),
+            ExprKind::InputField(f) => self.field(*f, Some(Mode::Value), x.span),
             ExprKind::Column {
                 field,
                 row: Row::Target,
             } if self.creating && field.entity == self.eid => {
-                self.inputs.add_field(self.project, *field, Mode::Create)
+                self.field(*field, Some(Mode::Create), x.span)
             }
             _ => {}
         }

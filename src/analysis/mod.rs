@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use crate::ir::{ActionId, EntityId, Project};
 pub use calls::CallFact;
-pub use inputs::{Input, Inputs, Mode};
+pub use inputs::{Claim, Claimant, Input, Inputs, Mode};
 pub use rows::RowRole;
 pub use touches::Touches;
 
@@ -68,6 +68,8 @@ pub struct ActionFacts {
     pub touches: Touches,
     /// Its `call:` steps, in step order.
     pub calls: Vec<CallFact>,
+    /// Where its steps take keys as inputs, in step order (custom actions only).
+    pub claims: Vec<Claim>,
 }
 
 impl ActionFacts {
@@ -81,6 +83,7 @@ impl ActionFacts {
             written: writes::written_entities(action, id.entity),
             touches: touches::of(project, action, id.entity),
             calls: calls::of(action),
+            claims: inputs::claims(project, id.entity, action, row),
         }
     }
 }

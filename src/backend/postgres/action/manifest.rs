@@ -4,9 +4,9 @@
 //! Input: the checked [`Project`]. Output: a JSON value, deterministic (entities in load
 //! order, actions in spec order, keys in check order, codes sorted).
 //!
-//! The schema is built from the same [`input::collect`] the function body is emitted
-//! from, so the keys, their JSON types, enum values and required keys cannot drift from
-//! what the function checks. Formats and patterns come from the CHECK rules of
+//! The schema is built from the same input facts (`crate::analysis::inputs`) the body
+//! is emitted from, so the keys, their JSON types, enum values and required keys cannot
+//! drift from what the function checks. Formats and patterns come from the CHECK rules of
 //! [`checks`], which the function applies to input as `invalid_input` (LANGUAGE §4.4).
 //!
 //! Error codes: `invalid_input` always; every `validate` step's `error:`; `not_found` for
