@@ -59,7 +59,8 @@ pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
     // IR then lacks what was reported (bad fields, actions, references), which can hide
     // a clash or a cycle but never make one up: the passes only report what is there.
     let project = lower::run(&docs, &mut diags);
-    passes::run(&project, &mut diags);
+    let facts = crate::analysis::Facts::new(&project);
+    passes::run(&project, &facts, &mut diags);
     if options.deny_warnings {
         diags.deny_warnings();
     }

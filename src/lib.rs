@@ -5,6 +5,7 @@
 //! `spec::load` → `lower::run` (parses step text with `expr`) → `passes::run` →
 //! `backend::postgres::plan::build` → `backend::postgres::emit`.
 
+pub mod analysis;
 pub mod apply;
 pub mod backend;
 pub mod catalog;

@@ -158,6 +158,7 @@ fn steps_dump(project: &Project, steps: &[Step], depth: usize, out: &mut String)
                 schema,
                 function,
                 args,
+                target: _,
             } => {
                 let args: Vec<String> = args
                     .iter()

@@ -1,5 +1,6 @@
 //! Typed, resolved expressions.
 
+use super::visit::{Visitor, walk_expr};
 use super::{FieldRef, Ty, Value};
 use crate::expr::ast::{BinaryOp, UnaryOp};
 use crate::source::Span;
@@ -137,35 +138,13 @@ impl Function {
 impl Expr {
     /// Calls `visit` on this expression and every sub-expression, parents first.
     pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Expr)) {
-        visit(self);
-        match &self.kind {
-            ExprKind::Const(_)
-            | ExprKind::Column { .. }
-            | ExprKind::Input { .. }
-            | ExprKind::InputField(_)
-            | ExprKind::Item { .. } => {}
-            ExprKind::Unary(_, e) | ExprKind::IsNull { expr: e, .. } => e.walk(visit),
-            ExprKind::Binary(_, a, b)
-            | ExprKind::Like {
-                expr: a,
-                pattern: b,
-                ..
-            } => {
-                a.walk(visit);
-                b.walk(visit);
+        struct Each<'f, F>(&'f mut F);
+        impl<'a, F: FnMut(&'a Expr)> Visitor<'a> for Each<'_, F> {
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                (self.0)(expr);
+                walk_expr(self, expr);
             }
-            ExprKind::InList { expr, list, .. } => {
-                expr.walk(visit);
-                list.iter().for_each(|e| e.walk(visit));
-            }
-            ExprKind::Between {
-                expr, low, high, ..
-            } => {
-                expr.walk(visit);
-                low.walk(visit);
-                high.walk(visit);
-            }
-            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.walk(visit)),
         }
+        Each(visit).visit_expr(self);
     }
 }

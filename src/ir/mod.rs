@@ -9,6 +9,7 @@ pub mod analysis;
 mod dump;
 mod expr;
 mod types;
+pub mod visit;
 
 pub use dump::dump;
 pub use expr::*;
@@ -24,6 +25,13 @@ pub struct EntityId(pub u32);
 /// Index of a field in its entity's [`Entity::fields`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FieldId(pub u32);
+
+/// An action of a given entity: index `action` in its [`Entity::actions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ActionId {
+    pub entity: EntityId,
+    pub action: u32,
+}
 
 /// A field of a given entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -56,6 +64,20 @@ impl Project {
 
     pub fn field(&self, r: FieldRef) -> &Field {
         self.entity(r.entity).field(r.field)
+    }
+
+    pub fn action(&self, id: ActionId) -> &Action {
+        &self.entity(id.entity).actions[id.action as usize]
+    }
+
+    /// Every action of every entity, in load order then spec order.
+    pub fn action_ids(&self) -> impl Iterator<Item = ActionId> + '_ {
+        self.entities.iter().flat_map(|e| {
+            (0..e.actions.len() as u32).map(move |action| ActionId {
+                entity: e.id,
+                action,
+            })
+        })
     }
 
     pub fn entity_ids(&self) -> impl Iterator<Item = EntityId> + '_ {
@@ -198,92 +220,6 @@ pub enum ActionKind {
     Declaration,
 }
 
-impl Action {
-    /// True when the action finds an existing row by `p_input->>'id'` first.
-    pub fn targets_existing_row(&self, entity: EntityId) -> bool {
-        match &self.kind {
-            ActionKind::Create | ActionKind::Declaration => false,
-            ActionKind::Update | ActionKind::Delete => true,
-            ActionKind::Custom(steps) => {
-                !steps_create_row(steps, entity) && steps_use_own_row(steps, entity)
-            }
-        }
-    }
-
-    /// True when the action creates its own entity's row (standard create, or a
-    /// top-level `insert:` of its own entity), so bare names read the input.
-    pub fn creates_row(&self, entity: EntityId) -> bool {
-        match &self.kind {
-            ActionKind::Create => true,
-            ActionKind::Custom(steps) => steps_create_row(steps, entity),
-            _ => false,
-        }
-    }
-}
-
-/// True when a step reads the action's row (a bare field name, `Entity.field` of the own
-/// entity outside a WHERE over it), or updates, deletes or selects it (no WHERE).
-fn steps_use_own_row(steps: &[Step], entity: EntityId) -> bool {
-    steps.iter().any(|step| match &step.kind {
-        StepKind::Validate { condition, .. } => reads_row(condition),
-        StepKind::If {
-            condition,
-            then,
-            otherwise,
-        } => {
-            reads_row(condition)
-                || steps_use_own_row(then, entity)
-                || steps_use_own_row(otherwise, entity)
-        }
-        StepKind::Update {
-            entity: target,
-            set,
-            filter,
-            ..
-        } => {
-            (*target == entity && filter.is_none())
-                || any_reads(set.iter().map(|a| &a.value))
-                || filter.as_ref().is_some_and(reads_row)
-        }
-        StepKind::Delete {
-            entity: target,
-            filter,
-        } => (*target == entity && filter.is_none()) || filter.as_ref().is_some_and(reads_row),
-        StepKind::Insert { values, .. } => values
-            .as_ref()
-            .is_some_and(|v| any_reads(v.iter().map(|a| &a.value))),
-        StepKind::Call { args, .. } => any_reads(args.iter().map(|(_, e)| e)),
-        StepKind::Notify { data, .. } => any_reads(data.iter().map(|(_, e)| e)),
-        StepKind::Foreach { body, .. } => steps_use_own_row(body, entity),
-        StepKind::Select { .. } => true,
-        StepKind::Return { .. } => false,
-    })
-}
-
-fn reads_row(e: &Expr) -> bool {
-    let mut found = false;
-    e.walk(&mut |x| {
-        found |= matches!(
-            x.kind,
-            ExprKind::Column {
-                row: Row::Target,
-                ..
-            }
-        )
-    });
-    found
-}
-
-fn any_reads<'a>(mut exprs: impl Iterator<Item = &'a Expr>) -> bool {
-    exprs.any(reads_row)
-}
-
-fn steps_create_row(steps: &[Step], entity: EntityId) -> bool {
-    steps
-        .iter()
-        .any(|s| matches!(&s.kind, StepKind::Insert { entity: e, .. } if *e == entity))
-}
-
 #[derive(Clone, Debug)]
 pub struct Step {
     pub kind: StepKind,
@@ -326,6 +262,9 @@ pub enum StepKind {
         schema: String,
         function: String,
         args: Vec<(String, Expr)>,
+        /// The generated action `schema.function` names, resolved by `lower` once every
+        /// entity's actions are known; `None`: a function outside the specs.
+        target: Option<ActionId>,
     },
     Notify {
         channel: String,

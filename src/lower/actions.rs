@@ -5,7 +5,8 @@ use super::expr::Scope;
 use super::names::check_sql_name;
 use super::steps::lower_steps;
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::ir::{Action, ActionKind, EntityId, Project};
+use crate::ir::visit::{VisitorMut, walk_step_mut, walk_steps_mut};
+use crate::ir::{Action, ActionId, ActionKind, EntityId, Project, Step, StepKind};
 use crate::spec::syntax::EntityDoc;
 
 pub fn lower_actions(
@@ -71,4 +72,48 @@ pub fn lower_actions(
         });
     }
     actions
+}
+
+/// Resolves every `call:` step to the generated action it names (the first entity in load
+/// order with that schema and a non-declaration action of that name), once all actions
+/// are lowered; a name that is none stays a function outside the specs.
+pub fn resolve_calls(project: &mut Project) {
+    let mut generated = std::collections::BTreeMap::new();
+    for id in project.action_ids() {
+        let action = project.action(id);
+        if !matches!(action.kind, ActionKind::Declaration) {
+            let schema = project.entity(id.entity).schema.clone();
+            generated.entry((schema, action.name.clone())).or_insert(id);
+        }
+    }
+    let mut resolve = ResolveCalls { generated };
+    for entity in &mut project.entities {
+        for action in &mut entity.actions {
+            if let ActionKind::Custom(steps) = &mut action.kind {
+                walk_steps_mut(&mut resolve, steps);
+            }
+        }
+    }
+}
+
+struct ResolveCalls {
+    generated: std::collections::BTreeMap<(String, String), ActionId>,
+}
+
+impl VisitorMut for ResolveCalls {
+    fn visit_step_mut(&mut self, step: &mut Step) {
+        if let StepKind::Call {
+            schema,
+            function,
+            target,
+            ..
+        } = &mut step.kind
+        {
+            *target = self
+                .generated
+                .get(&(schema.clone(), function.clone()))
+                .copied();
+        }
+        walk_step_mut(self, step);
+    }
 }

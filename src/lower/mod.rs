@@ -13,6 +13,7 @@ pub mod literal;
 pub mod names;
 mod steps;
 mod types;
+pub use actions::resolve_calls;
 pub use types::TYPE_NAMES;
 
 use crate::diag::Diagnostics;
@@ -48,6 +49,7 @@ pub fn run(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
         project.entities[id.0 as usize].actions = actions;
         diags.extend(local);
     }
+    actions::resolve_calls(&mut project);
     project
 }
 

@@ -344,6 +344,8 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
                 schema: path.schema.name,
                 function: path.function.name,
                 args,
+                // Resolved once every entity's actions are lowered (`resolve_calls`).
+                target: None,
             })
         }
         StepDeclKind::Notify { channel, data } => {

@@ -8,132 +8,42 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::{Claimant as Source, Facts};
 use crate::diag::{Diagnostic, Diagnostics, codes};
-use crate::ir::{ActionKind, EntityId, ExprKind, FieldRef, Project, Row, Step, StepKind};
+use crate::ir::{ActionKind, Project};
 use crate::source::Span;
-
-/// What an input key stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Source {
-    Field(FieldRef),
-    /// `identifier` of an entity that does not derive it.
-    Identifier(EntityId),
-    /// The JSON array a `foreach` walks.
-    Array,
-}
 
 struct Seen {
     source: Source,
     span: Span,
 }
 
-pub fn input_keys_name_one_input_each(project: &Project, diags: &mut Diagnostics) {
-    for entity in &project.entities {
-        for action in &entity.actions {
-            let ActionKind::Custom(steps) = &action.kind else {
-                continue;
-            };
-            let mut walk = Walk {
-                project,
-                own: entity.id,
-                creating: action.creates_row(entity.id),
-                seen: BTreeMap::new(),
-                diags: &mut *diags,
-                action: &action.name,
-            };
-            walk.steps(steps);
+pub fn input_keys_name_one_input_each(project: &Project, facts: &Facts, diags: &mut Diagnostics) {
+    for id in project.action_ids() {
+        let action = project.action(id);
+        if !matches!(action.kind, ActionKind::Custom(_)) {
+            continue;
+        }
+        let mut walk = Walk {
+            project,
+            seen: BTreeMap::new(),
+            diags: &mut *diags,
+            action: &action.name,
+        };
+        for claim in &facts.action(project, id).claims {
+            walk.add(claim.key.clone(), claim.by, claim.span);
         }
     }
 }
 
 struct Walk<'a> {
     project: &'a Project,
-    own: EntityId,
-    creating: bool,
     seen: BTreeMap<String, Seen>,
     diags: &'a mut Diagnostics,
     action: &'a str,
 }
 
 impl Walk<'_> {
-    fn steps(&mut self, steps: &[Step]) {
-        for step in steps {
-            self.step(step);
-        }
-    }
-
-    fn step(&mut self, step: &Step) {
-        let span = step.span;
-        match &step.kind {
-            StepKind::Validate { condition, .. } => self.expr(condition),
-            StepKind::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                self.expr(condition);
-                self.steps(then);
-                self.steps(otherwise);
-            }
-            StepKind::Update {
-                entity,
-                set,
-                from_input,
-                filter,
-            } => {
-                if *from_input {
-                    self.entity(*entity, span);
-                }
-                set.iter().for_each(|a| self.expr(&a.value));
-                filter.iter().for_each(|f| self.expr(f));
-            }
-            StepKind::Insert { entity, values } => match values {
-                None => self.entity(*entity, span),
-                Some(values) => values.iter().for_each(|a| self.expr(&a.value)),
-            },
-            StepKind::Delete { filter, .. } => filter.iter().for_each(|f| self.expr(f)),
-            StepKind::Call { args, .. } => args.iter().for_each(|(_, a)| self.expr(a)),
-            StepKind::Notify { data, .. } => data.iter().for_each(|(_, a)| self.expr(a)),
-            StepKind::Foreach {
-                input_key, body, ..
-            } => {
-                self.add(input_key.clone(), Source::Array, span);
-                self.steps(body);
-            }
-            StepKind::Select { .. } | StepKind::Return { .. } => {}
-        }
-    }
-
-    fn entity(&mut self, e: EntityId, span: Span) {
-        let entity = self.project.entity(e);
-        for field in entity.field_ids() {
-            self.field(FieldRef { entity: e, field }, span);
-        }
-        if entity.identifier_from.is_empty() {
-            self.add("identifier".into(), Source::Identifier(e), span);
-        }
-    }
-
-    fn field(&mut self, f: FieldRef, span: Span) {
-        let key = self.project.field(f).public_key();
-        self.add(key, Source::Field(f), span);
-    }
-
-    fn expr(&mut self, e: &crate::ir::Expr) {
-        let mut found = Vec::new();
-        e.walk(&mut |x| match &x.kind {
-            ExprKind::InputField(f) => found.push((*f, x.span)),
-            ExprKind::Column {
-                field,
-                row: Row::Target,
-            } if self.creating && field.entity == self.own => found.push((*field, x.span)),
-            _ => {}
-        });
-        for (f, span) in found {
-            self.field(f, span);
-        }
-    }
-
     fn add(&mut self, key: String, source: Source, span: Span) {
         let Some(first) = self.seen.get(&key) else {
             self.seen.insert(key, Seen { source, span });

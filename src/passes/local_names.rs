@@ -6,6 +6,7 @@
 //! the backend's (`in_<key>`, `it<n>_<key>` for loop number `n`).
 
 use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
 use crate::ir::{ActionKind, Expr, ExprKind, Project, Step, StepKind};
 use crate::lower::names::MAX_IDENTIFIER_BYTES;
 use crate::source::Span;
@@ -21,7 +22,7 @@ pub fn generated_locals_fit(project: &Project, diags: &mut Diagnostics) {
                 items: Vec::new(),
                 diags: &mut *diags,
             };
-            check.steps(steps);
+            walk_steps(&mut check, steps);
         }
     }
 }
@@ -34,54 +35,23 @@ struct Check<'a> {
     diags: &'a mut Diagnostics,
 }
 
-impl Check<'_> {
-    fn steps(&mut self, steps: &[Step]) {
-        for step in steps {
-            self.step(step);
-        }
+impl<'ir> Visitor<'ir> for Check<'_> {
+    fn visit_step(&mut self, step: &'ir Step) {
+        let StepKind::Foreach { var, input_key, .. } = &step.kind else {
+            return walk_step(self, step);
+        };
+        self.fit("input key", input_key, format!("in_{input_key}"), step.span);
+        self.loops += 1;
+        self.items.push((var.clone(), self.loops));
+        walk_step(self, step);
+        self.items.pop();
     }
 
-    fn step(&mut self, step: &Step) {
-        match &step.kind {
-            StepKind::Validate { condition, .. } => self.expr(condition),
-            StepKind::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                self.expr(condition);
-                self.steps(then);
-                self.steps(otherwise);
+    fn visit_expr(&mut self, x: &'ir Expr) {
+        match &x.kind {
+            ExprKind::Input { key } => {
+                self.fit("input key", key, format!("in_{key}"), x.span);
             }
-            StepKind::Update { set, filter, .. } => {
-                set.iter().for_each(|a| self.expr(&a.value));
-                filter.iter().for_each(|f| self.expr(f));
-            }
-            StepKind::Insert { values, .. } => {
-                values.iter().flatten().for_each(|a| self.expr(&a.value));
-            }
-            StepKind::Delete { filter, .. } => filter.iter().for_each(|f| self.expr(f)),
-            StepKind::Call { args, .. } => args.iter().for_each(|(_, a)| self.expr(a)),
-            StepKind::Notify { data, .. } => data.iter().for_each(|(_, a)| self.expr(a)),
-            StepKind::Foreach {
-                var,
-                input_key,
-                body,
-            } => {
-                self.fit("input key", input_key, format!("in_{input_key}"), step.span);
-                self.loops += 1;
-                self.items.push((var.clone(), self.loops));
-                self.steps(body);
-                self.items.pop();
-            }
-            StepKind::Select { .. } | StepKind::Return { .. } => {}
-        }
-    }
-
-    fn expr(&mut self, e: &Expr) {
-        let mut long = Vec::new();
-        e.walk(&mut |x| match &x.kind {
-            ExprKind::Input { key } => long.push(("input key", key, format!("in_{key}"), x.span)),
             ExprKind::Item { var, key } => {
                 let n = self
                     .items
@@ -89,15 +59,15 @@ impl Check<'_> {
                     .rev()
                     .find(|(v, _)| v == var)
                     .map_or(0, |i| i.1);
-                long.push(("item key", key, format!("it{n}_{key}"), x.span));
+                self.fit("item key", key, format!("it{n}_{key}"), x.span);
             }
             _ => {}
-        });
-        for (what, key, local, span) in long {
-            self.fit(what, key, local, span);
         }
+        walk_expr(self, x);
     }
+}
 
+impl Check<'_> {
     fn fit(&mut self, what: &str, key: &str, local: String, span: Span) {
         if local.len() <= MAX_IDENTIFIER_BYTES {
             return;

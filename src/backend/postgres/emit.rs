@@ -2,11 +2,12 @@
 
 use super::ddl::{CommentOn as Comment, CommentTarget, CreateSchema, DoIfAbsent, Probe};
 use super::{helpers, prelude, tables};
+use crate::analysis::Facts;
 use crate::backend::postgres::plan::{CommentOn, Object, Target};
-use crate::ir::Project;
 use crate::ir::analysis::TableKind;
+use crate::ir::{ActionId, Project};
 
-pub fn sql(project: &Project, object: &Object) -> String {
+pub fn sql(project: &Project, facts: &Facts, object: &Object) -> String {
     match &object.target {
         Target::PreludeSchemas => join(prelude::schemas()),
         Target::PreludeFunctions => join(prelude::functions()),
@@ -54,8 +55,11 @@ pub fn sql(project: &Project, object: &Object) -> String {
                 + &policy.enable()
         }
         Target::Action { entity, action } => {
-            let e = project.entity(*entity);
-            super::actions::function_sql(project, *entity, &e.actions[*action]).unwrap_or_default()
+            let id = ActionId {
+                entity: *entity,
+                action: *action as u32,
+            };
+            super::actions::function_sql(project, facts, id).unwrap_or_default()
         }
     }
 }

@@ -61,7 +61,7 @@ pub fn emit(project: &ir::Project, plan: &plan::Plan) -> Output {
 pub fn emit_on(project: &ir::Project, plan: &plan::Plan, threads: usize) -> Output {
     let objects: Vec<&plan::Object> = plan.objects().collect();
     let emit_one = |object: &plan::Object| {
-        let sql = emit::sql(project, object);
+        let sql = emit::sql(project, &plan.facts, object);
         (!sql.is_empty()).then(|| EmittedObject {
             kind: object.kind,
             key: object.key.clone(),

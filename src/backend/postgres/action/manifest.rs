@@ -4,9 +4,9 @@
 //! Input: the checked [`Project`]. Output: a JSON value, deterministic (entities in load
 //! order, actions in spec order, keys in check order, codes sorted).
 //!
-//! The schema is built from the same [`input::collect`] the function body is emitted
-//! from, so the keys, their JSON types, enum values and required keys cannot drift from
-//! what the function checks. Formats and patterns come from the CHECK rules of
+//! The schema is built from the same input facts (`crate::analysis::inputs`) the body
+//! is emitted from, so the keys, their JSON types, enum values and required keys cannot
+//! drift from what the function checks. Formats and patterns come from the CHECK rules of
 //! [`checks`], which the function applies to input as `invalid_input` (LANGUAGE §4.4).
 //!
 //! Error codes: `invalid_input` always; every `validate` step's `error:`; `not_found` for
@@ -22,24 +22,31 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::input::{self, Mode};
+use super::input::Mode;
+use crate::analysis::{ActionFacts, Facts, RowRole};
 use crate::backend::postgres::checks;
+use crate::ir::visit::{Visitor, for_each_step, walk_expr, walk_step};
 use crate::ir::{
-    Action, ActionKind, EntityId, ExprKind, FieldRef, FieldType, Project, Rich, Scalar, Step,
-    StepKind, Ty,
+    Action, ActionId, ActionKind, EntityId, Expr, ExprKind, FieldRef, FieldType, Project, Rich,
+    Scalar, Step, StepKind, Ty,
 };
 
 /// The manifest of every action function of `project` (declarations have none).
 pub fn manifest(project: &Project) -> Value {
+    let facts = Facts::new(project);
     let mut actions = Vec::new();
     for eid in project.entity_ids() {
         let e = project.entity(eid);
-        for action in &e.actions {
+        for (index, action) in e.actions.iter().enumerate() {
             if matches!(action.kind, ActionKind::Declaration) {
                 continue;
             }
+            let id = ActionId {
+                entity: eid,
+                action: index as u32,
+            };
             let mut outside = BTreeSet::new();
-            let codes = error_codes(project, eid, action, &mut outside, &mut Vec::new());
+            let codes = error_codes(project, &facts, id, &mut outside, &mut Vec::new());
             let mut entry = Map::new();
             entry.insert("schema".into(), json!(e.schema));
             entry.insert("name".into(), json!(action.name));
@@ -55,7 +62,8 @@ pub fn manifest(project: &Project) -> Value {
                     e.schema, action.name
                 )),
             );
-            entry.insert("input".into(), input_schema(project, eid, action));
+            let own = facts.action(project, id);
+            entry.insert("input".into(), input_schema(project, &own, action));
             entry.insert("error_codes".into(), json!(codes));
             if !outside.is_empty() {
                 entry.insert("calls_outside_specs".into(), json!(outside));
@@ -67,8 +75,8 @@ pub fn manifest(project: &Project) -> Value {
 }
 
 /// The JSON Schema of `action`'s `p_input`.
-pub fn input_schema(project: &Project, eid: EntityId, action: &Action) -> Value {
-    let inputs = input::collect(project, eid, action);
+pub fn input_schema(project: &Project, facts: &ActionFacts, action: &Action) -> Value {
+    let inputs = &facts.inputs;
     let mut properties = Map::new();
     let mut required = Vec::new();
     for i in &inputs.0 {
@@ -100,32 +108,27 @@ pub fn input_schema(project: &Project, eid: EntityId, action: &Action) -> Value 
 /// with an earlier step's code instead of `invalid_input` (the only place where the
 /// schema's rejection and the function's first error may differ).
 fn foreach_items(steps: &[Step], key: &str) -> Option<Value> {
-    for step in steps {
-        let found = match &step.kind {
-            StepKind::Foreach {
-                var,
-                input_key,
-                body,
-            } if input_key == key => {
-                let mut keys = Vec::new();
-                super::steps::item_keys(var, body, &mut keys);
-                let properties: Map<String, Value> = keys
-                    .iter()
-                    .map(|(k, ty)| (k.clone(), nullable(ty_schema(ty))))
-                    .collect();
-                Some(json!({"type": "object", "properties": properties}))
-            }
-            StepKind::Foreach { body, .. } => foreach_items(body, key),
-            StepKind::If {
-                then, otherwise, ..
-            } => foreach_items(then, key).or_else(|| foreach_items(otherwise, key)),
-            _ => None,
-        };
-        if found.is_some() {
-            return found;
+    let mut found = None;
+    for_each_step(steps, |step| {
+        if let StepKind::Foreach {
+            var,
+            input_key,
+            body,
+        } = &step.kind
+            && input_key == key
+            && found.is_none()
+        {
+            found = Some((var, body));
         }
-    }
-    None
+    });
+    let (var, body) = found?;
+    let mut keys = Vec::new();
+    super::steps::item_keys(var, body, &mut keys);
+    let properties: Map<String, Value> = keys
+        .iter()
+        .map(|(k, ty)| (k.clone(), nullable(ty_schema(ty))))
+        .collect();
+    Some(json!({"type": "object", "properties": properties}))
 }
 
 /// The schema of one key, and whether it is required. JSON `null` is absent (create,
@@ -353,21 +356,22 @@ fn translations_schema(project: &Project, eid: EntityId) -> Value {
     })
 }
 
-/// The codes `action` of `eid` can return; `outside` collects called functions that are
-/// not actions of the specs, `stack` guards against calls in a cycle.
+/// The codes action `id` can return; `outside` collects called functions that are not
+/// actions of the specs, `stack` guards against calls in a cycle.
 fn error_codes(
     project: &Project,
-    eid: EntityId,
-    action: &Action,
+    facts: &Facts,
+    id: ActionId,
     outside: &mut BTreeSet<String>,
-    stack: &mut Vec<(EntityId, String)>,
+    stack: &mut Vec<ActionId>,
 ) -> BTreeSet<String> {
+    let (eid, action) = (id.entity, project.action(id));
+    let own = facts.action(project, id);
     let mut codes = BTreeSet::from(["invalid_input".to_string()]);
-    if action.targets_existing_row(eid) {
+    if own.row == RowRole::Existing {
         codes.insert("not_found".into());
     }
-    let inputs = input::collect(project, eid, action);
-    for i in &inputs.0 {
+    for i in &own.inputs.0 {
         match i.mode {
             Mode::Create(f) | Mode::Update(f) | Mode::Value(f)
                 if matches!(project.field(f).ty, FieldType::Ref(_)) =>
@@ -380,13 +384,32 @@ fn error_codes(
             _ => {}
         }
     }
-    let mut writes = Writes::default();
+    let mut writes = Writes {
+        project,
+        fields: Vec::new(),
+        updates: BTreeSet::new(),
+        computes_numbers: false,
+        codes: BTreeSet::new(),
+    };
     match &action.kind {
-        ActionKind::Create => writes.every_field_from_input(project, eid, false),
-        ActionKind::Update => writes.every_field_from_input(project, eid, true),
+        ActionKind::Create => writes.every_field_from_input(eid, false),
+        ActionKind::Update => writes.every_field_from_input(eid, true),
         ActionKind::Custom(steps) => {
-            stack.push((eid, action.name.clone()));
-            writes.steps(project, steps, &mut codes, outside, stack);
+            crate::ir::visit::walk_steps(&mut writes, steps);
+            codes.append(&mut writes.codes);
+            stack.push(id);
+            for call in &own.calls {
+                codes.insert("call_failed".into());
+                match call.target {
+                    Some(called) if !stack.contains(&called) => {
+                        codes.extend(error_codes(project, facts, called, outside, stack));
+                    }
+                    Some(_) => {}
+                    None => {
+                        outside.insert(format!("{}.{}", call.schema, call.function));
+                    }
+                }
+            }
             stack.pop();
         }
         ActionKind::Delete | ActionKind::Declaration => {}
@@ -416,15 +439,17 @@ fn error_codes(
 }
 
 /// The fields an action writes (with whether from a step's expression rather than from
-/// input, which is checked as `invalid_input` first), and the entities it updates.
-#[derive(Default)]
-struct Writes {
+/// input, which is checked as `invalid_input` first), the entities it updates, and the
+/// `validate` codes.
+struct Writes<'p> {
+    project: &'p Project,
     fields: Vec<(FieldRef, bool)>,
     updates: BTreeSet<EntityId>,
     computes_numbers: bool,
+    codes: BTreeSet<String>,
 }
 
-impl Writes {
+impl Writes<'_> {
     fn add(&mut self, f: FieldRef, from_expr: bool) {
         match self.fields.iter_mut().find(|(g, _)| *g == f) {
             Some((_, e)) => *e |= from_expr,
@@ -432,8 +457,8 @@ impl Writes {
         }
     }
 
-    fn every_field_from_input(&mut self, project: &Project, eid: EntityId, update: bool) {
-        for field in project.entity(eid).field_ids() {
+    fn every_field_from_input(&mut self, eid: EntityId, update: bool) {
+        for field in self.project.entity(eid).field_ids() {
             self.add(FieldRef { entity: eid, field }, false);
         }
         if update {
@@ -441,134 +466,72 @@ impl Writes {
         }
     }
 
-    fn expr(&mut self, e: &crate::ir::Expr) {
-        e.walk(&mut |x| {
-            let computed = matches!(
-                x.kind,
-                ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::Call { .. }
-            );
-            if computed && x.ty.is_numeric() {
-                self.computes_numbers = true;
-            }
-        });
-    }
-
-    fn steps(
-        &mut self,
-        project: &Project,
-        steps: &[Step],
-        codes: &mut BTreeSet<String>,
-        outside: &mut BTreeSet<String>,
-        stack: &mut Vec<(EntityId, String)>,
-    ) {
-        for step in steps {
-            match &step.kind {
-                StepKind::Validate {
-                    condition, error, ..
-                } => {
-                    codes.insert(error.clone());
-                    self.expr(condition);
-                }
-                StepKind::If {
-                    condition,
-                    then,
-                    otherwise,
-                } => {
-                    self.expr(condition);
-                    self.steps(project, then, codes, outside, stack);
-                    self.steps(project, otherwise, codes, outside, stack);
-                }
-                StepKind::Update {
-                    entity,
-                    set,
-                    from_input,
-                    filter,
-                } => {
-                    if *from_input {
-                        self.every_field_from_input(project, *entity, true);
-                    }
-                    self.updates.insert(*entity);
-                    for a in set {
-                        let f = FieldRef {
-                            entity: *entity,
-                            field: a.field,
-                        };
-                        self.add(f, !is_own_input(&a.value.kind, f));
-                        self.assigned(project, f, &a.value);
-                    }
-                    filter.iter().for_each(|f| self.expr(f));
-                }
-                StepKind::Insert { entity, values } => match values {
-                    None => self.every_field_from_input(project, *entity, false),
-                    Some(values) => {
-                        for a in values {
-                            let f = FieldRef {
-                                entity: *entity,
-                                field: a.field,
-                            };
-                            self.add(f, !is_own_input(&a.value.kind, f));
-                            self.assigned(project, f, &a.value);
-                        }
-                    }
-                },
-                StepKind::Delete { filter, .. } => filter.iter().for_each(|f| self.expr(f)),
-                StepKind::Call {
-                    schema,
-                    function,
-                    args,
-                } => {
-                    args.iter().for_each(|(_, a)| self.expr(a));
-                    codes.insert("call_failed".into());
-                    match find_action(project, schema, function) {
-                        Some((ceid, called)) => {
-                            if !stack.iter().any(|(s, n)| *s == ceid && *n == called.name) {
-                                codes.extend(error_codes(project, ceid, called, outside, stack));
-                            }
-                        }
-                        None => {
-                            outside.insert(format!("{schema}.{function}"));
-                        }
-                    }
-                }
-                StepKind::Notify { data, .. } => data.iter().for_each(|(_, a)| self.expr(a)),
-                StepKind::Foreach { body, .. } => self.steps(project, body, codes, outside, stack),
-                StepKind::Select { .. } | StepKind::Return { .. } => {}
-            }
-        }
-    }
-
     /// A value stored in a numeric column may not fit it even when no operator computes
     /// it (a `bigint` input into an `integer` column, an item's number).
-    fn assigned(&mut self, project: &Project, f: FieldRef, value: &crate::ir::Expr) {
-        self.expr(value);
-        let ty = project.field(f).ty.ty();
-        if ty.is_numeric() && value.ty != ty && !is_own_input(&value.kind, f) {
+    fn assigned(&mut self, entity: EntityId, set: &[crate::ir::Assignment]) {
+        for a in set {
+            let f = FieldRef {
+                entity,
+                field: a.field,
+            };
+            let own_input = is_own_input(&a.value.kind, f);
+            self.add(f, !own_input);
+            let ty = self.project.field(f).ty.ty();
+            if ty.is_numeric() && a.value.ty != ty && !own_input {
+                self.computes_numbers = true;
+            }
+        }
+    }
+}
+
+impl<'ir> Visitor<'ir> for Writes<'_> {
+    fn visit_step(&mut self, step: &'ir Step) {
+        match &step.kind {
+            StepKind::Validate { error, .. } => {
+                self.codes.insert(error.clone());
+            }
+            StepKind::Update {
+                entity,
+                set,
+                from_input,
+                ..
+            } => {
+                if *from_input {
+                    self.every_field_from_input(*entity, true);
+                }
+                self.updates.insert(*entity);
+                self.assigned(*entity, set);
+            }
+            StepKind::Insert { entity, values } => match values {
+                None => self.every_field_from_input(*entity, false),
+                Some(values) => self.assigned(*entity, values),
+            },
+            StepKind::If { .. }
+            | StepKind::Delete { .. }
+            | StepKind::Call { .. }
+            | StepKind::Notify { .. }
+            | StepKind::Foreach { .. }
+            | StepKind::Select { .. }
+            | StepKind::Return { .. } => {}
+        }
+        walk_step(self, step);
+    }
+
+    fn visit_expr(&mut self, x: &'ir Expr) {
+        let computed = matches!(
+            x.kind,
+            ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::Call { .. }
+        );
+        if computed && x.ty.is_numeric() {
             self.computes_numbers = true;
         }
+        walk_expr(self, x);
     }
 }
 
 /// `SET f = ?`: the field's own input value, checked against its type on read.
 fn is_own_input(kind: &ExprKind, f: FieldRef) -> bool {
     matches!(kind, ExprKind::InputField(g) if *g == f)
-}
-
-fn find_action<'p>(
-    project: &'p Project,
-    schema: &str,
-    function: &str,
-) -> Option<(EntityId, &'p Action)> {
-    project.entity_ids().find_map(|eid| {
-        let e = project.entity(eid);
-        (e.schema == schema)
-            .then(|| {
-                e.actions
-                    .iter()
-                    .find(|a| a.name == function && !matches!(a.kind, ActionKind::Declaration))
-            })
-            .flatten()
-            .map(|a| (eid, a))
-    })
 }
 
 #[cfg(test)]

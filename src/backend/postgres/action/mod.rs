@@ -45,8 +45,9 @@ mod steps;
 mod tests;
 mod update;
 
+use crate::analysis::{ActionFacts, Facts};
 use crate::backend::postgres::quote::{Ident, Literal, Qualified, dollar_quote};
-use crate::ir::{self, Action, ActionKind, Entity, EntityId, Project};
+use crate::ir::{self, Action, ActionId, ActionKind, Entity, EntityId, Project};
 use code::Code;
 use input::Inputs;
 
@@ -61,12 +62,15 @@ pub struct FunctionSql {
 
 /// The function for `action` of `entity`, or `None` for a declaration (no steps, not a
 /// standard name: LANGUAGE §4.1 emits no function for it).
-pub fn function(project: &Project, entity: EntityId, action: &Action) -> Option<FunctionSql> {
+pub fn function(project: &Project, facts: &Facts, id: ActionId) -> Option<FunctionSql> {
+    let action = project.action(id);
     if matches!(action.kind, ActionKind::Declaration) {
         return None;
     }
+    let entity = id.entity;
     let e = project.entity(entity);
-    let mut ctx = Ctx::new(project, entity, action);
+    let facts = facts.action(project, id);
+    let mut ctx = Ctx::new(project, entity, action, &facts);
     let body = assemble(&mut ctx);
     let name = Qualified(&e.schema, &action.name);
     let mut sql = format!(
@@ -99,6 +103,8 @@ struct Ctx<'a> {
     pub eid: EntityId,
     pub entity: &'a Entity,
     pub action: &'a Action,
+    /// What the action does, computed once (`crate::analysis`).
+    pub facts: &'a ActionFacts,
     /// The action creates its row: bare names read input until the row is inserted.
     pub creating: bool,
     /// `v_row` holds the action's row (found by id, or inserted).
@@ -107,7 +113,7 @@ struct Ctx<'a> {
     pub wrote: bool,
     /// Every path so far ended in `RETURN` (a `return:` step): nothing after is reachable.
     pub returned: bool,
-    pub inputs: Inputs,
+    pub inputs: &'a Inputs,
     /// Active `foreach` variables with their loop's number and the input key of the
     /// array they walk, innermost last.
     pub items: Vec<(String, u32, String)>,
@@ -119,19 +125,23 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(project: &'a Project, eid: EntityId, action: &'a Action) -> Ctx<'a> {
-        let creating = action.creates_row(eid);
-        let inputs = input::collect(project, eid, action);
+    fn new(
+        project: &'a Project,
+        eid: EntityId,
+        action: &'a Action,
+        facts: &'a ActionFacts,
+    ) -> Ctx<'a> {
         Ctx {
             project,
             eid,
             entity: project.entity(eid),
             action,
-            creating,
+            facts,
+            creating: facts.row.creates(),
             row_loaded: false,
             wrote: false,
             returned: false,
-            inputs,
+            inputs: &facts.inputs,
             items: Vec::new(),
             loops: 0,
             code: Code::default(),
@@ -226,7 +236,7 @@ fn assemble(ctx: &mut Ctx) -> String {
     ctx.code.open("BEGIN");
     input::emit_reads(ctx);
     input::emit_references(ctx);
-    if ctx.action.targets_existing_row(ctx.eid) {
+    if ctx.facts.row.existing() {
         steps::emit_find_target(ctx);
     }
     match &ctx.action.kind {

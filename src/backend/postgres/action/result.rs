@@ -5,7 +5,7 @@
 use super::{Ctx, col, table};
 use crate::backend::postgres::naming;
 use crate::backend::postgres::quote::{Ident, Literal};
-use crate::ir::{ActionKind, Entity, EntityId, FieldType, Rich, Step, StepKind};
+use crate::ir::{Entity, FieldType, Rich};
 
 /// `jsonb_build_object` accepts at most 100 arguments: larger objects are concatenated.
 const PAIRS_PER_CALL: usize = 50;
@@ -77,7 +77,7 @@ fn translations(e: &Entity, row: &str) -> String {
 /// action inserted nothing), `_meta` from `meta` (a jsonb SQL expression) if any.
 pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
     let meta = meta.unwrap_or_else(|| "NULL".into());
-    if !ctx.creating && !ctx.action.targets_existing_row(ctx.eid) {
+    if ctx.facts.row == crate::analysis::RowRole::Neither {
         // The action never had a row of its own (it only writes other entities).
         return format!("ROW(true, NULL, NULL, NULL, {meta})::app.mutation_result");
     }
@@ -176,7 +176,8 @@ fn handler(c: &mut super::Code, condition: &str, body: impl FnOnce(&mut super::C
 /// a compiler bug, so it propagates.
 fn emit_not_null_handler(ctx: &mut Ctx) {
     let mut cases = Vec::new();
-    for eid in written_entities(ctx) {
+    let facts = ctx.facts;
+    for &eid in &facts.written {
         let e = ctx.project.entity(eid);
         for f in e.fields.iter().filter(|f| f.required) {
             let path = format!("{}.{}.{}", e.schema, e.table(), f.column());
@@ -215,7 +216,8 @@ fn emit_not_null_handler(ctx: &mut Ctx) {
 /// propagates.
 fn emit_index_size_handler(ctx: &mut Ctx) {
     let mut cases = Vec::new();
-    for eid in written_entities(ctx) {
+    let facts = ctx.facts;
+    for &eid in &facts.written {
         let e = ctx.project.entity(eid);
         let table = e.table();
         let mut indexes = Vec::new();
@@ -263,33 +265,4 @@ fn emit_index_size_handler(ctx: &mut Ctx) {
         c.if_then("v_message IS NULL", |c| c.line("RAISE;"));
         c.line("RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;");
     });
-}
-
-/// The entities whose tables the action's own statements write (the action's entity,
-/// every `update:` and `insert:` target), in first-seen order.
-fn written_entities(ctx: &Ctx) -> Vec<EntityId> {
-    fn walk(steps: &[Step], out: &mut Vec<EntityId>) {
-        for s in steps {
-            match &s.kind {
-                StepKind::Update { entity, .. } | StepKind::Insert { entity, .. }
-                    if !out.contains(entity) =>
-                {
-                    out.push(*entity);
-                }
-                StepKind::If {
-                    then, otherwise, ..
-                } => {
-                    walk(then, out);
-                    walk(otherwise, out);
-                }
-                StepKind::Foreach { body, .. } => walk(body, out),
-                _ => {}
-            }
-        }
-    }
-    let mut out = vec![ctx.eid];
-    if let ActionKind::Custom(steps) = &ctx.action.kind {
-        walk(steps, &mut out);
-    }
-    out
 }

@@ -9,8 +9,10 @@ use super::insert::{assigned_value, emit_insert, emit_insert_from_input, emit_tr
 use super::result::success;
 use super::update::{emit_filtered, emit_update_filtered, emit_update_target, emit_write_target};
 use super::{Ctx, live_in_tenant, table};
+use crate::analysis::writes::steps_write;
 use crate::backend::postgres::quote::{Ident, Literal, Qualified};
-use crate::ir::{ActionKind, ExprKind, Step, StepKind, Ty};
+use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
+use crate::ir::{Expr, ExprKind, Step, StepKind, Ty};
 
 /// `id` → `v_row`, locked, within the tenant and among live rows; `not_found` otherwise.
 pub fn emit_find_target(ctx: &mut Ctx) {
@@ -55,24 +57,6 @@ fn soft_delete_sets() -> Vec<String> {
     ]
     .map(String::from)
     .to_vec()
-}
-
-/// True when running `steps` may write. A notification counts: PostgreSQL delivers it
-/// at commit unless the subtransaction that queued it is rolled back, so a later failure
-/// must roll back (RAISE) rather than RETURN for the action to stay atomic.
-fn writes(steps: &[Step]) -> bool {
-    steps.iter().any(|s| match &s.kind {
-        StepKind::Update { .. }
-        | StepKind::Insert { .. }
-        | StepKind::Delete { .. }
-        | StepKind::Call { .. }
-        | StepKind::Notify { .. } => true,
-        StepKind::If {
-            then, otherwise, ..
-        } => writes(then) || writes(otherwise),
-        StepKind::Foreach { body, .. } => writes(body),
-        _ => false,
-    })
 }
 
 pub fn emit_steps(ctx: &mut Ctx, steps: &[Step]) {
@@ -156,7 +140,8 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
             schema,
             function,
             args,
-        } => emit_call(ctx, schema, function, args),
+            target,
+        } => emit_call(ctx, schema, function, args, target.is_some()),
         StepKind::Notify { channel, data } => {
             let pairs: Vec<String> = data
                 .iter()
@@ -191,13 +176,13 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
 
 /// `call:` another generated action (same tenant and user, failure propagated after
 /// undoing this action's writes) or any other function (`PERFORM`, named arguments).
-fn emit_call(ctx: &mut Ctx, schema: &str, function: &str, args: &[(String, crate::ir::Expr)]) {
-    let is_action = ctx.project.entities.iter().any(|e| {
-        e.schema == schema
-            && e.actions
-                .iter()
-                .any(|a| a.name == function && !matches!(a.kind, ActionKind::Declaration))
-    });
+fn emit_call(
+    ctx: &mut Ctx,
+    schema: &str,
+    function: &str,
+    args: &[(String, crate::ir::Expr)],
+    is_action: bool,
+) {
     let name = Qualified(schema, function);
     if is_action {
         let pairs: Vec<String> = args
@@ -229,43 +214,29 @@ fn emit_call(ctx: &mut Ctx, schema: &str, function: &str, args: &[(String, crate
 /// The `item.key` reads of `var` in `steps` (first type wins), outside nested loops
 /// over the same name.
 pub(super) fn item_keys(var: &str, steps: &[Step], out: &mut Vec<(String, Ty)>) {
-    fn visit(var: &str, e: &crate::ir::Expr, out: &mut Vec<(String, Ty)>) {
-        e.walk(&mut |x| {
-            if let ExprKind::Item { var: v, key } = &x.kind
-                && v == var
-                && !out.iter().any(|(k, _)| k == key)
-            {
-                out.push((key.clone(), x.ty.clone()));
-            }
-        })
+    struct Keys<'v, 'o> {
+        var: &'v str,
+        out: &'o mut Vec<(String, Ty)>,
     }
-    for s in steps {
-        match &s.kind {
-            StepKind::Validate { condition, .. } => visit(var, condition, out),
-            StepKind::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                visit(var, condition, out);
-                item_keys(var, then, out);
-                item_keys(var, otherwise, out);
+    impl<'ir> Visitor<'ir> for Keys<'_, '_> {
+        fn visit_step(&mut self, step: &'ir Step) {
+            // An inner loop over the same name reads its own items.
+            if !matches!(&step.kind, StepKind::Foreach { var, .. } if var == self.var) {
+                walk_step(self, step);
             }
-            StepKind::Update { set, filter, .. } => {
-                set.iter().for_each(|a| visit(var, &a.value, out));
-                filter.iter().for_each(|f| visit(var, f, out));
+        }
+
+        fn visit_expr(&mut self, x: &'ir Expr) {
+            if let ExprKind::Item { var, key } = &x.kind
+                && var == self.var
+                && !self.out.iter().any(|(k, _)| k == key)
+            {
+                self.out.push((key.clone(), x.ty.clone()));
             }
-            StepKind::Insert { values, .. } => values
-                .iter()
-                .flatten()
-                .for_each(|a| visit(var, &a.value, out)),
-            StepKind::Delete { filter, .. } => filter.iter().for_each(|f| visit(var, f, out)),
-            StepKind::Call { args, .. } => args.iter().for_each(|(_, a)| visit(var, a, out)),
-            StepKind::Notify { data, .. } => data.iter().for_each(|(_, a)| visit(var, a, out)),
-            StepKind::Foreach { var: v, body, .. } if v != var => item_keys(var, body, out),
-            _ => {}
+            walk_expr(self, x);
         }
     }
+    walk_steps(&mut Keys { var, out }, steps);
 }
 
 fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
@@ -274,7 +245,7 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
     let item = item_json(n);
     ctx.code.declare(&item, "jsonb");
     let item = Ident(&item).to_string();
-    if writes(body) {
+    if steps_write(body) {
         // A failure in a later iteration must undo the writes of earlier ones.
         ctx.wrote = true;
     }

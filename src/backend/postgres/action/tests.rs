@@ -4,6 +4,7 @@
 //! it to a scratch PostgreSQL with `plpgsql_check` by hand.
 
 use super::function;
+use crate::analysis::Facts;
 use crate::expr::ast::BinaryOp;
 use crate::ir::*;
 use crate::source::Span;
@@ -237,6 +238,7 @@ pub(super) fn fixture() -> Project {
                                 ),
                             ),
                         ],
+                        target: None,
                     }),
                 ],
             })]),
@@ -269,16 +271,22 @@ pub(super) fn fixture() -> Project {
     country.schema = "common".into();
     country.actions = vec![action("create_country", ActionKind::Create)];
 
-    Project {
+    let mut project = Project {
         entities: vec![company, contact, category, country],
         ..Default::default()
-    }
+    };
+    crate::lower::resolve_calls(&mut project);
+    project
 }
 
 fn sql_of(project: &Project, entity: u32, name: &str) -> String {
     let e = project.entity(EntityId(entity));
-    let a = e.actions.iter().find(|a| a.name == name).unwrap();
-    function(project, EntityId(entity), a).unwrap().sql
+    let action = e.actions.iter().position(|a| a.name == name).unwrap() as u32;
+    let id = ActionId {
+        entity: EntityId(entity),
+        action,
+    };
+    function(project, &Facts::new(project), id).unwrap().sql
 }
 
 #[test]
@@ -287,12 +295,11 @@ fn dump_fixture_functions_when_asked() {
         return;
     };
     let project = fixture();
+    let facts = Facts::new(&project);
     let mut out = String::new();
-    for id in project.entity_ids() {
-        for a in &project.entity(id).actions {
-            if let Some(f) = function(&project, id, a) {
-                out.push_str(&f.sql);
-            }
+    for id in project.action_ids() {
+        if let Some(f) = function(&project, &facts, id) {
+            out.push_str(&f.sql);
         }
     }
     std::fs::write(path, out).unwrap();
@@ -300,9 +307,15 @@ fn dump_fixture_functions_when_asked() {
 
 #[test]
 fn declarations_get_no_function() {
-    let project = fixture();
-    let a = action("later", ActionKind::Declaration);
-    assert!(function(&project, EntityId(1), &a).is_none());
+    let mut project = fixture();
+    project.entities[1]
+        .actions
+        .push(action("later", ActionKind::Declaration));
+    let id = ActionId {
+        entity: EntityId(1),
+        action: project.entities[1].actions.len() as u32 - 1,
+    };
+    assert!(function(&project, &Facts::new(&project), id).is_none());
 }
 
 #[test]
@@ -817,10 +830,15 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
 #[test]
 fn every_fixture_function_confines_writes_to_the_tenant() {
     let project = fixture();
+    let facts = Facts::new(&project);
     for id in project.entity_ids() {
         let e = project.entity(id);
-        for a in &e.actions {
-            let sql = function(&project, id, a).unwrap().sql;
+        for (index, a) in e.actions.iter().enumerate() {
+            let action = ActionId {
+                entity: id,
+                action: index as u32,
+            };
+            let sql = function(&project, &facts, action).unwrap().sql;
             for stmt in sql.lines().filter(|l| {
                 let l = l.trim_start();
                 l.starts_with("UPDATE ") || l.starts_with("INSERT ") || l.starts_with("SELECT t.*")

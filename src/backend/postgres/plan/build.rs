@@ -7,13 +7,16 @@ use std::collections::HashMap;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 
 use super::{CommentOn, Edge, Helper, Index, Object, ObjectKey, ObjectKind, Target};
+use crate::analysis::Facts;
 use crate::backend::postgres::naming;
+use crate::ir::ActionId;
 use crate::ir::analysis::TableKind;
 use crate::ir::{ActionKind, Entity, FieldType, Project};
 use crate::source::Span;
 
 struct Builder<'p> {
     project: &'p Project,
+    facts: &'p Facts,
     graph: StableGraph<Object, Edge>,
     keys: HashMap<ObjectKey, NodeIndex>,
     /// `call:` edges, added once every function exists.
@@ -21,9 +24,13 @@ struct Builder<'p> {
 }
 
 /// The graph, and the node of each key.
-pub fn graph(project: &Project) -> (StableGraph<Object, Edge>, HashMap<ObjectKey, NodeIndex>) {
+pub fn graph(
+    project: &Project,
+    facts: &Facts,
+) -> (StableGraph<Object, Edge>, HashMap<ObjectKey, NodeIndex>) {
     let mut b = Builder {
         project,
+        facts,
         graph: StableGraph::new(),
         keys: HashMap::new(),
         calls: Vec::new(),
@@ -421,7 +428,11 @@ impl Builder<'_> {
             self.require(node, &ObjectKey::MutationResult);
             self.require(node, &ObjectKey::PreludeRuntime);
             self.require(node, &ObjectKey::PreludeFunctions);
-            let touches = action.touches(self.project, e.id);
+            let id = ActionId {
+                entity: e.id,
+                action: i as u32,
+            };
+            let touches = self.facts.action(self.project, id).into_owned().touches;
             let mut tables: Vec<(ObjectKey, std::collections::BTreeSet<String>)> = touches
                 .tables
                 .into_iter()

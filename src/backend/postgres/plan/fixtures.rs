@@ -135,6 +135,7 @@ pub fn crm() -> Project {
                 schema: "crm".into(),
                 function: "create_company".into(),
                 args: vec![],
+                target: None,
             },
             span: span(196),
         },

@@ -22,18 +22,25 @@ use petgraph::stable_graph::{NodeIndex, StableGraph};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
+use crate::analysis::Facts;
 use crate::backend::postgres::naming;
 use crate::ir::{self, EntityId, FieldId};
 use crate::source::Span;
 
 /// Builds the dependency graph of `project`'s DDL objects and orders it.
 pub fn build(project: &ir::Project) -> Plan {
-    let (graph, nodes) = build::graph(project);
+    build_from(project, Facts::new(project))
+}
+
+/// [`build`] from facts already computed (by the driver, for the passes).
+pub fn build_from(project: &ir::Project, facts: Facts) -> Plan {
+    let (graph, nodes) = build::graph(project, &facts);
     let order = sort::topological(&graph);
     Plan {
         graph,
         order,
         nodes,
+        facts,
     }
 }
 
@@ -46,6 +53,8 @@ pub struct Plan {
     pub order: Vec<NodeIndex>,
     /// The node of each key.
     nodes: HashMap<ObjectKey, NodeIndex>,
+    /// The action facts the plan was built from, which the backend emits from too.
+    pub facts: Facts,
 }
 
 impl Plan {
