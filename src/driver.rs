@@ -26,10 +26,13 @@ impl Checked {
 
 /// Options that change how diagnostics count.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct CheckOptions {
+pub struct Options {
     /// Warnings become errors.
     pub deny_warnings: bool,
 }
+
+/// The name [`check_paths`] and [`check_sources`] have always taken their options by.
+pub type CheckOptions = Options;
 
 /// Reads `paths` and checks them.
 pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, Vec<ReadError>> {
@@ -39,8 +42,20 @@ pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, 
 
 /// Checks already-loaded sources: load → lower → passes.
 pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
+    let (project, diags) = check(&sources, &options);
+    let project = (!diags.has_errors()).then_some(project);
+    Checked {
+        sources,
+        diagnostics: diags.into_sorted(),
+        project,
+    }
+}
+
+/// The front half of [`crate::compile`]: the IR (incomplete when there are errors) and
+/// every diagnostic.
+pub(crate) fn check(sources: &SourceMap, options: &Options) -> (Project, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let docs = spec::parse_all(&sources, &mut diags);
+    let docs = spec::parse_all(sources, &mut diags);
     if docs.is_empty() && !diags.has_errors() && sources.files().next().is_some() {
         // Only non-entity documents (each already has W0101): a prelude-only script would
         // hide what is almost always a wrong path.
@@ -63,10 +78,5 @@ pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
     if options.deny_warnings {
         diags.deny_warnings();
     }
-    let project = (!diags.has_errors()).then_some(project);
-    Checked {
-        sources,
-        diagnostics: diags.into_sorted(),
-        project,
-    }
+    (project, diags)
 }
