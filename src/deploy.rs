@@ -83,8 +83,7 @@ pub fn apply(
     options: apply::Options,
     reporter: &mut Reporter,
 ) -> Result<(), Stop> {
-    let plan = specqlc::backend::postgres::plan::build(project);
-    let output = specqlc::backend::postgres::emit(project, &plan);
+    let (plan, output) = specqlc::plan_and_emit(project);
     let progress = |step: Progress| {
         match step {
         Progress::Applying { objects } => {
@@ -167,8 +166,7 @@ pub fn apply(
 /// `specqlc diff --database-url URL PATH...`: the differences on stdout (text or JSON);
 /// `Err(Stop::Specs)` (exit 1) when there is any.
 pub fn diff(project: &Project, url: &str, json: bool, reporter: &Reporter) -> Result<(), Stop> {
-    let plan = specqlc::backend::postgres::plan::build(project);
-    let output = specqlc::backend::postgres::emit(project, &plan);
+    let (plan, output) = specqlc::plan_and_emit(project);
     let differences = specqlc::drift::compare(url, &output)
         .map_err(|e| Failure::new(codes::CONNECTION, Kind::Environment, e.to_string()))?;
     let words = SpecWords::new(&State::of_output(project, &plan, &output));

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::Facts;
 use crate::diag::{Diagnostic, Diagnostics, codes};
 use crate::ir::Project;
 use crate::source::{FileId, SourceMap, Span};
@@ -26,10 +27,13 @@ impl Checked {
 
 /// Options that change how diagnostics count.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct CheckOptions {
+pub struct Options {
     /// Warnings become errors.
     pub deny_warnings: bool,
 }
+
+/// The name [`check_paths`] and [`check_sources`] have always taken their options by.
+pub type CheckOptions = Options;
 
 /// Reads `paths` and checks them.
 pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, Vec<ReadError>> {
@@ -39,8 +43,20 @@ pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, 
 
 /// Checks already-loaded sources: load → lower → passes.
 pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
+    let (project, _, diags) = check(&sources, &options);
+    let project = (!diags.has_errors()).then_some(project);
+    Checked {
+        sources,
+        diagnostics: diags.into_sorted(),
+        project,
+    }
+}
+
+/// The front half of [`crate::compile`]: the IR (incomplete when there are errors), its
+/// action facts (which the plan reuses) and every diagnostic.
+pub(crate) fn check(sources: &SourceMap, options: &Options) -> (Project, Facts, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let docs = spec::parse_all(&sources, &mut diags);
+    let docs = spec::parse_all(sources, &mut diags);
     if docs.is_empty() && !diags.has_errors() && sources.files().next().is_some() {
         // Only non-entity documents (each already has W0101): a prelude-only script would
         // hide what is almost always a wrong path.
@@ -59,15 +75,10 @@ pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
     // IR then lacks what was reported (bad fields, actions, references), which can hide
     // a clash or a cycle but never make one up: the passes only report what is there.
     let project = lower::run(&docs, &mut diags);
-    let facts = crate::analysis::Facts::new(&project);
+    let facts = Facts::new(&project);
     passes::run(&project, &facts, &mut diags);
     if options.deny_warnings {
         diags.deny_warnings();
     }
-    let project = (!diags.has_errors()).then_some(project);
-    Checked {
-        sources,
-        diagnostics: diags.into_sorted(),
-        project,
-    }
+    (project, facts, diags)
 }

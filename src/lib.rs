@@ -3,12 +3,13 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! `spec::load` → `lower::run` (parses step text with `expr`) → `passes::run` →
-//! `backend::postgres::plan::build` → `backend::postgres::emit`.
+//! `backend::postgres::plan::build` → `backend::postgres::emit`, wired once in [`compile()`].
 
 pub mod analysis;
 pub mod apply;
 pub mod backend;
 pub mod catalog;
+pub mod compile;
 pub mod connect;
 pub mod diag;
 pub mod drift;
@@ -23,4 +24,5 @@ pub mod passes;
 pub mod source;
 pub mod spec;
 
-pub use driver::{CheckOptions, Checked, check_paths, check_sources};
+pub use compile::{Compiled, compile, plan_and_emit};
+pub use driver::{CheckOptions, Checked, Options, check_paths, check_sources};

@@ -11,8 +11,7 @@ use crate::report::{Reporter, Stop, write_stdout};
 
 /// Compiles `project` and writes it to `target` (`-` = stdout).
 pub fn compile(project: &Project, target: &str, reporter: &Reporter) -> Result<(), Stop> {
-    let plan = specqlc::backend::postgres::plan::build(project);
-    let output = specqlc::backend::postgres::emit(project, &plan);
+    let (_, output) = specqlc::plan_and_emit(project);
     if target == "-" {
         return write_stdout(|mut out| {
             out.write_all(header().as_bytes())?;

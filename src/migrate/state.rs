@@ -210,8 +210,8 @@ impl TypeModel {
 impl State {
     /// The state a database has after the compiled `project` was applied.
     pub fn of(project: &Project) -> State {
-        let plan = plan::build(project);
-        State::of_output(project, &plan, &postgres::emit(project, &plan))
+        let (plan, output) = crate::plan_and_emit(project);
+        State::of_output(project, &plan, &output)
     }
 
     /// [`State::of`] with the plan and its output already built.

@@ -7,63 +7,10 @@
 
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, USER_1, assert_error, database_with};
 use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
-
-const SPEC: &str = r#"
-entity: Contact
-schema: crm
-identifier: name
-fields:
-  name: text!
-  email: email
-  phone: phone
-  country: countryCode
-  homepage: url
-  colour: color
-  nick: text(5)
-  age: integer(0, 150)
-  share: percentage
-  lat: latitude
-  location: coordinates
-  emails: list(email)
-  nicks: list(text(3))
-  levels: list(integer(1, 3))
-  code:
-    type: text
-    unique: true
-  waits: interval
-  seen_at: timestamp
-  born_on: date
-  opens_at: time
-  days: list(date)
-  count: integer
-  price: decimal(10, 2)
-  amount: money
-  prices: list(decimal(6, 1))
-actions:
-  - name: create_contact
-  - name: update_contact
-  - name: join_code
-    steps:
-      - update: Contact SET code = $head || $tail
----
-entity: Tag
-schema: crm
-fields:
-  label: text!
-  email: email
-  rank: integer(1, 3)
-actions:
-  - name: create_tag
-  - name: import_tags
-    steps:
-      - foreach: row in $rows
-        do:
-          - insert: "Tag { label: row.label, email: row.email, rank: row.rank }"
-"#;
+use crate::support::specs::{TENANT_A, USER_1, assert_error, database_from};
 
 fn call(db: &TestDb, action: &str, input: Value) -> ActionResult {
     db.call_action("crm", action, Some(TENANT_A), Some(USER_1), input)
@@ -96,7 +43,7 @@ fn assert_refused(db: &TestDb, id: &str, key: &str, value: Value) {
 }
 
 fn seeded() -> (TestDb, String) {
-    let db = database_with(SPEC);
+    let db = database_from("bad_values.yaml");
     let row = ok(call(&db, "create_contact", json!({"name": "Seed"})));
     let id = row["id"].as_str().unwrap().to_string();
     (db, id)
@@ -254,13 +201,13 @@ fn bad_values_lenient_casts_are_refused() {
 
 #[test]
 fn bad_values_every_function_passes_plpgsql_check() {
-    let db = database_with(SPEC);
+    let db = database_from("bad_values.yaml");
     assert_eq!(db.plpgsql_check("crm"), Vec::<String>::new());
 }
 
 #[test]
 fn bad_values_items_of_a_foreach_array_follow_their_fields_rules() {
-    let db = database_with(SPEC);
+    let db = database_from("bad_values.yaml");
     for (row, item_key) in [
         (json!({"label": "b", "email": "nope"}), "email"),
         (json!({"label": "b", "rank": 4}), "rank"),

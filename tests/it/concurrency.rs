@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use postgres::Client;
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, apply};
 use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1, apply};
 
 const LIBRARY: &str = include_str!("../cases/ok/library_lending.yaml");
 

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::Value;
 
 use crate::support::TestDb;
+use crate::support::cli::{command, specqlc, text};
 
 /// The seed's Contact and Company, with standard actions and a custom one.
 const SPEC: &str = "tests/cases/ok/crm_contact.yaml";
@@ -96,11 +97,9 @@ fn test_confiture_fallback_when_unavailable() {
     // ...and through `specqlc apply`, with no Confiture to be found.
     let db = TestDb::new();
     let apply = |db: &TestDb| {
-        let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+        let out = command()
             .args(["apply", "--database-url", &db.url(), SPEC])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("PATH", &path_without_confiture)
-            .env("NO_COLOR", "1")
             .output()
             .expect("specqlc runs");
         assert_success("specqlc apply", &out);
@@ -248,16 +247,6 @@ fn confiture_build_of_compile_output_applies_to_an_empty_database() {
     db.batch(&built);
     assert!(db.table_exists("crm", "tb_contact"));
     assert!(db.function_exists("crm", "qualify_lead"));
-}
-
-/// Runs the real `specqlc` from the repository root.
-pub(crate) fn specqlc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_specqlc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("specqlc runs")
 }
 
 pub(crate) fn specqlc_ok(args: &[&str]) -> Output {
@@ -410,10 +399,6 @@ pub(crate) fn assert_success(what: &str, out: &Output) {
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-pub(crate) fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A fresh directory for one Confiture project, removed when dropped.

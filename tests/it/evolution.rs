@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::confiture::{TempDir, confiture, confiture_ok, specqlc, specqlc_ok, text, user_schemas};
+use crate::confiture::{TempDir, confiture, confiture_ok, specqlc_ok, user_schemas};
 use crate::support::TestDb;
+use crate::support::cli::{specqlc, text};
 use specqlc::catalog::Catalog;
 
 const TENANT: &str = "00000000-0000-0000-0000-00000000000a";

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::concurrency::call_on;
-use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 
 const SPEC: &str = r#"
 entity: Node

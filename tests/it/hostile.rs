@@ -14,12 +14,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use postgres::fallible_iterator::FallibleIterator;
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, USER_1, compile};
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
+use crate::support::db::next_notification;
+use crate::support::specs::{TENANT_A, USER_1, check, compile, source};
 
 /// Every character sequence that could end a literal, a dollar-quoted body, a
 /// statement or start a comment, and a classic injection payload.
@@ -193,13 +193,8 @@ fn assert_spec_text_round_trips(db: &TestDb, expected: &str) {
     listener.batch_execute("LISTEN thing_changed").unwrap();
     let announced = call(db, "announce", json!({"id": id}));
     assert!(announced.success, "{announced:?}");
-    let notification = listener
-        .notifications()
-        .timeout_iter(std::time::Duration::from_secs(5))
-        .next()
-        .expect("the listener's connection works")
-        .expect("a notification within 5 s");
-    let payload: Value = serde_json::from_str(notification.payload()).unwrap();
+    let notification = next_notification(&mut listener);
+    let payload: Value = serde_json::from_str(&notification).unwrap();
     assert_eq!(
         payload,
         json!({"label": "x", "fixed": expected}),
@@ -468,13 +463,8 @@ fn hostile_input_values_are_stored_verbatim() {
     listener.batch_execute("LISTEN thing_changed").unwrap();
     let announced = call(&db, "announce", json!({"id": id}));
     assert!(announced.success, "{announced:?}");
-    let notification = listener
-        .notifications()
-        .timeout_iter(std::time::Duration::from_secs(5))
-        .next()
-        .expect("the listener's connection works")
-        .expect("a notification within 5 s");
-    let payload: Value = serde_json::from_str(notification.payload()).unwrap();
+    let notification = next_notification(&mut listener);
+    let payload: Value = serde_json::from_str(&notification).unwrap();
     assert_eq!(payload, json!({"label": reversed, "fixed": HOSTILE}));
 
     let stored = db.query_json("SELECT identifier, label, note, short_note FROM hostile.tb_thing");
@@ -589,9 +579,7 @@ fn functions_ignore_a_hostile_search_path() {
 /// every place [`spec`] puts text is refused at load with E0108, nothing compiled.
 #[test]
 fn nul_in_any_literal_slot_is_refused_at_load() {
-    let mut sources = specqlc::source::SourceMap::new();
-    sources.add("nul.yaml", spec("hostile", "before\0after"));
-    let checked = specqlc::check_sources(sources, specqlc::CheckOptions::default());
+    let checked = check(source("nul.yaml", &spec("hostile", "before\0after")));
     assert!(checked.project.is_none());
     let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.id).collect();
     assert_eq!(codes, ["E0108"], "{:?}", checked.diagnostics);

@@ -10,38 +10,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::concurrency::call_on;
-use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
-
-const SPEC: &str = r#"
-entity: Author
-schema: lib
-identifier: [first_name, last_name]
-fields:
-  first_name: text
-  last_name: text!
-  country: text
-actions:
-  - name: create_author
-  - name: update_author
-  - name: delete_author
-  - name: rename_country
-    steps:
-      - update: Author SET last_name = $last_name WHERE Author.country = $country
----
-entity: Shelf
-schema: lib
-fields:
-  label: text!
-actions:
-  - name: create_shelf
-  - name: update_shelf
-"#;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_from};
 
 fn db() -> TestDb {
-    database_with(SPEC)
+    database_from("identifiers.yaml")
 }
 
 fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {

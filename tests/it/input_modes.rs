@@ -5,52 +5,10 @@
 
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
-
-const SPEC: &str = r#"
-entity: Book
-schema: lib
-fields:
-  title: text!
-  pages: integer = 100
-  author: ref(Writer)
-actions:
-  - name: check_then_insert
-    steps:
-      - validate: $author_id IS NOT NULL
-        error: no_author
-      - validate: $pages > 0
-        error: no_pages
-      - insert: Book
-  - name: insert_then_check
-    steps:
-      - insert: Book
-      - validate: $author_id IS NOT NULL
-        error: no_author
-      - validate: $pages > 0
-        error: no_pages
-  - name: create_book
-  - name: check_then_move
-    steps:
-      - validate: $author_id IS NOT NULL
-        error: no_author
-      - update: Book SET author = ?
-  - name: move_then_check
-    steps:
-      - update: Book SET author = ?
-      - validate: $author_id IS NOT NULL
-        error: no_author
----
-entity: Writer
-schema: lib
-fields:
-  name: text!
-actions:
-  - name: create_writer
-"#;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_from};
 
 const INSERTS: [&str; 2] = ["check_then_insert", "insert_then_check"];
 const MOVES: [&str; 2] = ["check_then_move", "move_then_check"];
@@ -73,7 +31,7 @@ fn books(db: &TestDb) -> Value {
 
 #[test]
 fn input_modes_a_key_read_before_or_after_an_insert_resolves_and_defaults_alike() {
-    let db = database_with(SPEC);
+    let db = database_from("input_modes.yaml");
     let ursula = writer(&db, TENANT_A, "Ursula");
     for action in INSERTS {
         let row = ok(call(
@@ -104,7 +62,7 @@ fn input_modes_a_key_read_before_or_after_an_insert_resolves_and_defaults_alike(
 
 #[test]
 fn input_modes_a_key_read_as_plain_value_keeps_the_fields_checks() {
-    let db = database_with(SPEC);
+    let db = database_from("input_modes.yaml");
     let ursula = writer(&db, TENANT_A, "Ursula");
     let other_tenants = writer(&db, TENANT_B, "Octavia");
     for action in INSERTS {
@@ -132,7 +90,7 @@ fn input_modes_a_key_read_as_plain_value_keeps_the_fields_checks() {
 
 #[test]
 fn input_modes_a_key_read_before_or_after_set_from_input_resolves_alike() {
-    let db = database_with(SPEC);
+    let db = database_from("input_modes.yaml");
     let ursula = writer(&db, TENANT_A, "Ursula");
     let octavia = writer(&db, TENANT_A, "Octavia");
     let foreign = writer(&db, TENANT_B, "Other");
@@ -169,6 +127,6 @@ fn input_modes_a_key_read_before_or_after_set_from_input_resolves_alike() {
 
 #[test]
 fn input_modes_every_function_passes_plpgsql_check() {
-    let db = database_with(SPEC);
+    let db = database_from("input_modes.yaml");
     assert_eq!(db.plpgsql_check("lib"), Vec::<String>::new());
 }

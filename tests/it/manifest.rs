@@ -17,11 +17,11 @@
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
+use specqlc::Compiled;
 use specqlc::ir::Project;
-use specqlc::{CheckOptions, check_sources};
 
-use crate::specs::{TENANT_A, USER_1};
 use crate::support::TestDb;
+use crate::support::specs::{TENANT_A, USER_1, compiled, sources_in};
 use crate::sweep::{PROJECTS, run_scenario, scenario_of};
 
 /// A UUID no row has.
@@ -61,11 +61,8 @@ fn manifest_sweep_covers_every_swept_project() {
     assert_eq!(swept, projects);
 }
 
-fn project(path: &str) -> Project {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sources = specqlc::spec::read_paths(&[root.join(path)]).expect("readable");
-    let checked = check_sources(sources, CheckOptions::default());
-    checked.project.expect("the project checks clean")
+fn project(path: &str) -> Compiled {
+    compiled(&sources_in(path))
 }
 
 /// One generated input and whether the generator meant it to be valid.
@@ -370,9 +367,10 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
 }
 
 fn sweep(path: &str) {
-    let project = project(path);
-    let plan = specqlc::backend::postgres::plan::build(&project);
-    let script = specqlc::backend::postgres::emit(&project, &plan).script();
+    let Compiled {
+        project, output, ..
+    } = project(path);
+    let script = output.script();
     let db = TestDb::new();
     db.batch(&script);
     run_scenario(&db, path, &scenario_of(path));

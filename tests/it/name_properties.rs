@@ -14,8 +14,8 @@ use specqlc::lower::names::snake_case;
 use specqlc::source::SourceMap;
 use specqlc::{CheckOptions, check_sources};
 
-use crate::specs::{TENANT_A, USER_1};
 use crate::support::TestDb;
+use crate::support::specs::{TENANT_A, USER_1};
 
 /// Keywords of SQL and PL/pgSQL, and names shaped like generated locals and parameters.
 const TRICKY: &[&str] = &[
@@ -182,11 +182,7 @@ fn case(n: &Names) -> Result<bool, TestCaseError> {
         }
         return Ok(false);
     };
-    let script = specqlc::backend::postgres::emit(
-        project,
-        &specqlc::backend::postgres::plan::build(project),
-    )
-    .script();
+    let script = specqlc::plan_and_emit(project).1.script();
     let db = TestDb::new();
     if let Err(error) = db.try_batch(&script) {
         return Err(TestCaseError::fail(format!(

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use crate::specs::{TENANT_A, USER_1, database_with};
+use crate::support::specs::{TENANT_A, USER_1, database_with};
 
 /// 55 bytes: `v_fk_<name>_id` is 63.
 const LONG: &str = "a_reference_name_that_is_exactly_as_long_as_allowed_xyz";

@@ -3,46 +3,11 @@
 
 use serde_json::json;
 
-use crate::specs::{TENANT_A, USER_1, USER_2, database_with};
 use crate::support::TestDb;
-
-/// The seed's Contact: email checked by a validation step (so that a missing email
-/// reaches the step and returns its code), a reference, an enum with a default.
-const CONTACT: &str = r#"
-entity: Contact
-schema: crm
-identifier: [first_name, last_name]
-fields:
-  email: email
-  first_name: text!
-  last_name: text!
-  company: ref(Company)
-  status: enum(lead, qualified, customer) = 'lead'
-actions:
-  - name: create_contact
-    steps:
-      - validate: email IS NOT NULL
-        error: missing_email
-      - insert: Contact
-  - name: update_contact
-  - name: delete_contact
-  - name: qualify_lead
-    steps:
-      - validate: status = 'lead'
-        error: not_a_lead
-      - update: Contact SET status = 'qualified'
----
-entity: Company
-schema: crm
-identifier: name
-fields:
-  name: text!
-actions:
-  - name: create_company
-"#;
+use crate::support::specs::{TENANT_A, USER_1, USER_2, database_from};
 
 fn contact_db() -> TestDb {
-    database_with(CONTACT)
+    database_from("roundtrip.yaml")
 }
 
 fn create_contact(db: &TestDb, input: serde_json::Value) -> crate::support::db::ActionResult {

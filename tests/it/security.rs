@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use postgres::Client;
 use serde_json::json;
 
-use crate::confiture::{specqlc_ok, text};
+use crate::confiture::specqlc_ok;
 use crate::support::TestDb;
+use crate::support::cli::text;
 
 const A: &str = "00000000-0000-0000-0000-0000000000aa";
 const B: &str = "00000000-0000-0000-0000-0000000000bb";

@@ -1,55 +1,17 @@
 //! Action semantics beyond the seed: tenant isolation, atomicity, NULL in validations,
 //! typed input errors, references and uniqueness, all against real rows.
 
-use postgres::fallible_iterator::FallibleIterator;
 use serde_json::json;
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, USER_2, assert_error, database_with};
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
-
-const SPEC: &str = r#"
-entity: Contact
-schema: crm
-fields:
-  email:
-    type: email
-    unique: true
-  name: text!
-  score: integer
-  born_on: date
-  company: ref(Company)
-  status: enum(lead, qualified) = 'lead'
-actions:
-  - name: create_contact
-  - name: update_contact
-  - name: delete_contact
-  - name: qualify_lead
-    steps:
-      - validate: status = 'lead'
-        error: not_a_lead
-      - update: Contact SET status = 'qualified'
-  - name: promote
-    steps:
-      - validate: score > 10
-        error: score_too_low
-      - update: Contact SET status = 'qualified'
-  - name: bump_then_fail
-    steps:
-      - update: Contact SET score = coalesce(score, 0) + 1, name = 'changed'
-      - validate: score > 1000
-        error: still_too_low
----
-entity: Company
-schema: crm
-fields:
-  name: text!
-actions:
-  - name: create_company
-"#;
+use crate::support::db::next_notification;
+use crate::support::specs::{
+    TENANT_A, TENANT_B, USER_1, USER_2, assert_error, database_from, database_with,
+};
 
 fn db() -> TestDb {
-    database_with(SPEC)
+    database_from("semantics.yaml")
 }
 
 fn call(db: &TestDb, action: &str, tenant: &str, input: serde_json::Value) -> ActionResult {
@@ -319,12 +281,7 @@ actions:
             json!({"id": high}),
         );
         assert!(ok.success, "{action}: {ok:?}");
-        let first = listener
-            .notifications()
-            .timeout_iter(std::time::Duration::from_secs(5))
-            .next()
-            .expect("the listener's connection works")
-            .expect("the successful call's notification within 5 s");
-        assert_eq!(first.payload(), r#"{"level": 10}"#, "{action}");
+        let first = next_notification(&mut listener);
+        assert_eq!(first, r#"{"level": 10}"#, "{action}");
     }
 }

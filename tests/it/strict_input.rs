@@ -9,67 +9,9 @@
 
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
-
-const SPEC: &str = r#"
-entity: Contact
-schema: crm
-fields:
-  name: text!
-  nickname: text
-  score: integer
-  rank: smallint = 1
-  born_on: date
-  status: enum(lead, qualified) = 'lead'
-  tags: list(text)
-  location: coordinates
-  company: ref(Company)
-actions:
-  - name: create_contact
-  - name: update_contact
-  - name: delete_contact
-  - name: boost
-    steps:
-      - update: Contact SET nickname = 'boosted'
-      - update: Contact SET score = score * $factor
-  - name: promote
-    steps:
-      - update: Contact SET rank = rank + $by
-  - name: rename
-    steps:
-      - update: Contact SET name = $new_name
-  - name: qualify
-    steps:
-      - validate: status = 'lead'
-        error: not_a_lead
-      - update: Contact SET status = 'qualified'
-  - name: move_leads
-    steps:
-      - update: Contact SET company = $target WHERE Contact.status = 'lead'
----
-entity: Company
-schema: crm
-fields:
-  name: text!
-  headcount: integer
-actions:
-  - name: create_company
-  - name: import_companies
-    steps:
-      - foreach: row in $rows
-        do:
-          - insert: "Company { name: row.name, headcount: row.headcount }"
----
-entity: Currency
-schema: crm
-tenant_scoped: false
-fields:
-  code: currencyCode!
-actions:
-  - name: create_currency
-"#;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_from};
 
 /// Calls `crm.<action>` as USER_1 of `tenant`.
 pub(crate) fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {
@@ -86,7 +28,7 @@ pub(crate) fn ok(result: ActionResult) -> Value {
 
 /// Asserts a failure with `code` whose message mentions `mentions`.
 fn db() -> TestDb {
-    database_with(SPEC)
+    database_from("strict_input.yaml")
 }
 
 fn create(db: &TestDb, input: Value) -> String {

@@ -20,17 +20,15 @@
 //! (`SECURITY DEFINER`) run under row-level security as they would in production.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
-use specqlc::diag::render;
 use specqlc::ir::ActionKind;
-use specqlc::{CheckOptions, check_sources};
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1};
 use crate::support::TestDb;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1, check, compiled, manifest, sources_in};
 
 /// One step of a scenario.
 pub(crate) enum Step {
@@ -551,29 +549,17 @@ fn blog() -> Vec<Step> {
     ]
 }
 
-fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A compiled project: its script, schemas and the action functions it defines.
-struct Compiled {
+struct Swept {
     script: String,
     schemas: Vec<String>,
     /// `schema.action` of every action that becomes a function.
     functions: BTreeSet<String>,
 }
 
-fn compile(path: &str) -> Compiled {
-    let sources = specqlc::spec::read_paths(&[manifest().join(path)])
-        .unwrap_or_else(|error| panic!("{path}: cannot read: {error:?}"));
-    let checked = check_sources(sources, CheckOptions::default());
-    let Some(project) = &checked.project else {
-        panic!(
-            "{path} does not check:\n{}",
-            render::to_plain_string(&checked.sources, &checked.diagnostics)
-        );
-    };
-    let plan = specqlc::backend::postgres::plan::build(project);
+fn compile(path: &str) -> Swept {
+    let compiled = compiled(&sources_in(path));
+    let project = &compiled.project;
     let functions = project
         .entities
         .iter()
@@ -584,8 +570,8 @@ fn compile(path: &str) -> Compiled {
                 .map(move |a| format!("{}.{}", e.schema, a.name))
         })
         .collect();
-    Compiled {
-        script: specqlc::backend::postgres::emit(project, &plan).script(),
+    Swept {
+        script: compiled.script(),
         schemas: project.schemas().into_iter().map(String::from).collect(),
         functions,
     }
@@ -1063,8 +1049,7 @@ fn every_ok_case_and_clean_corpus_project_is_swept() {
         candidates.push(format!("tests/corpus/specql-examples/examples/{name}"));
     }
     for candidate in candidates {
-        let sources = specqlc::spec::read_paths(&[manifest().join(&candidate)]).unwrap();
-        let checked = check_sources(sources, CheckOptions::default());
+        let checked = check(sources_in(&candidate));
         if checked.project.is_some_and(|p| !p.entities.is_empty()) {
             expected.insert(candidate);
         }

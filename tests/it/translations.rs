@@ -6,10 +6,10 @@
 
 use serde_json::{Value, json};
 
-use crate::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
 
 const SPEC: &str = include_str!("../cases/ok/hierarchy_and_translations.yaml");
 

@@ -6,14 +6,14 @@ use crate::backend::postgres::plan::fixtures::{action, crm, entity, field, permu
 use crate::ir::{FieldType, Rich, Scalar, Value};
 
 fn script(project: &ir::Project) -> String {
-    emit(project, &plan::build(project)).script()
+    crate::plan_and_emit(project).1.script()
 }
 
 /// The DDL of the fixture; action bodies have their own snapshots in `action/`.
 #[test]
 fn crm_ddl() {
     let project = crm();
-    let mut output = emit(&project, &plan::build(&project));
+    let mut output = crate::plan_and_emit(&project).1;
     output.objects.retain(|o| o.kind != ObjectKind::Action);
     insta::assert_snapshot!("crm_ddl", output.script());
 }
@@ -29,7 +29,7 @@ fn files_in_another_order_give_the_same_script() {
 #[test]
 fn confiture_layout() {
     let project = crm();
-    let files = emit(&project, &plan::build(&project)).confiture_files();
+    let files = crate::plan_and_emit(&project).1.confiture_files();
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     insta::assert_snapshot!(paths.join("\n"), @r#"
     db/environments/local.yaml

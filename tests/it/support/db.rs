@@ -272,6 +272,20 @@ impl TestDb {
     }
 }
 
+/// The payload of the next notification `listener` (a client that ran `LISTEN`)
+/// receives; panics when none comes within 5 s.
+pub fn next_notification(listener: &mut Client) -> String {
+    use postgres::fallible_iterator::FallibleIterator;
+    listener
+        .notifications()
+        .timeout_iter(Duration::from_secs(5))
+        .next()
+        .expect("the listener's connection works")
+        .expect("a notification within 5 s")
+        .payload()
+        .to_owned()
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let shared = self

@@ -1,6 +1,19 @@
-//! Helpers shared by the integration tests: isolated PostgreSQL databases.
+//! Helpers shared by the integration tests: spec sources and compilation ([`specs`]),
+//! the `specqlc` binary ([`cli`]), insta settings, and isolated PostgreSQL databases
+//! ([`db`]).
 
+pub mod cli;
 pub mod cluster;
 pub mod db;
+pub mod specs;
 
 pub use db::TestDb;
+
+/// Snapshots live in `snapshots/` at the repository root under their bare names (no
+/// module prefix), whichever module asserts them.
+pub fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}

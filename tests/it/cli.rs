@@ -5,25 +5,8 @@ use std::process::{Command, Output, Stdio};
 
 use specqlc::diag::codes;
 
-fn specqlc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_specqlc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("specqlc runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
+use crate::support::cli::{command, specqlc, text};
+use crate::support::settings;
 
 #[test]
 fn check_of_clean_specs_prints_a_one_line_summary() {
@@ -258,10 +241,8 @@ fn recompiling_into_a_directory_keeps_other_files() {
 /// Runs specqlc with its stdout closed before it writes anything, as `| head -1` does once
 /// it has its line.
 fn with_closed_stdout(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+    let mut child = command()
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -298,10 +279,8 @@ fn a_closed_pipe_ends_every_command_quietly() {
 #[test]
 fn a_full_disk_on_stdout_is_an_environment_error() {
     let full = std::fs::File::create("/dev/full").expect("/dev/full exists on Linux");
-    let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+    let out = command()
         .args(["compile", "tests/cases/ok/crm_contact.yaml"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
         .stdout(full)
         .output()
         .expect("specqlc runs");
@@ -380,10 +359,8 @@ fn a_file_without_any_entity_is_an_input_error() {
 
 /// `--format json` output with the machine's temporary paths and process ids kept out.
 fn json_report(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+    let out = command()
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
         .env_remove("DATABASE_URL")
         .envs(env.iter().copied())
         .output()
@@ -719,10 +696,8 @@ fn a_compiler_bug_is_reported_like_any_error() {
             .ends_with(": SPECQLC_PANIC_FOR_TESTS is set"),
         "{report}"
     );
-    let human = Command::new(env!("CARGO_BIN_EXE_specqlc"))
+    let human = command()
         .args(["check", "tests/cases/ok/crm_contact.yaml"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
         .envs(panic)
         .output()
         .expect("specqlc runs");

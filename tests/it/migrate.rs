@@ -4,7 +4,8 @@
 //! that a refused migration writes nothing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use crate::support::cli::{specqlc, text};
 
 const BASE: &str = "entity: Item
 schema: inv
@@ -17,19 +18,6 @@ fields:
 actions:
   - name: create_item
 ";
-
-fn specqlc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_specqlc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("specqlc runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// A project whose first migration holds `BASE`, and a folder for the next spec.
 struct Project {
@@ -86,10 +74,7 @@ fn path(p: &Path) -> &str {
 }
 
 fn snapshot(name: &str, report: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(name, report));
+    crate::support::settings().bind(|| insta::assert_snapshot!(name, report));
 }
 
 #[test]

@@ -3,27 +3,19 @@
 //! rendered report is the snapshot). Adding a case = adding a file and reviewing its
 //! snapshot.
 
-use specqlc::diag::{codes, render};
-use specqlc::source::SourceMap;
-use specqlc::{CheckOptions, Checked, check_sources};
+use std::path::Path;
 
-fn check_file(path: &std::path::Path) -> Checked {
-    let text = std::fs::read_to_string(path).expect("case file is readable");
-    let root = env!("CARGO_MANIFEST_DIR");
-    let name = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned();
-    let mut sources = SourceMap::new();
-    sources.add(name, text);
-    check_sources(sources, CheckOptions::default())
+use specqlc::Checked;
+use specqlc::diag::{codes, render};
+
+use crate::support::specs::{check, sources_of};
+
+fn check_file(path: &Path) -> Checked {
+    check(sources_of(&[path.to_path_buf()]))
 }
 
-fn snapshot_settings(path: &std::path::Path) -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
+fn snapshot_settings(path: &Path) -> insta::Settings {
+    let mut settings = crate::support::settings();
     settings.set_input_file(path);
     settings.set_omit_expression(true);
     settings
@@ -31,7 +23,7 @@ fn snapshot_settings(path: &std::path::Path) -> insta::Settings {
 
 #[test]
 fn ok_cases_check_clean() {
-    insta::glob!("cases/ok/*.yaml", |path| {
+    insta::glob!("../cases", "ok/*.yaml", |path| {
         let checked = check_file(path);
         let report = render::to_plain_string(&checked.sources, &checked.diagnostics);
         assert!(
@@ -48,7 +40,7 @@ fn ok_cases_check_clean() {
 
 #[test]
 fn err_cases_report_diagnostics() {
-    insta::glob!("cases/err/*.yaml", |path| {
+    insta::glob!("../cases", "err/*.yaml", |path| {
         let checked = check_file(path);
         assert!(
             checked.has_errors(),
@@ -65,7 +57,7 @@ fn err_cases_report_diagnostics() {
 /// Every registered code has an explanation and is exercised by at least one case.
 #[test]
 fn every_code_has_a_case() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let root = crate::support::specs::manifest().join("tests/cases");
     let mut seen = std::collections::BTreeSet::new();
     for dir in ["ok", "err"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {

@@ -2,61 +2,23 @@
 //! snapshots; and the determinism guarantees: byte-identical output across runs and
 //! whatever order the files are given in.
 
-use std::path::{Path, PathBuf};
-
-use specqlc::diag::render;
 use specqlc::source::SourceMap;
-use specqlc::{CheckOptions, check_sources};
 
-fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Loads files under stable, repository-relative names.
-fn sources_of(files: &[PathBuf]) -> SourceMap {
-    let mut sources = SourceMap::new();
-    for path in files {
-        let name = path
-            .strip_prefix(manifest())
-            .unwrap_or(path)
-            .to_string_lossy()
-            .into_owned();
-        sources.add(name, std::fs::read_to_string(path).unwrap());
-    }
-    sources
-}
+use crate::support::specs::{compiled, manifest, source, sources_of, spec_files};
 
 fn compile(sources: SourceMap) -> String {
-    let checked = check_sources(sources, CheckOptions::default());
-    let project = checked.project.unwrap_or_else(|| {
-        panic!(
-            "does not check:\n{}",
-            render::to_plain_string(&checked.sources, &checked.diagnostics)
-        )
-    });
-    let plan = specqlc::backend::postgres::plan::build(&project);
-    specqlc::backend::postgres::emit(&project, &plan).script()
-}
-
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let sources = specqlc::spec::read_paths(&[dir.to_path_buf()]).unwrap();
-    sources
-        .files()
-        .map(|(_, f)| PathBuf::from(&f.name))
-        .collect()
+    compiled(&sources).script()
 }
 
 fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
+    let mut settings = crate::support::settings();
     settings.set_omit_expression(true);
     settings
 }
 
 #[test]
 fn ok_cases_compile_to_reviewed_sql() {
-    insta::glob!("cases/ok/*.yaml", |path| {
+    insta::glob!("../cases", "ok/*.yaml", |path| {
         let sql = compile(sources_of(&[path.to_path_buf()]));
         let mut s = settings();
         s.set_input_file(path);
@@ -75,10 +37,9 @@ const CLEAN_CORPUS: &[&str] = &[
 #[test]
 fn clean_corpus_projects_compile_to_reviewed_sql() {
     for project in CLEAN_CORPUS {
-        let dir = manifest()
-            .join("tests/corpus/specql-examples")
-            .join(project);
-        let sql = compile(sources_of(&yaml_files(&dir)));
+        let sql = compile(sources_of(&spec_files(&format!(
+            "tests/corpus/specql-examples/{project}"
+        ))));
         let name = format!("corpus_{}", project.replace(['/', '-'], "_"));
         settings().bind(|| insta::assert_snapshot!(name, sql));
     }
@@ -86,8 +47,7 @@ fn clean_corpus_projects_compile_to_reviewed_sql() {
 
 #[test]
 fn output_is_identical_across_runs_and_file_orders() {
-    let dir = manifest().join("tests/corpus/specql-examples/examples/simple-blog");
-    let mut files = yaml_files(&dir);
+    let mut files = spec_files("tests/corpus/specql-examples/examples/simple-blog");
     files.push(manifest().join("tests/cases/ok/order_steps.yaml"));
     files.push(manifest().join("tests/cases/ok/crm_contact.yaml"));
     let first = compile(sources_of(&files));
@@ -117,14 +77,16 @@ fn output_does_not_depend_on_the_number_of_threads() {
             (n + 1) % 60
         ));
     }
-    let mut sources = SourceMap::new();
-    sources.add("many.yaml", spec);
-    let checked = check_sources(sources, CheckOptions::default());
-    let project = checked.project.expect("the generated spec checks");
-    let plan = specqlc::backend::postgres::plan::build(&project);
-    let one = specqlc::backend::postgres::emit_on(&project, &plan, 1).script();
+    let compiled = compiled(&source("many.yaml", &spec));
+    let (project, plan) = (&compiled.project, &compiled.plan);
+    let one = compiled.script();
+    assert_eq!(
+        one,
+        specqlc::backend::postgres::emit_on(project, plan, 1).script(),
+        "one thread changes the output"
+    );
     for threads in [2, 3, 8] {
-        let many = specqlc::backend::postgres::emit_on(&project, &plan, threads).script();
+        let many = specqlc::backend::postgres::emit_on(project, plan, threads).script();
         assert!(one == many, "{threads} threads change the output");
     }
     assert!(

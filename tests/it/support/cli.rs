@@ -1,0 +1,23 @@
+//! The real `specqlc` binary, run from the repository root without colours.
+
+use std::process::{Command, Output};
+
+/// `specqlc` ready to run from the repository root, with `NO_COLOR` set; add arguments,
+/// environment and pipes as the test needs.
+pub fn command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_specqlc"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `specqlc args` to completion.
+pub fn specqlc(args: &[&str]) -> Output {
+    command().args(args).output().expect("specqlc runs")
+}
+
+/// Output bytes as text (lossy: a test compares, it does not decode).
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
