@@ -89,7 +89,10 @@ registry! {
         "Two documents define the same entity, or two entities map to the same table. \
          Rename one of them.";
     DUPLICATE_FIELD = "E0305" "duplicate-field":
-        "A field is declared twice in one entity. Remove or rename one of them.";
+        "A field is declared twice in one entity, or one step sets the same field twice \
+         (only one value could be stored). Remove or rename one of them. Wrong: `update: \
+         Contact SET status = 'lead', status = 'qualified'`. Right: `update: Contact SET \
+         status = 'qualified'`.";
     DUPLICATE_ACTION = "E0306" "duplicate-action":
         "Two actions of one schema have the same name (each becomes `<schema>.<name>`), \
          declarations included. Wrong: `create_contact` in two entities of schema `crm`. \
@@ -184,10 +187,6 @@ registry! {
     ASSIGNMENT_TARGET = "E0412" "assignment-target":
         "A step writes a column that actions may not set directly (Trinity, tenant and audit \
          columns are set by the compiler). Wrong: `SET id = $x`. Right: set business fields.";
-    DUPLICATE_ASSIGNMENT = "E0413" "duplicate-assignment":
-        "One step sets the same field twice; only one value could be stored. Wrong: \
-         `update: Contact SET status = 'lead', status = 'qualified'`. Right: `update: \
-         Contact SET status = 'qualified'`.";
     NON_SCALAR_IDENTIFIER = "E0414" "non-scalar-identifier":
         "The `identifier` is derived from a reference or list field. The identifier is a \
          slug of text, so its sources are scalar fields such as names or codes. Wrong: \

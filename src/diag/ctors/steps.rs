@@ -29,7 +29,7 @@ impl Diagnostic {
     /// A field set twice in one step.
     pub fn duplicate_assignment(field: &str, span: Span) -> Diagnostic {
         Diagnostic::error(
-            codes::DUPLICATE_ASSIGNMENT,
+            codes::DUPLICATE_FIELD,
             format!("field `{field}` is assigned twice"),
             span,
         )
