@@ -89,7 +89,10 @@ registry! {
         "Two documents define the same entity, or two entities map to the same table. \
          Rename one of them.";
     DUPLICATE_FIELD = "E0305" "duplicate-field":
-        "A field is declared twice in one entity. Remove or rename one of them.";
+        "A field is declared twice in one entity, or one step sets the same field twice \
+         (only one value could be stored). Remove or rename one of them. Wrong: `update: \
+         Contact SET status = 'lead', status = 'qualified'`. Right: `update: Contact SET \
+         status = 'qualified'`.";
     DUPLICATE_ACTION = "E0306" "duplicate-action":
         "Two actions of one schema have the same name (each becomes `<schema>.<name>`), \
          declarations included. Wrong: `create_contact` in two entities of schema `crm`. \
@@ -134,6 +137,16 @@ registry! {
          (LANGUAGE §7). Wrong: `Country` with `tenant_scoped: false` and `owner: \
          ref(Account)`. Right: reference the shared entity from the tenant-scoped one \
          (`Account.country: ref(Country)`), or make both tenant-scoped.";
+    UNSCOPED_WRITE = "E0315" "unscoped-write":
+        "An `update:` or `delete:` of another entity than the action's own has no `WHERE`. \
+         The action's row belongs to its own entity, so without a condition there is no row \
+         of the other entity to act on (and every row would be the wrong answer). Wrong: \
+         `update: Company SET size = $size` in an action of `Contact`. Right: `update: \
+         Company SET size = $size WHERE Company.id = Contact.company`.";
+    INVALID_ERROR_CODE = "E0316" "invalid-error-code":
+        "The `error:` of a `validate` step is not a snake_case name. Clients match on these \
+         codes, so they are stable lower-case ASCII words joined by `_`, starting with a \
+         letter. Wrong: `error: Not-A-Lead`. Right: `error: not_a_lead`.";
     TYPE_MISMATCH = "E0401" "type-mismatch":
         "Two operands have incompatible types, or a value does not fit the field it is \
          assigned to. Wrong: `validate: amount = 'ten'` for a `money` field. Right: \
@@ -156,8 +169,9 @@ registry! {
          whole right-hand side of `SET f = ?`. Wrong: `validate: amount > ?`. Right: \
          `validate: $amount > 0`.";
     INVALID_TYPE_ARGUMENTS = "E0407" "invalid-type-arguments":
-        "A type's arguments are out of range. Wrong: `text(0)`, `integer(10, 1)`, \
-         `decimal(2, 5)`. Right: `text(80)`, `integer(1, 10)`, `decimal(10, 2)`.";
+        "A type's arguments are wrong: out of range, of the wrong number, not numbers, or \
+         an `enum` value listed twice. Wrong: `text(0)`, `integer(10, 1)`, `decimal(2, 5)`, \
+         `enum(a, b, a)`. Right: `text(80)`, `integer(1, 10)`, `decimal(10, 2)`, `enum(a, b)`.";
     CONFLICTING_NULLABILITY = "E0408" "conflicting-nullability":
         "A field says both `required:` and `nullable:` and they disagree, or marks `!` and \
          `required: false`. Wrong: `required: true` with `nullable: true`. Right: one of them.";
@@ -173,6 +187,11 @@ registry! {
     ASSIGNMENT_TARGET = "E0412" "assignment-target":
         "A step writes a column that actions may not set directly (Trinity, tenant and audit \
          columns are set by the compiler). Wrong: `SET id = $x`. Right: set business fields.";
+    NON_SCALAR_IDENTIFIER = "E0414" "non-scalar-identifier":
+        "The `identifier` is derived from a reference or list field. The identifier is a \
+         slug of text, so its sources are scalar fields such as names or codes. Wrong: \
+         `identifier: [company, name]` with `company: ref(Company)`. Right: `identifier: \
+         [name]`, or a scalar field such as `company_code: text`.";
     REQUIRED_REFERENCE_CYCLE = "E0501" "required-reference-cycle":
         "Required references form a cycle, so no row of any entity in the cycle can ever be \
          inserted first. Make one reference in the cycle optional.";

@@ -5,7 +5,7 @@
 //! ([`render`]).
 
 pub mod codes;
-mod constructors;
+mod ctors;
 pub mod failure;
 pub mod render;
 

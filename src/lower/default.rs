@@ -1,7 +1,7 @@
 //! Field defaults: a literal that must fit the field's type.
 
 use super::literal;
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::ir::{FieldType, Rich, Scalar, Value};
 use crate::source::Span;
 
@@ -21,14 +21,7 @@ pub fn check_default(
             .and_then(|r| r.strip_suffix('\''))
             .map(|r| r.replace("''", "'"))
     };
-    let unfit = |what: &str| {
-        Diagnostic::error(
-            codes::INVALID_DEFAULT,
-            format!("default `{raw}` does not fit the field's type: {what}"),
-            span,
-        )
-        .with_label("invalid default")
-    };
+    let unfit = |what: &str| Diagnostic::invalid_default(raw, what, span);
     if !quoted_by_yaml && raw.eq_ignore_ascii_case("null") {
         return Ok(Value::Null);
     }
@@ -38,14 +31,7 @@ pub fn check_default(
             if values.contains(&value) {
                 Ok(Value::Text(value))
             } else {
-                Err(Diagnostic::error(
-                    codes::NOT_IN_ENUM,
-                    format!("default `{value}` is not one of the enum's values"),
-                    span,
-                )
-                .with_label("not in the enum")
-                .with_note(format!("the values are: {}", values.join(", ")))
-                .with_suggestion(&value, values.iter().map(String::as_str)))
+                Err(Diagnostic::default_not_in_enum(&value, values, span))
             }
         }
         FieldType::Scalar(Scalar::Boolean) => {

@@ -7,7 +7,7 @@ use super::default::check_default;
 use super::names::{check_sql_name, is_reserved_column, snake_case};
 use super::types::{TypeSyntax, parse_short_form};
 use crate::backend::postgres::naming;
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Entity, EntityId, Field, FieldId, FieldType, Project, Renamed};
 use crate::source::Span;
 use crate::spec::syntax::{EntityDoc, FieldDecl};
@@ -23,16 +23,7 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
         if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             || !name.chars().all(|c| c.is_ascii_alphanumeric())
         {
-            diags.push(
-                Diagnostic::error(
-                    codes::INVALID_IDENTIFIER,
-                    format!("entity name `{name}` is not a valid name"),
-                    span,
-                )
-                .with_help(
-                    "entity names are PascalCase ASCII letters and digits, e.g. `OrderLine`",
-                ),
-            );
+            diags.push(Diagnostic::invalid_entity_name(&name, span));
             continue;
         }
         let snake = snake_case(&name);
@@ -51,18 +42,7 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
         // PostgreSQL refuses to create `pg_*` schemas (and owns `pg_catalog`, `pg_toast`,
         // `pg_temp`); `information_schema` is the SQL standard's catalog view.
         if schema_name.starts_with("pg_") || schema_name == "information_schema" {
-            diags.push(
-                Diagnostic::error(
-                    codes::INVALID_IDENTIFIER,
-                    format!("schema `{schema_name}` is reserved by PostgreSQL"),
-                    schema.span(),
-                )
-                .with_label("a system schema name")
-                .with_note(
-                    "names starting with `pg_` belong to the system, as does `information_schema`",
-                )
-                .with_help("choose another schema, e.g. `crm`"),
-            );
+            diags.push(Diagnostic::system_schema(&schema_name, schema.span()));
             continue;
         }
         let generated = naming::entity_names(&snake);
@@ -74,15 +54,7 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             .get(&name)
             .or_else(|| by_table.get(&(schema_name.clone(), snake.clone())));
         if let Some(first) = clash.map(|id| project.entity(*id)) {
-            diags.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_ENTITY,
-                    format!("entity `{name}` is defined twice"),
-                    span,
-                )
-                .with_label("second definition")
-                .with_secondary(first.span, "first definition"),
-            );
+            diags.push(Diagnostic::duplicate_entity(&name, span, first.span));
             continue;
         }
         let id = EntityId(project.entities.len() as u32);
@@ -183,32 +155,22 @@ pub fn lower_fields(
             continue;
         };
         if let Some(first) = fields.iter().find(|f| f.name == field.name) {
-            diags.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_FIELD,
-                    format!("field `{}` is declared twice", field.name),
-                    field.span,
-                )
-                .with_secondary(first.span, "first declared here"),
-            );
+            diags.push(Diagnostic::duplicate_field(
+                &field.name,
+                field.span,
+                first.span,
+            ));
             continue;
         }
         let key = field.public_key();
         if let Some(first) = fields.iter().find(|f| f.public_key() == key) {
-            diags.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_INPUT_KEY,
-                    format!(
-                        "fields `{}` and `{}` would both have the public key `{key}`",
-                        first.name, field.name
-                    ),
-                    field.span,
-                )
-                .with_label(format!("public key `{key}`"))
-                .with_secondary(first.span, format!("public key `{key}` too"))
-                .with_note("a reference `x` is read and returned under the key `x_id`")
-                .with_help("rename one of the fields"),
-            );
+            diags.push(Diagnostic::fields_share_public_key(
+                &first.name,
+                &field.name,
+                &key,
+                field.span,
+                first.span,
+            ));
             continue;
         }
         let id = FieldId(fields.len() as u32);
@@ -226,16 +188,7 @@ fn lower_field(
     let name = decl.name.value.clone();
     let span = decl.name.span();
     if is_reserved_column(&name) {
-        diags.push(
-            Diagnostic::error(
-                codes::RESERVED_COLUMN,
-                format!("`{name}` is a column the Trinity pattern reserves"),
-                span,
-            )
-            .with_label("reserved name")
-            .with_note("every table already has pk_*, id, identifier, tenant_id and the created_/updated_/deleted_ audit columns")
-            .with_help("choose another name for this field"),
-        );
+        diags.push(Diagnostic::reserved_column(&name, span));
         return None;
     }
     let generated = naming::field_names(&name);
@@ -268,16 +221,7 @@ fn lower_field(
         }
     }
     if matches!(ty, FieldType::Ref(_)) && name == "tenant" {
-        diags.push(
-            Diagnostic::error(
-                codes::RESERVED_COLUMN,
-                "reference `tenant` would have the public key `tenant_id`, the name of the tenant column",
-                span,
-            )
-            .with_label("reserved public key")
-            .with_note("a reference `x` is read and returned under the key `x_id`")
-            .with_help("choose another name for this reference, e.g. `owner_tenant`"),
-        );
+        diags.push(Diagnostic::reserved_reference_key(span));
         return None;
     }
     let required = match nullability(decl, form.required) {
@@ -290,25 +234,16 @@ fn lower_field(
     if let (Some(schema), FieldType::Ref(target)) = (&decl.schema, &ty) {
         let target = project.entity(*target);
         if schema.value != target.schema {
-            diags.push(
-                Diagnostic::error(
-                    codes::REF_SCHEMA_MISMATCH,
-                    format!(
-                        "`schema: {}` does not match entity `{}`, which is in schema `{}`",
-                        schema.value, target.name, target.schema
-                    ),
-                    schema.span(),
-                )
-                .with_secondary(target.schema_span, "the entity's schema")
-                .with_help(format!("write `schema: {}` or remove it", target.schema)),
-            );
+            diags.push(Diagnostic::ref_schema_mismatch(
+                &schema.value,
+                &target.name,
+                &target.schema,
+                schema.span(),
+                target.schema_span,
+            ));
         }
     } else if let Some(schema) = &decl.schema {
-        diags.push(Diagnostic::error(
-            codes::REF_SCHEMA_MISMATCH,
-            "`schema:` is only meaningful on a reference field",
-            schema.span(),
-        ));
+        diags.push(Diagnostic::schema_without_reference(schema.span()));
     }
     let default = form
         .default
@@ -353,16 +288,9 @@ fn nullability(decl: &FieldDecl, bang: bool) -> Result<bool, Diagnostic> {
     let from_required = decl.required.as_ref().map(|f| (f.value, f.span));
     let from_nullable = decl.nullable.as_ref().map(|f| (!f.value, f.span));
     match (from_required, from_nullable) {
-        (Some((a, span_a)), Some((b, span_b))) if a != b => Err(Diagnostic::error(
-            codes::CONFLICTING_NULLABILITY,
-            format!(
-                "field `{}` says both `required: {a}` and `nullable: {}`",
-                decl.name.value, !b
-            ),
-            span_b,
-        )
-        .with_secondary(span_a, "`required` is set here")
-        .with_help("keep one of them")),
+        (Some((a, span_a)), Some((b, span_b))) if a != b => Err(
+            Diagnostic::conflicting_nullability(&decl.name.value, a, !b, span_b, span_a),
+        ),
         (Some((required, _)), _) | (None, Some((required, _))) => Ok(required || bang),
         (None, None) => Ok(bang),
     }
@@ -420,16 +348,11 @@ pub fn lower_options(
             let id = lookup(&t.value, t.span(), diags)?;
             let field = entity.field(id);
             if matches!(field.ty, FieldType::Ref(_) | FieldType::List(_)) {
-                diags.push(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("the identifier cannot be derived from `{}`", t.value),
-                        t.span(),
-                    )
-                    .with_label("a reference or list field")
-                    .with_secondary(field.type_span, "its type")
-                    .with_help("derive the identifier from scalar fields such as names or codes"),
-                );
+                diags.push(Diagnostic::non_scalar_identifier_source(
+                    &t.value,
+                    t.span(),
+                    field.type_span,
+                ));
                 return None;
             }
             Some(id)
@@ -444,33 +367,19 @@ pub fn lower_options(
             if !entity.field(field).ty.is_text()
                 || matches!(entity.field(field).ty, FieldType::Enum(_))
             {
-                diags.push(
-                    Diagnostic::error(
-                        codes::INVALID_TRANSLATIONS,
-                        format!(
-                            "field `{}` cannot be translated: it is not text",
-                            item.value
-                        ),
-                        item.span(),
-                    )
-                    .with_secondary(entity.field(field).type_span, "its type"),
-                );
+                diags.push(Diagnostic::untranslatable_field(
+                    &item.value,
+                    item.span(),
+                    entity.field(field).type_span,
+                ));
                 continue;
             }
             if item.value == "locale" {
-                diags.push(
-                    Diagnostic::error(
-                        codes::INVALID_TRANSLATIONS,
-                        "a translated field cannot be named `locale`",
-                        item.span(),
-                    )
-                    .with_secondary(entity.field(field).span, "the field")
-                    .with_note(format!(
-                        "the translation table `tl_{}` has a `locale` column of its own",
-                        entity.snake
-                    ))
-                    .with_help("rename the field, e.g. `locale_name`"),
-                );
+                diags.push(Diagnostic::translated_locale(
+                    &entity.snake,
+                    item.span(),
+                    entity.field(field).span,
+                ));
                 continue;
             }
             if !translated.contains(&field) {
@@ -478,23 +387,13 @@ pub fn lower_options(
             }
         }
         if let Some(clash) = entity.field_by_name("translations") {
-            diags.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_INPUT_KEY,
-                    "field `translations` would share its public key with the translations input",
-                    entity.field(clash).span,
-                )
-                .with_secondary(tr.span, "translations are enabled here")
-                .with_note("with translations enabled, the input and output key `translations` holds the per-locale values")
-                .with_help("rename the field"),
-            );
-        }
-        if tr.fields.is_empty() {
-            diags.push(Diagnostic::error(
-                codes::INVALID_TRANSLATIONS,
-                "`translations` is enabled but lists no fields",
+            diags.push(Diagnostic::translations_key_clash(
+                entity.field(clash).span,
                 tr.span,
             ));
+        }
+        if tr.fields.is_empty() {
+            diags.push(Diagnostic::no_translated_fields(tr.span));
         }
     }
     let mut parent = None;
@@ -506,46 +405,22 @@ pub fn lower_options(
             .collect();
         match self_refs[..] {
             [field] if !field.required => parent = Some(field.id),
-            [field] => diags.push(
-                Diagnostic::error(
-                    codes::INVALID_HIERARCHY,
-                    format!(
-                        "the parent reference `{}` of a hierarchy must be nullable",
-                        field.name
-                    ),
-                    field.span,
-                )
-                .with_secondary(flag.span, "declared hierarchical here")
-                .with_help("roots have no parent: remove `!` / `required: true`"),
-            ),
-            [] => diags.push(
-                Diagnostic::error(
-                    codes::INVALID_HIERARCHY,
-                    format!(
-                        "hierarchical entity `{}` has no reference to itself",
-                        entity.name
-                    ),
-                    flag.span,
-                )
-                .with_help(format!(
-                    "add a parent field, e.g. `parent: ref({})`",
-                    entity.name
-                )),
-            ),
+            [field] => diags.push(Diagnostic::required_parent(
+                &field.name,
+                field.span,
+                flag.span,
+            )),
+            [] => diags.push(Diagnostic::hierarchy_without_parent(
+                &entity.name,
+                flag.span,
+            )),
             _ => {
-                let mut d = Diagnostic::error(
-                    codes::INVALID_HIERARCHY,
-                    format!(
-                        "hierarchical entity `{}` has {} references to itself; exactly one is the parent",
-                        entity.name,
-                        self_refs.len()
-                    ),
+                let refs: Vec<_> = self_refs.iter().map(|f| f.span).collect();
+                diags.push(Diagnostic::hierarchy_with_several_parents(
+                    &entity.name,
                     flag.span,
-                );
-                for f in &self_refs {
-                    d = d.with_secondary(f.span, "a self-reference");
-                }
-                diags.push(d);
+                    &refs,
+                ));
             }
         }
     }

@@ -4,7 +4,7 @@
 //! other operand of a comparison, the field being set), as PostgreSQL's unknown-typed
 //! literals do; everything else has a type of its own.
 
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::expr::ast::{self, BinaryOp, UnaryOp};
 use crate::ir::{EntityId, Expr, ExprKind, FieldRef, FieldType, Project, Row, Ty, Value};
 
@@ -58,14 +58,7 @@ pub fn lower(
                 ast::Literal::String(s) => {
                     let ty = string_type(expected);
                     if let Err(problem) = literal_fits(s, &ty) {
-                        diags.push(
-                            Diagnostic::error(
-                                codes::TYPE_MISMATCH,
-                                format!("`'{s}'` is not a valid {ty}: {problem}"),
-                                span,
-                            )
-                            .with_label(format!("expected {ty} here")),
-                        );
+                        diags.push(Diagnostic::string_literal_mismatch(s, &ty, problem, span));
                         return None;
                     }
                     (Value::Text(s.clone()), ty)
@@ -73,14 +66,7 @@ pub fn lower(
                 ast::Literal::Number(n) => {
                     let ty = number_type(n, expected);
                     if let Err(problem) = number_fits(n, &ty) {
-                        diags.push(
-                            Diagnostic::error(
-                                codes::INVALID_LITERAL,
-                                format!("number `{n}` does not fit {ty}: {problem}"),
-                                span,
-                            )
-                            .with_label("out of range"),
-                        );
+                        diags.push(Diagnostic::number_out_of_range(n, &ty, problem, span));
                         return None;
                     }
                     (Value::Number(n.clone()), ty)
@@ -124,33 +110,15 @@ pub fn lower(
                 if let Some(f) = scope.filtered.filter(|f| *f != scope.entity) {
                     in_scope.push(&scope.project.entity(f).name);
                 }
-                diags.push(
-                    Diagnostic::error(
-                        codes::UNKNOWN_NAME,
-                        format!("`{}` is not in scope here", head.name),
-                        head.span,
-                    )
-                    .with_label("unknown qualifier")
-                    .with_note(format!(
-                        "names usable before `.` here: {}",
-                        in_scope.join(", ")
-                    ))
-                    .with_suggestion(&head.name, in_scope.iter().copied()),
-                );
+                diags.push(Diagnostic::unknown_qualifier(
+                    &head.name, head.span, &in_scope,
+                ));
                 return None;
             };
             column(entity, key, scope, span, diags)
         }
         ast::ExprKind::Placeholder => {
-            diags.push(
-                Diagnostic::error(
-                    codes::MISPLACED_PLACEHOLDER,
-                    "`?` is only allowed as the value of `SET field = ?`",
-                    span,
-                )
-                .with_label("placeholder here")
-                .with_help("read an input value with `$key` instead"),
-            );
+            diags.push(Diagnostic::misplaced_placeholder(span));
             None
         }
         ast::ExprKind::Unary(op, operand) => {
@@ -430,12 +398,7 @@ fn input(
 }
 
 pub(super) fn mismatch(what: &str, e: &Expr) -> Diagnostic {
-    Diagnostic::error(
-        codes::TYPE_MISMATCH,
-        format!("type mismatch: {what}"),
-        e.span,
-    )
-    .with_label(format!("this is {}", e.ty))
+    Diagnostic::type_mismatch(what, &e.ty, e.span)
 }
 
 /// The enum values of a column expression, if it reads an enum field.
@@ -466,30 +429,13 @@ pub fn check_enum_literal(
     if values.contains(text) {
         return Some(());
     }
-    diags.push(
-        Diagnostic::error(
-            codes::NOT_IN_ENUM,
-            format!("`{text}` is not a value of the enum"),
-            value.span,
-        )
-        .with_label("not in the enum")
-        .with_note(format!("the values are: {}", values.join(", ")))
-        .with_suggestion(text, values.iter().map(String::as_str)),
-    );
+    diags.push(Diagnostic::not_in_enum(text, values, value.span));
     None
 }
 
 fn check_comparable(a: &Expr, b: &Expr, scope: &Scope, diags: &mut Diagnostics) -> Option<()> {
     if !a.ty.comparable_with(&b.ty) {
-        diags.push(
-            Diagnostic::error(
-                codes::TYPE_MISMATCH,
-                format!("cannot compare {} with {}", a.ty, b.ty),
-                b.span,
-            )
-            .with_label(format!("this is {}", b.ty))
-            .with_secondary(a.span, format!("this is {}", a.ty)),
-        );
+        diags.push(Diagnostic::cannot_compare(&a.ty, a.span, &b.ty, b.span));
         return None;
     }
     check_enum_literal(a, b, scope.project, diags)?;
@@ -532,14 +478,11 @@ fn binary(
             let (ra, rb) = (ra?, rb?);
             for side in [&ra, &rb] {
                 if side.ty != Ty::Boolean && side.ty != Ty::Null {
-                    diags.push(
-                        Diagnostic::error(
-                            codes::NON_BOOLEAN_CONDITION,
-                            format!("`{}` needs boolean operands", op.as_str()),
-                            side.span,
-                        )
-                        .with_label(format!("this is {}", side.ty)),
-                    );
+                    diags.push(Diagnostic::non_boolean_operand(
+                        op.as_str(),
+                        &side.ty,
+                        side.span,
+                    ));
                     return None;
                 }
             }
@@ -560,15 +503,14 @@ fn binary(
             let (ra, rb) = operands(a, b, scope, want, diags)?;
             let ty = arithmetic_type(op, &ra.ty, &rb.ty);
             let Some(ty) = ty else {
-                diags.push(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("cannot apply `{}` to {} and {}", op.as_str(), ra.ty, rb.ty),
-                        span,
-                    )
-                    .with_secondary(ra.span, format!("this is {}", ra.ty))
-                    .with_secondary(rb.span, format!("this is {}", rb.ty)),
-                );
+                diags.push(Diagnostic::cannot_apply(
+                    op.as_str(),
+                    &ra.ty,
+                    ra.span,
+                    &rb.ty,
+                    rb.span,
+                    span,
+                ));
                 return None;
             };
             (ra, rb, ty)

@@ -2,7 +2,7 @@
 //! conditions checked to be boolean, assignments checked against their fields.
 
 use super::expr::{Scope, check_enum_literal, lower};
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::expr::{self, ast};
 use crate::ir::{Assignment, EntityId, Expr, ExprKind, FieldRef, Step, StepKind, Ty};
 use crate::source::Span;
@@ -27,15 +27,7 @@ fn condition(text: &Text, scope: &Scope, diags: &mut Diagnostics) -> Option<Expr
 fn boolean(ast: &ast::Expr, scope: &Scope, diags: &mut Diagnostics) -> Option<Expr> {
     let e = lower(ast, scope, Some(&Ty::Boolean), diags)?;
     if e.ty != Ty::Boolean {
-        diags.push(
-            Diagnostic::error(
-                codes::NON_BOOLEAN_CONDITION,
-                "a condition must be boolean",
-                e.span,
-            )
-            .with_label(format!("this is {}", e.ty))
-            .with_help("compare it with something, e.g. `amount > 0` or `name IS NOT NULL`"),
-        );
+        diags.push(Diagnostic::non_boolean_condition(&e.ty, e.span));
         return None;
     }
     Some(e)
@@ -67,17 +59,7 @@ fn own_entity_only(
     }
     let own = &scope.project.entity(scope.entity).name;
     let other = &scope.project.entity(target).name;
-    diags.push(
-        Diagnostic::error(
-            codes::UNKNOWN_NAME,
-            format!("`{step}: {other}` without WHERE has no row to act on"),
-            span,
-        )
-        .with_label(format!("this action's row is a `{own}`"))
-        .with_help(format!(
-            "add a condition, e.g. `{step}: {other} ... WHERE {other}.<field> = $<key>`"
-        )),
-    );
+    diags.push(Diagnostic::unscoped_write(step, other, own, span));
     None
 }
 
@@ -99,11 +81,7 @@ fn assignments(
                 continue;
             }
             let d = if super::names::is_reserved_column(&a.field.name) {
-                Diagnostic::error(
-                    codes::ASSIGNMENT_TARGET,
-                    format!("`{}` is set by the compiler, not by steps", a.field.name),
-                    a.field.span,
-                )
+                Diagnostic::assignment_target(&a.field.name, a.field.span)
             } else {
                 Diagnostic::unknown_field(
                     &entity.name,
@@ -117,9 +95,8 @@ fn assignments(
             continue;
         };
         if out.iter().any(|x: &Assignment| x.field == field) {
-            diags.push(Diagnostic::error(
-                codes::DUPLICATE_FIELD,
-                format!("field `{}` is assigned twice", a.field.name),
+            diags.push(Diagnostic::duplicate_assignment(
+                &a.field.name,
                 a.field.span,
             ));
             ok = false;
@@ -148,18 +125,13 @@ fn assignments(
             || (value.ty.is_numeric() && field_ty.is_numeric())
             || (value.ty == Ty::Date && field_ty == Ty::Timestamptz);
         if !fits {
-            diags.push(
-                Diagnostic::error(
-                    codes::TYPE_MISMATCH,
-                    format!(
-                        "cannot assign {} to field `{}` of type {}",
-                        value.ty, a.field.name, field_ty
-                    ),
-                    value.span,
-                )
-                .with_label(format!("this is {}", value.ty))
-                .with_secondary(entity.field(field).type_span, "the field's type"),
-            );
+            diags.push(Diagnostic::cannot_assign(
+                &value.ty,
+                &a.field.name,
+                &field_ty,
+                value.span,
+                entity.field(field).type_span,
+            ));
             ok = false;
             continue;
         }
@@ -230,14 +202,7 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
             let error = match error {
                 Some(code) if super::names::is_sql_name(&code.value) => code.value.clone(),
                 Some(code) => {
-                    diags.push(
-                        Diagnostic::error(
-                            codes::INVALID_IDENTIFIER,
-                            format!("error code `{}` is not a snake_case name", code.value),
-                            code.span(),
-                        )
-                        .with_help("error codes are stable snake_case names such as `not_a_lead`"),
-                    );
+                    diags.push(Diagnostic::invalid_error_code(&code.value, code.span()));
                     return None;
                 }
                 None => "validation_failed".to_string(),
@@ -321,19 +286,15 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
             )?;
             for ident in [&path.schema, &path.function] {
                 if !super::names::is_sql_name(&ident.name) {
-                    diags.push(Diagnostic::error(
-                        codes::INVALID_IDENTIFIER,
-                        format!("`{}` is not a valid SQL name", ident.name),
-                        ident.span,
-                    ));
+                    diags.push(Diagnostic::invalid_call_name("", &ident.name, ident.span));
                     return None;
                 }
             }
             for (key, _) in args {
                 if !super::names::is_sql_name(&key.value) {
-                    diags.push(Diagnostic::error(
-                        codes::INVALID_IDENTIFIER,
-                        format!("argument name `{}` is not a valid SQL name", key.value),
+                    diags.push(Diagnostic::invalid_call_name(
+                        "argument name ",
+                        &key.value,
                         key.span(),
                     ));
                     return None;
@@ -370,16 +331,7 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
                 } else {
                     "an enclosing `foreach` already uses this name, whose items would be hidden"
                 };
-                diags.push(
-                    Diagnostic::error(
-                        codes::AMBIGUOUS_LOOP_VARIABLE,
-                        format!("loop variable `{var}` is ambiguous"),
-                        head.var.span,
-                    )
-                    .with_label("ambiguous name")
-                    .with_note(why)
-                    .with_help("choose another name for the loop variable"),
-                );
+                diags.push(Diagnostic::ambiguous_loop_variable(var, why, head.var.span));
                 return None;
             }
             let mut inner = scope.clone();

@@ -4,7 +4,7 @@
 //! The type language is tiny and positional, so it is read by hand here; offsets inside
 //! the text map to file spans through the scalar's [`Origin`].
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::ir::{FieldType, Rich, Scalar};
 use crate::source::{Origin, Span};
 
@@ -52,16 +52,10 @@ pub fn parse_short_form(
     let mut required = false;
     if let Some(rest) = core.strip_suffix('?') {
         let at = lead + rest.len();
-        return Err(Diagnostic::error(
-            codes::OPTIONAL_MARKER,
-            "a trailing `?` is not SpecQL: fields are nullable unless marked required",
+        return Err(Diagnostic::optional_marker(
+            rest.trim_end(),
             origin.span(at, at + 1),
-        )
-        .with_label("remove this `?`")
-        .with_help(format!(
-            "write `{}`: fields are nullable by default",
-            rest.trim_end()
-        )));
+        ));
     }
     if let Some(rest) = core.strip_suffix('!').filter(|_| allow_suffixes) {
         required = true;
@@ -96,11 +90,7 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
     let (name, args, args_offset) = match text.find('(') {
         Some(open) => {
             let Some(inner) = text[open + 1..].strip_suffix(')') else {
-                return Err(Diagnostic::error(
-                    codes::UNKNOWN_TYPE,
-                    format!("malformed type `{text}`: expected `)` at the end"),
-                    span,
-                ));
+                return Err(Diagnostic::malformed_type(text, span));
             };
             (text[..open].trim(), Some(inner), offset + open + 1)
         }
@@ -121,11 +111,7 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
     let no_args = |ty: FieldType| -> Result<TypeSyntax, Diagnostic> {
         match args {
             None => Ok(TypeSyntax::Known(ty)),
-            Some(_) => Err(Diagnostic::error(
-                codes::INVALID_TYPE_ARGUMENTS,
-                format!("type `{name}` takes no arguments"),
-                span,
-            )),
+            Some(_) => Err(Diagnostic::type_takes_no_arguments(name, span)),
         }
     };
     let scalar = |s: Scalar| FieldType::Scalar(s);
@@ -224,11 +210,7 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
                     return Err(type_args(name, "non-empty values", value_span));
                 }
                 if !seen.insert(value.clone()) {
-                    return Err(Diagnostic::error(
-                        codes::INVALID_TYPE_ARGUMENTS,
-                        format!("enum value `{value}` is listed twice"),
-                        value_span,
-                    ));
+                    return Err(Diagnostic::duplicate_enum_value(&value, value_span));
                 }
                 values.push(value);
             }
@@ -292,14 +274,12 @@ fn parse_type(text: &str, offset: usize, origin: &Origin) -> Result<TypeSyntax, 
         "markdown" => no_args(rich(Rich::Markdown)),
         "html" => no_args(rich(Rich::Html)),
         "coordinates" => no_args(rich(Rich::Coordinates)),
-        _ => {
-            let d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"), span)
-                .with_label("not a SpecQL type");
-            Err(match other_language_type(name) {
-                Some(ours) => d.with_help(format!("SpecQL calls this type `{ours}`")),
-                None => d.with_suggestion(name, TYPE_NAMES.iter().copied()),
-            })
-        }
+        _ => Err(Diagnostic::unknown_type(
+            name,
+            other_language_type(name),
+            span,
+            TYPE_NAMES.iter().copied(),
+        )),
     }
 }
 
@@ -400,26 +380,18 @@ pub const TYPE_NAMES: &[&str] = &[
 ];
 
 fn type_args(name: &str, expected: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(
-        codes::INVALID_TYPE_ARGUMENTS,
-        format!("invalid arguments for `{name}`: expected {expected}"),
-        span,
-    )
+    Diagnostic::invalid_type_arguments(name, expected, span)
 }
 
 fn parse_number<T: std::str::FromStr>(text: &str, span: Span) -> Result<T, Diagnostic> {
-    text.parse().map_err(|_| {
-        Diagnostic::error(
-            codes::INVALID_TYPE_ARGUMENTS,
-            format!("`{text}` is not a valid number here"),
-            span,
-        )
-    })
+    text.parse()
+        .map_err(|_| Diagnostic::invalid_type_number(text, span))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
     use crate::source::FileId;
 
     fn origin(len: usize) -> Origin {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::Project;
 use crate::source::Span;
 
@@ -13,19 +13,13 @@ pub fn action_names_are_unique_per_schema(project: &Project, diags: &mut Diagnos
         for action in &entity.actions {
             let key = (entity.schema.as_str(), action.name.as_str());
             match seen.get(&key) {
-                Some((first, first_entity)) => diags.push(
-                    Diagnostic::error(
-                        codes::DUPLICATE_ACTION,
-                        format!(
-                            "action `{}.{}` is defined twice",
-                            entity.schema, action.name
-                        ),
-                        action.span,
-                    )
-                    .with_label(format!("defined again here, in `{}`", entity.name))
-                    .with_secondary(*first, format!("first defined here, in `{first_entity}`"))
-                    .with_help("rename one of the actions"),
-                ),
+                Some((first, first_entity)) => diags.push(Diagnostic::duplicate_action(
+                    &format!("{}.{}", entity.schema, action.name),
+                    &entity.name,
+                    action.span,
+                    first_entity,
+                    *first,
+                )),
                 None => {
                     seen.insert(key, (action.span, entity.name.as_str()));
                 }

@@ -4,7 +4,7 @@
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{EntityId, FieldId, FieldType, Project};
 
 pub fn required_references_allow_an_insert(project: &Project, diags: &mut Diagnostics) {
@@ -62,32 +62,20 @@ pub fn required_references_allow_an_insert(project: &Project, diags: &mut Diagno
             .map(|(e, _, _)| project.entity(*e).name.clone())
             .chain(std::iter::once(project.entity(members[0]).name.clone()))
             .collect();
-        let Some((first_entity, first_field, _)) = path.first() else {
+        if path.is_empty() {
             continue;
-        };
-        let first = project.entity(*first_entity).field(*first_field);
-        let mut d = Diagnostic::error(
-            codes::REQUIRED_REFERENCE_CYCLE,
-            format!("required references form a cycle: {}", names.join(" → ")),
-            first.span,
-        )
-        .with_label(format!(
-            "`{}` requires a `{}`",
-            project.entity(*first_entity).name,
-            project.entity(path[0].2).name
-        ));
-        for (entity, field, target) in path.iter().skip(1) {
-            d = d.with_secondary(
-                project.entity(*entity).field(*field).span,
-                format!(
-                    "`{}` requires a `{}`",
-                    project.entity(*entity).name,
-                    project.entity(*target).name
-                ),
-            );
         }
-        diags.push(d.with_help(
-            "no row of the cycle can be inserted first: make one of these references optional",
-        ));
+        let links: Vec<_> = path
+            .iter()
+            .map(|(entity, field, target)| {
+                let entity = project.entity(*entity);
+                (
+                    entity.field(*field).span,
+                    entity.name.as_str(),
+                    project.entity(*target).name.as_str(),
+                )
+            })
+            .collect();
+        diags.push(Diagnostic::required_reference_cycle(&names, &links));
     }
 }

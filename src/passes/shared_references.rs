@@ -5,7 +5,7 @@
 //! table that has no `tenant_id`. The error points at the reference's type, with the
 //! target entity as the secondary place.
 
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{FieldType, Project};
 
 pub fn shared_entities_reference_only_shared_entities(project: &Project, diags: &mut Diagnostics) {
@@ -18,26 +18,13 @@ pub fn shared_entities_reference_only_shared_entities(project: &Project, diags: 
             if !target.tenant_scoped {
                 continue;
             }
-            diags.push(
-                Diagnostic::error(
-                    codes::SHARED_TO_TENANT_REFERENCE,
-                    format!(
-                        "shared entity `{}` cannot reference tenant-scoped entity `{}`",
-                        entity.name, target.name
-                    ),
-                    field.type_span,
-                )
-                .with_label(format!(
-                    "`{}` is shared by every tenant, `{}` belongs to one",
-                    entity.name, target.name
-                ))
-                .with_secondary(target.span, "tenant-scoped (the default)")
-                .with_help(format!(
-                    "make `{}` tenant-scoped (remove `tenant_scoped: false`), or reference it \
-                     from `{}` instead (`{}: ref({})`)",
-                    entity.name, target.name, entity.snake, entity.name
-                )),
-            );
+            diags.push(Diagnostic::shared_to_tenant_reference(
+                &entity.name,
+                &entity.snake,
+                &target.name,
+                field.type_span,
+                target.span,
+            ));
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::syntax::*;
 use super::yaml::{Node, NodeKind, Scalar};
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 
 pub(crate) const ENTITY_KEYS: &[&str] = &[
     "entity",
@@ -68,15 +68,12 @@ fn entries<'a>(
             continue;
         };
         if let Some(first) = seen.iter().find(|k| k.value == key.value) {
-            diags.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_KEY,
-                    format!("duplicate key `{}` in {context}", key.value),
-                    key.origin.scalar,
-                )
-                .with_label("second occurrence")
-                .with_secondary(first.origin.scalar, "first occurrence"),
-            );
+            diags.push(Diagnostic::duplicate_key(
+                &key.value,
+                context,
+                key.origin.scalar,
+                first.origin.scalar,
+            ));
             continue;
         }
         seen.push(key);
@@ -172,14 +169,7 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
     };
     if !is_entity {
         if !node.is_null() {
-            diags.push(
-                Diagnostic::warning(
-                    codes::NOT_AN_ENTITY,
-                    "document has no `entity` key; it is not a SpecQL entity and is skipped",
-                    first_key_span(node),
-                )
-                .with_help("add `entity: Name` and `schema: name` if this is meant to be a spec"),
-            );
+            diags.push(Diagnostic::not_an_entity(first_key_span(node)));
         }
         return Document::Other;
     }
@@ -428,14 +418,7 @@ fn step(node: &Node, diags: &mut Diagnostics) -> Option<StepDecl> {
     let Some((head_key, head_value)) = head else {
         let first = pairs.first().and_then(|(k, _)| k.as_scalar());
         let diagnostic = match first {
-            Some(k) => Diagnostic::error(
-                codes::UNKNOWN_STEP,
-                format!("unknown step `{}`", k.value),
-                k.origin.scalar,
-            )
-            .with_label("not a step kind")
-            .with_suggestion(&k.value, STEP_KINDS.iter().copied())
-            .with_note(format!("steps are: {}", STEP_KINDS.join(", "))),
+            Some(k) => Diagnostic::unknown_step(&k.value, k.origin.scalar, STEP_KINDS),
             None => Diagnostic::wrong_shape("a step", "an empty mapping", node.span),
         };
         diags.push(diagnostic);

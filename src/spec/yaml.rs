@@ -6,7 +6,7 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan};
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::source::{FileId, Origin, Span};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,7 +113,7 @@ impl Offsets {
 pub fn parse_documents(file: FileId, text: &str) -> Result<Vec<Node>, Diagnostic> {
     if let Some(at) = text.find('\0') {
         let span = Span::new(file, at as u32, at as u32 + 1);
-        return Err(nul_character(span));
+        return Err(Diagnostic::nul_character(span));
     }
     let offsets = Offsets::new(file, text);
     let mut builder = Builder {
@@ -129,27 +129,13 @@ pub fn parse_documents(file: FileId, text: &str) -> Result<Vec<Node>, Diagnostic
     Ok(builder.documents)
 }
 
-fn nul_character(span: Span) -> Diagnostic {
-    Diagnostic::error(
-        codes::NUL_CHARACTER,
-        "spec text contains a NUL character",
-        span,
-    )
-    .with_label("NUL here")
-    .with_help("remove the NUL character; PostgreSQL text cannot hold it")
-}
-
 fn scan_error(offsets: &Offsets, text: &str, error: &ScanError) -> Diagnostic {
     let start = offsets.byte(error.marker().index());
     let end = text[start as usize..]
         .chars()
         .next()
         .map_or(start, |c| start + c.len_utf8() as u32);
-    Diagnostic::error(
-        codes::YAML_SYNTAX,
-        format!("invalid YAML: {}", error.info()),
-        Span::new(offsets.file, start, end),
-    )
+    Diagnostic::yaml_syntax(error.info(), Span::new(offsets.file, start, end))
 }
 
 enum Frame {
@@ -181,7 +167,7 @@ impl Builder<'_> {
                 if let NodeKind::Scalar(scalar) = &node.kind
                     && let Some(at) = scalar.value.find('\0')
                 {
-                    return Err(nul_character(scalar.origin.span(at, at + 1)));
+                    return Err(Diagnostic::nul_character(scalar.origin.span(at, at + 1)));
                 }
                 self.attach(node);
             }
@@ -221,12 +207,7 @@ impl Builder<'_> {
                 self.attach(node);
             }
             Event::Alias(_) => {
-                return Err(Diagnostic::error(
-                    codes::WRONG_SHAPE,
-                    "YAML aliases are not supported in specs",
-                    span,
-                )
-                .with_help("write the value out in full"));
+                return Err(Diagnostic::yaml_reference("aliases", span));
             }
             Event::Nothing
             | Event::StreamStart
@@ -241,12 +222,7 @@ impl Builder<'_> {
         if anchor == 0 {
             return Ok(());
         }
-        Err(Diagnostic::error(
-            codes::WRONG_SHAPE,
-            "YAML anchors are not supported in specs",
-            span,
-        )
-        .with_help("write the value out in full"))
+        Err(Diagnostic::yaml_reference("anchors", span))
     }
 
     fn scalar(&self, value: String, style: ScalarStyle, span: Span) -> Node {
@@ -353,6 +329,7 @@ fn align(value: &str, written: &str, skip: usize, base: u32) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
 
     fn parse(text: &str) -> Vec<Node> {
         parse_documents(FileId(0), text).unwrap()

@@ -7,7 +7,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::Rule;
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::source::Origin;
 
 /// Converts pest's error for `text`; `end` names the end of the text ("end of step").
@@ -27,12 +27,7 @@ pub(super) fn syntax_error(
         // pest's own limits (stack depth, call count) on pathological input.
         ErrorVariant::CustomError { .. } => {
             let span = origin.span(pos, pos + token_len(text, pos));
-            return Diagnostic::error(
-                codes::SYNTAX,
-                "this text is nested too deeply to parse",
-                span,
-            )
-            .with_help("split it into several steps, or into simpler conditions");
+            return Diagnostic::nested_too_deeply(span);
         }
     };
 
@@ -40,13 +35,7 @@ pub(super) fn syntax_error(
         // The string runs to the end of the text: point at all of it, from its opening
         // quote, since that is where the user must look.
         let start = unclosed_quote(text).unwrap_or(pos);
-        return Diagnostic::error(
-            codes::SYNTAX,
-            "unterminated string literal",
-            origin.span(start, text.len()),
-        )
-        .with_label("this string has no closing `'`")
-        .with_help("end the string with `'`; inside a string, write a quote as `''`");
+        return Diagnostic::unterminated_string(origin.span(start, text.len()));
     }
 
     let mut expected: Vec<&str> = Vec::new();
@@ -61,15 +50,9 @@ pub(super) fn syntax_error(
     let found = found(text, pos, end);
     let span = origin.span(pos, pos + token_len(text, pos));
     let diagnostic = if expected.is_empty() {
-        Diagnostic::error(codes::SYNTAX, format!("unexpected {found}"), span)
+        Diagnostic::unexpected(&found, span)
     } else {
-        let expected = one_of(&expected);
-        Diagnostic::error(
-            codes::SYNTAX,
-            format!("expected {expected}, found {found}"),
-            span,
-        )
-        .with_label(format!("expected {expected}"))
+        Diagnostic::expected(&one_of(&expected), &found, span)
     };
     // Only where a name is all that fits: where an expression fits, a keyword is more
     // likely a doubled or misplaced operator (`a AND AND b`) than a name.

@@ -12,7 +12,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::{Cx, Rule, first_inner, next};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::expr::ast::*;
 use crate::source::Span;
 
@@ -71,7 +71,7 @@ impl Cx<'_> {
         let run: Vec<Pair<'_, Rule>> = flatten(pair.into_inner());
         let nesting = nesting + longest_prefix_run(&run);
         if nesting > MAX_DEPTH {
-            return Err(too_deep(whole));
+            return Err(Diagnostic::expression_too_deep(MAX_DEPTH, whole));
         }
         PRATT
             .map_primary(|primary| self.parse_primary(primary, nesting))
@@ -281,7 +281,7 @@ impl Cx<'_> {
     fn node(&self, kind: ExprKind, span: Span, depth: usize, comparison: bool) -> Built {
         let depth = depth + 1;
         if depth > MAX_DEPTH {
-            return Err(too_deep(span));
+            return Err(Diagnostic::expression_too_deep(MAX_DEPTH, span));
         }
         Ok(Operand {
             expr: Expr { kind, span },
@@ -296,14 +296,7 @@ impl Cx<'_> {
         if !lhs.comparison {
             return Ok(());
         }
-        Err(Diagnostic::error(
-            codes::SYNTAX,
-            "comparison operators cannot be chained",
-            self.span(op),
-        )
-        .with_label("a second comparison on the result of the first")
-        .with_secondary(lhs.expr.span, "the first comparison")
-        .with_help("add parentheses to say which comparison comes first"))
+        Err(Diagnostic::chained_comparison(self.span(op), lhs.expr.span))
     }
 }
 
@@ -365,13 +358,4 @@ fn parse_interval(pair: Pair<'_, Rule>) -> String {
         .find(|p| p.as_rule() == Rule::STRING)
         .expect("the grammar guarantees the interval's string");
     parse_string(string)
-}
-
-fn too_deep(span: Span) -> Diagnostic {
-    Diagnostic::error(
-        codes::SYNTAX,
-        format!("expression is nested too deeply (more than {MAX_DEPTH} levels)"),
-        span,
-    )
-    .with_help("split it into several steps, or into simpler conditions")
 }
