@@ -16,6 +16,7 @@ pub mod grants;
 pub mod helpers;
 mod layout;
 pub use layout::LOCAL_ENVIRONMENT;
+pub mod plpgsql;
 pub mod prelude;
 pub mod quote;
 pub mod tables;
