@@ -210,15 +210,15 @@ pub fn mutation_failure() -> CreateFunction {
         )
     };
     let body = format!(
-        "SELECT CASE p_state\n    \
-         WHEN 'SQ001' THEN {}\n    \
-         WHEN '22003' THEN CASE WHEN p_key IS NULL THEN {} ELSE {invalid_key} END\n    \
-         WHEN {} THEN CASE WHEN p_key IS NULL THEN NULL ELSE {invalid_key} END\n    \
-         WHEN '23502' THEN {}\n    \
-         WHEN '54000' THEN {}\n    \
-         WHEN '23505' THEN {}\n    \
-         WHEN '23514' THEN {}\n    \
-         WHEN '23503' THEN {}\n\
+        "SELECT CASE\n    \
+         WHEN p_state = 'SQ001' THEN {}\n    \
+         WHEN p_state = '22003' THEN CASE WHEN p_key IS NULL THEN {} ELSE {invalid_key} END\n    \
+         WHEN p_state IN ({}) THEN CASE WHEN p_key IS NULL THEN NULL ELSE {invalid_key} END\n    \
+         WHEN p_state = '23502' THEN {}\n    \
+         WHEN p_state = '54000' THEN {}\n    \
+         WHEN p_state = '23505' THEN {}\n    \
+         WHEN p_state = '23514' THEN {}\n    \
+         WHEN p_state = '23503' THEN {}\n\
          END\n",
         failure("p_detail", "p_message"),
         failure("'out_of_range'", "p_message"),
