@@ -884,7 +884,8 @@ fn plpgsql_functions(db: &TestDb) -> BTreeSet<String> {
     ))
 }
 
-/// `schema.name` of every function returning `app.mutation_result` in `schemas`.
+/// `schema.name` of every action function (`SECURITY DEFINER`, returning
+/// `app.mutation_result`; the prelude's `app.mutation_failure` is neither) in `schemas`.
 fn mutation_functions(db: &TestDb, schemas: &[String]) -> BTreeSet<String> {
     let list = schemas
         .iter()
@@ -894,7 +895,7 @@ fn mutation_functions(db: &TestDb, schemas: &[String]) -> BTreeSet<String> {
     strings(db.query_json(&format!(
         "SELECT n.nspname || '.' || p.proname AS v FROM pg_catalog.pg_proc p \
          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
-         WHERE p.prorettype = 'app.mutation_result'::pg_catalog.regtype AND n.nspname IN ({list})"
+         WHERE p.prorettype = 'app.mutation_result'::pg_catalog.regtype AND p.prosecdef AND n.nspname IN ({list})"
     )))
 }
 

@@ -34,11 +34,7 @@ pub fn sql(project: &Project, facts: &Facts, object: &Object) -> String {
         Target::Comment(on) => comment(project, on).to_string(),
         Target::Helper { entity, helper } => {
             let function = helpers::helper(project.entity(*entity), *helper);
-            format!(
-                "{function}REVOKE ALL ON FUNCTION {}({}) FROM PUBLIC;\n",
-                super::quote::Qualified(&function.schema, &function.name),
-                function.arg_types().join(", ")
-            )
+            format!("{function}{}", function.revoke_from_public())
         }
         Target::Grant(role) => super::grants::grant(project, role),
         Target::Policy(e, t) => {

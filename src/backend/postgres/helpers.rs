@@ -25,6 +25,7 @@ pub fn helper(e: &Entity, helper: Helper) -> CreateFunction {
         volatility: Volatility::Stable,
         strict: true,
         parallel_safe: true,
+        security_definer: false,
         body: format!(
             "SELECT t.{} FROM {table} AS t WHERE t.{} = {arg} AND t.deleted_at IS NULL\n",
             super::quote::Ident(select),

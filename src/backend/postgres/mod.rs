@@ -18,6 +18,7 @@ mod layout;
 pub mod naming;
 pub mod plan;
 pub use layout::LOCAL_ENVIRONMENT;
+pub mod plpgsql;
 pub mod prelude;
 pub mod quote;
 pub mod tables;

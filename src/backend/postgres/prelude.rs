@@ -86,6 +86,7 @@ pub fn slugify() -> CreateFunction {
         volatility: Volatility::Immutable,
         strict: true,
         parallel_safe: true,
+        security_definer: false,
         body,
     }
 }
@@ -104,6 +105,7 @@ fn array_all_match() -> CreateFunction {
         volatility: Volatility::Immutable,
         strict: true,
         parallel_safe: true,
+        security_definer: false,
         body: "SELECT coalesce(pg_catalog.bool_and(v ~ p_pattern), TRUE) FROM pg_catalog.unnest(p_values) AS u(v)\n"
             .into(),
     }
@@ -123,6 +125,7 @@ fn array_max_length() -> CreateFunction {
         volatility: Volatility::Immutable,
         strict: true,
         parallel_safe: true,
+        security_definer: false,
         body: "SELECT coalesce(pg_catalog.bool_and(pg_catalog.char_length(v) <= p_max), TRUE) FROM pg_catalog.unnest(p_values) AS u(v)\n"
             .into(),
     }
@@ -156,18 +159,106 @@ pub fn current_tenant() -> CreateFunction {
         volatility: Volatility::Stable,
         strict: false,
         parallel_safe: true,
+        security_definer: false,
         body: "BEGIN\n    RETURN NULLIF(pg_catalog.current_setting('specql.tenant_id', TRUE), '')::uuid;\nEND\n"
             .into(),
     }
 }
 
-/// The action runtime's helper statements, each a whole statement with its `;`.
-///
-/// Call site for the actions helper: when `action/runtime.rs` exposes
-/// `pub fn statements() -> Vec<String>`, return `super::action::runtime::statements()`
-/// here.
+/// The action runtime's helper statements, each a whole statement with its `;`. They
+/// return `app.mutation_result`, so they come after the type.
 pub fn runtime_statements() -> Vec<String> {
-    Vec::new()
+    vec![mutation_failure().to_string()]
+}
+
+/// The SQLSTATEs an action's handler turns into failure results, by condition name, with
+/// the code `app.mutation_failure` compares. Cast failures are user errors only while an
+/// input key is read; the other entries are mapped whenever they are caught.
+pub const CAST_FAILURES: [(&str, &str); 6] = [
+    ("invalid_text_representation", "22P02"),
+    ("invalid_datetime_format", "22007"),
+    ("datetime_field_overflow", "22008"),
+    ("interval_field_overflow", "22015"),
+    ("invalid_time_zone_displacement_value", "22009"),
+    ("invalid_parameter_value", "22023"),
+];
+
+/// `app.mutation_failure(...)`: the one mapping from a caught error to an action's failure
+/// result (LANGUAGE §4.4), shared by every action's handler, which passes the error's
+/// fields and its own two lookup tables, and re-raises the error when this returns NULL:
+/// - `SQ001` (a user error raised after a write): code = detail, message = message;
+/// - 22003: `invalid_input` naming the key while one is read, else `out_of_range`;
+/// - the cast failures: `invalid_input` naming the key while one is read, else NULL;
+/// - 23502: `invalid_input` with the message `p_not_null` has for
+///   `schema.table.column`, else NULL (not a required business field);
+/// - 54000: `invalid_input` with the message `p_too_long` has for `schema.index`, else
+///   NULL;
+/// - 23505, 23514, 23503: `unique_violation`, `check_violation`, `reference_not_found`
+///   with the error's message.
+///
+/// It runs only on the failure path; `STABLE` because `format()` is.
+pub fn mutation_failure() -> CreateFunction {
+    let casts: Vec<String> = CAST_FAILURES
+        .iter()
+        .map(|(_, code)| Literal(code).to_string())
+        .collect();
+    let failure = |code: &str, message: &str| {
+        format!("ROW(false, {code}, {message}, NULL, NULL)::app.mutation_result")
+    };
+    let invalid_key = failure(
+        "'invalid_input'",
+        "pg_catalog.format('key \"%s\": %s', p_key, p_message)",
+    );
+    let known = |table: &str, path: &str| {
+        format!(
+            "(SELECT {} FROM (SELECT {table} ->> pg_catalog.concat_ws('.', {path})) AS k(m) WHERE k.m IS NOT NULL)",
+            failure("'invalid_input'", "k.m")
+        )
+    };
+    let body = format!(
+        "SELECT CASE\n    \
+         WHEN p_state = 'SQ001' THEN {}\n    \
+         WHEN p_state = '22003' THEN CASE WHEN p_key IS NULL THEN {} ELSE {invalid_key} END\n    \
+         WHEN p_state IN ({}) THEN CASE WHEN p_key IS NULL THEN NULL ELSE {invalid_key} END\n    \
+         WHEN p_state = '23502' THEN {}\n    \
+         WHEN p_state = '54000' THEN {}\n    \
+         WHEN p_state = '23505' THEN {}\n    \
+         WHEN p_state = '23514' THEN {}\n    \
+         WHEN p_state = '23503' THEN {}\n\
+         END\n",
+        failure("p_detail", "p_message"),
+        failure("'out_of_range'", "p_message"),
+        casts.join(", "),
+        known("p_not_null", "p_schema, p_table, p_column"),
+        known("p_too_long", "p_schema, p_constraint"),
+        failure("'unique_violation'", "p_message"),
+        failure("'check_violation'", "p_message"),
+        failure("'reference_not_found'", "p_message"),
+    );
+    let text = |name: &str| (name.to_string(), "text".to_string());
+    CreateFunction {
+        schema: "app".into(),
+        name: "mutation_failure".into(),
+        args: vec![
+            text("p_state"),
+            text("p_message"),
+            text("p_detail"),
+            text("p_key"),
+            text("p_schema"),
+            text("p_table"),
+            text("p_column"),
+            text("p_constraint"),
+            ("p_not_null".into(), "jsonb".into()),
+            ("p_too_long".into(), "jsonb".into()),
+        ],
+        returns: "app.mutation_result".into(),
+        language: "sql",
+        volatility: Volatility::Stable,
+        strict: false,
+        parallel_safe: true,
+        security_definer: false,
+        body,
+    }
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ fn confiture_layout() {
     db/schema/50_indexes/crm/tb_contact.sql
     db/schema/55_policies/crm/tb_company.sql
     db/schema/55_policies/crm/tb_contact.sql
+    db/schema/60_helpers/00_app_runtime.sql
     db/schema/60_helpers/common/country.sql
     db/schema/60_helpers/crm/company.sql
     db/schema/60_helpers/crm/contact.sql

@@ -1,7 +1,10 @@
-//! A tiny indented line writer for PL/pgSQL bodies, plus the declarations a body needs.
-//!
-//! Every statement the action emitter writes goes through [`Code::line`], so indentation
-//! is uniform and the output is deterministic.
+//! The step emitters' indented line writer, plus the declarations a body needs: an
+//! adapter into the typed [`plpgsql`] tree. Typed statements go in through
+//! [`Code::stmt`]; [`Code::take`] hands the lines written so far to the tree as one
+//! [`Stmt::Lines`], so the body's frame (blocks, handler, declarations) is typed while
+//! the step emitters move over one at a time.
+
+use crate::backend::postgres::plpgsql::{self, Decl, Stmt};
 
 /// Lines of a PL/pgSQL body at an indentation level, and the variables they declare.
 #[derive(Default)]
@@ -24,6 +27,18 @@ impl Code {
             self.text.push_str(part);
             self.text.push('\n');
         }
+    }
+
+    /// A typed statement at the current level.
+    pub fn stmt(&mut self, stmt: &Stmt) {
+        self.line(stmt.to_string());
+    }
+
+    /// The lines written so far as one statement of the tree; the writer starts over
+    /// (declarations are kept).
+    pub fn take(&mut self) -> Stmt {
+        debug_assert_eq!(self.indent, 0, "every opened line is closed");
+        Stmt::Lines(std::mem::take(&mut self.text))
     }
 
     pub fn open(&mut self, text: impl AsRef<str>) {
@@ -50,12 +65,15 @@ impl Code {
         }
     }
 
-    pub fn declarations(&self) -> &[(String, String)] {
-        &self.decls
-    }
-
-    pub fn body(&self) -> String {
-        self.text.clone()
+    /// The declarations so far, in first-declared order.
+    pub fn declarations(&self) -> Vec<Decl> {
+        self.decls
+            .iter()
+            .map(|(name, ty)| plpgsql::Decl {
+                name: name.clone(),
+                ty: ty.clone(),
+            })
+            .collect()
     }
 }
 

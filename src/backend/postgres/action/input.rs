@@ -10,8 +10,10 @@
 //! elements follow T's rule. Anything else is `invalid_input` naming the key.
 
 use super::expr::const_sql;
+use super::result::MutationResult;
 use super::{Ctx, col, live_in_tenant, ref_target, table};
 pub use crate::analysis::{Input, Inputs, Mode};
+use crate::backend::postgres::plpgsql::Stmt;
 use crate::backend::postgres::quote::{Ident, Literal, Qualified};
 use crate::ir::{self, EntityId, FieldType, Ty};
 
@@ -233,9 +235,8 @@ fn required(ctx: &mut Ctx, v: &str, message: &str) {
 }
 
 pub(super) fn invalid(c: &mut super::Code, message: &str) {
-    c.line(format!(
-        "RETURN ROW(false, 'invalid_input', {}, NULL, NULL)::app.mutation_result;",
-        Literal(message)
+    c.stmt(&Stmt::Return(
+        MutationResult::invalid_input(Literal(message).to_string()).to_string(),
     ));
 }
 

@@ -46,10 +46,13 @@ mod tests;
 mod update;
 
 use crate::analysis::{ActionFacts, Facts};
-use crate::backend::postgres::quote::{Ident, Literal, Qualified, dollar_quote};
+use crate::backend::postgres::ddl::{CreateFunction, Volatility};
+use crate::backend::postgres::plpgsql::{Block, Body, Raise, Stmt};
+use crate::backend::postgres::quote::{Ident, Literal, Qualified};
 use crate::ir::{self, Action, ActionId, ActionKind, Entity, EntityId, Project};
 use code::Code;
 use input::Inputs;
+use result::MutationResult;
 
 /// The SQL of one action function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,23 +75,25 @@ pub fn function(project: &Project, facts: &Facts, id: ActionId) -> Option<Functi
     let facts = facts.action(project, id);
     let mut ctx = Ctx::new(project, entity, action, &facts);
     let body = assemble(&mut ctx);
-    let name = Qualified(&e.schema, &action.name);
-    let mut sql = format!(
-        "CREATE OR REPLACE FUNCTION {name}(p_tenant_id uuid, p_user_id uuid, p_input jsonb)\n\
-         RETURNS app.mutation_result\n\
-         LANGUAGE plpgsql\n\
-         VOLATILE\n\
-         SECURITY DEFINER\n\
-         SET search_path = pg_catalog, pg_temp\n\
-         AS {};\n\
-         REVOKE ALL ON FUNCTION {name}(uuid, uuid, jsonb) FROM PUBLIC;\n",
-        dollar_quote(&body)
-    );
+    let create = CreateFunction {
+        schema: e.schema.clone(),
+        name: action.name.clone(),
+        args: vec![
+            ("p_tenant_id".into(), "uuid".into()),
+            ("p_user_id".into(), "uuid".into()),
+            ("p_input".into(), "jsonb".into()),
+        ],
+        returns: "app.mutation_result".into(),
+        language: "plpgsql",
+        volatility: Volatility::Volatile,
+        strict: false,
+        parallel_safe: false,
+        security_definer: true,
+        body: body.to_string(),
+    };
+    let mut sql = format!("{create}{}", create.revoke_from_public());
     if let Some(description) = action.description.as_deref().filter(|d| !d.is_empty()) {
-        sql.push_str(&format!(
-            "COMMENT ON FUNCTION {name}(uuid, uuid, jsonb) IS {};\n",
-            Literal(description)
-        ));
+        sql.push_str(&create.comment(description).to_string());
     }
     Some(FunctionSql {
         schema: e.schema.clone(),
@@ -168,15 +173,16 @@ impl<'a> Ctx<'a> {
     /// raise that the block's handler turns into the same result after rolling back.
     /// `code` and `message` are SQL text expressions.
     pub fn fail(&mut self, code: &str, message: &str) {
-        if self.wrote {
-            self.code.line(format!(
-                "RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = {message}, DETAIL = {code};"
-            ));
+        let stmt = if self.wrote {
+            Stmt::Raise(Raise::Exception {
+                errcode: "SQ001",
+                message: message.to_string(),
+                detail: Some(code.to_string()),
+            })
         } else {
-            self.code.line(format!(
-                "RETURN ROW(false, {code}, {message}, NULL, NULL)::app.mutation_result;"
-            ));
-        }
+            Stmt::Return(MutationResult::failure(code, message).to_string())
+        };
+        self.code.stmt(&stmt);
     }
 
     /// [`Ctx::fail`] with constant code and message.
@@ -206,34 +212,42 @@ fn live_in_tenant(e: &Entity, alias: &str) -> String {
     }
 }
 
-fn assemble(ctx: &mut Ctx) -> String {
+/// The body: the cheap checks, then one block (the only subtransaction on the success
+/// path) with the reads, the steps and the shared handler, then the success result.
+fn assemble(ctx: &mut Ctx) -> Body {
     let e = ctx.entity;
     ctx.code.declare("v_key", "text");
-    ctx.code.open("BEGIN");
     // Every action, a shared entity's included, refuses a NULL tenant (documented
     // decision): the signature is the same for every action, and a caller that passes no
     // tenant has lost its authentication context, which is a bug to surface, not a
     // request to run "as nobody". For a tenant-scoped entity LANGUAGE §4.4 demands it;
     // for a shared one it is also the one honest use of `p_tenant_id`, so the function
     // passes plpgsql_check with every warning class on and no pragma.
-    ctx.code.if_then("p_tenant_id IS NULL", |c| {
-        c.line(format!(
-            "RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = {};",
-            Literal(&format!(
-                "{}: p_tenant_id must not be NULL",
-                Qualified(&e.schema, &ctx.action.name)
-            ))
-        ));
-    });
-    // The caller is published for the rest of the transaction, for row-level security
-    // policies and audit triggers (`current_setting('specql.user_id', true)`). This is
-    // also the use of `p_user_id` in read-only actions, which write no audit column.
-    ctx.code.line(
-        "PERFORM pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), \
-         pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true);",
-    );
+    let no_tenant = Literal(&format!(
+        "{}: p_tenant_id must not be NULL",
+        Qualified(&e.schema, &ctx.action.name)
+    ));
+    let mut body = vec![
+        Stmt::if_then(
+            "p_tenant_id IS NULL",
+            vec![Stmt::Raise(Raise::Exception {
+                errcode: "22004",
+                message: no_tenant.to_string(),
+                detail: None,
+            })],
+        ),
+        // The caller is published for the rest of the transaction, for row-level security
+        // policies and audit triggers (`current_setting('specql.user_id', true)`). This
+        // is also the use of `p_user_id` in read-only actions, which write no audit
+        // column.
+        Stmt::Perform(
+            "pg_catalog.set_config('specql.tenant_id', p_tenant_id::text, true), \
+             pg_catalog.set_config('specql.user_id', COALESCE(p_user_id::text, ''), true)"
+                .into(),
+        ),
+    ];
     input::emit_key_check(ctx);
-    ctx.code.open("BEGIN");
+    body.push(ctx.code.take());
     input::emit_reads(ctx);
     input::emit_references(ctx);
     if ctx.facts.row.existing() {
@@ -246,32 +260,24 @@ fn assemble(ctx: &mut Ctx) -> String {
         ActionKind::Custom(steps) => steps::emit_steps(ctx, steps),
         ActionKind::Declaration => {}
     }
-    ctx.code.indent_out();
-    ctx.code.line("EXCEPTION");
-    ctx.code.indent_in();
-    result::emit_handlers(ctx);
-    ctx.code.close("END;");
+    let inner = Block {
+        decls: Vec::new(),
+        body: vec![ctx.code.take()],
+        handlers: vec![result::handler(ctx)],
+    };
+    body.push(Stmt::Block(inner));
     if !ctx.returned {
         let done = result::success(ctx, None);
-        ctx.code.line(format!("RETURN {done};"));
+        body.push(ctx.code.take());
+        body.push(Stmt::Return(done));
     }
-    ctx.code.close("END;");
-
-    // Every column in a statement is qualified by a table alias, and the unqualified
-    // ones (`deleted_at` in an ON CONFLICT predicate) are Trinity columns no local is
-    // named after: an unqualified name is always a local or a parameter. Saying so
-    // keeps a field named like one (`p_tenant_id`, `in_stock` beside a `stock` key)
-    // from making a statement ambiguous.
-    let mut out = String::from("#variable_conflict use_variable\n");
-    let decls = ctx.code.declarations();
-    if !decls.is_empty() {
-        out.push_str("DECLARE\n");
-        for (name, ty) in decls {
-            out.push_str(&format!("    {} {ty};\n", Ident(name)));
-        }
+    Body {
+        block: Block {
+            decls: ctx.code.declarations(),
+            body,
+            handlers: Vec::new(),
+        },
     }
-    out.push_str(&ctx.code.body());
-    out
 }
 
 /// The target entity of a reference field, if `f` is one.

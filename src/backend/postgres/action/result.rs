@@ -1,14 +1,57 @@
-//! The `app.mutation_result` an action returns: `object_data` (the row as the public API
-//! sees it, LANGUAGE §4) and the exception handler that maps the few SQLSTATEs that are
-//! user errors to failure results.
+//! The `app.mutation_result` an action returns: the [`MutationResult`] builder,
+//! `object_data` (the row as the public API sees it, LANGUAGE §4) and the exception
+//! handler that hands the few SQLSTATEs that are user errors to the shared
+//! `app.mutation_failure` (see `prelude`).
+
+use std::fmt;
 
 use super::{Ctx, col, table};
 use crate::backend::postgres::naming;
+use crate::backend::postgres::plpgsql::{Handler, Raise, Stmt};
+use crate::backend::postgres::prelude::CAST_FAILURES;
 use crate::backend::postgres::quote::{Ident, Literal};
 use crate::ir::{Entity, FieldType, Rich};
 
 /// `jsonb_build_object` accepts at most 100 arguments: larger objects are concatenated.
 const PAIRS_PER_CALL: usize = 50;
+
+/// `ROW(...)::app.mutation_result`: a success with its `object_data` and `_meta`, or a
+/// failure with its error code and message; every field is SQL expression text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MutationResult {
+    Success { data: String, meta: String },
+    Failure { code: String, message: String },
+}
+
+impl MutationResult {
+    /// A failure: `code` and `message` are SQL text expressions.
+    pub fn failure(code: impl Into<String>, message: impl Into<String>) -> MutationResult {
+        MutationResult::Failure {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An `invalid_input` failure with `message`, an SQL text expression.
+    pub fn invalid_input(message: impl Into<String>) -> MutationResult {
+        MutationResult::failure("'invalid_input'", message)
+    }
+}
+
+impl fmt::Display for MutationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MutationResult::Success { data, meta } => write!(
+                f,
+                "ROW(true, NULL, NULL, {data}, {meta})::app.mutation_result"
+            ),
+            MutationResult::Failure { code, message } => write!(
+                f,
+                "ROW(false, {code}, {message}, NULL, NULL)::app.mutation_result"
+            ),
+        }
+    }
+}
 
 /// `object_data` for `row` (a `%ROWTYPE` local) of entity `e`: `id`, `identifier`,
 /// business fields (references as `<field>_id` UUIDs, coordinates as an object),
@@ -79,7 +122,11 @@ pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
     let meta = meta.unwrap_or_else(|| "NULL".into());
     if ctx.facts.row == crate::analysis::RowRole::Neither {
         // The action never had a row of its own (it only writes other entities).
-        return format!("ROW(true, NULL, NULL, NULL, {meta})::app.mutation_result");
+        return MutationResult::Success {
+            data: "NULL".into(),
+            meta,
+        }
+        .to_string();
     }
     let row = ctx.row_var();
     // References' public UUIDs are looked up before the RETURN (and only when set), so
@@ -110,7 +157,7 @@ pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
     } else {
         data
     };
-    format!("ROW(true, NULL, NULL, {data}, {meta})::app.mutation_result")
+    MutationResult::Success { data, meta }.to_string()
 }
 
 /// The local that holds the public UUID of reference field `f` for `object_data`.
@@ -118,63 +165,84 @@ fn public_ref_var(f: &crate::ir::Field) -> String {
     format!("v_out_{}", f.name)
 }
 
-/// The handler of the action's block: user errors only, never `OTHERS`.
-pub fn emit_handlers(ctx: &mut Ctx) {
-    ctx.code.declare("v_code", "text");
-    ctx.code.declare("v_message", "text");
-    let c = &mut ctx.code;
-    let invalid_key = "RETURN ROW(false, 'invalid_input', pg_catalog.format('key \"%s\": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;";
-    handler(c, "SQLSTATE 'SQ001'", |c| {
-        c.line("GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;");
-        c.line("RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;");
-    });
-    // 22003 while reading input is a bad value; in a step it is a computed value that
-    // does not fit its column.
-    handler(c, "numeric_value_out_of_range", |c| {
-        c.if_then("v_key IS NULL", |c| {
-            c.line("RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;")
-        });
-        c.line(invalid_key);
-    });
-    // Cast failures are user errors only while an input key is being read.
-    handler(
-        c,
-        "invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow \
-         OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value",
-        |c| {
-            c.if_then("v_key IS NULL", |c| c.line("RAISE;"));
-            c.line(invalid_key);
-        },
-    );
-    emit_not_null_handler(ctx);
-    emit_index_size_handler(ctx);
-    let c = &mut ctx.code;
-    for (condition, code) in [
-        ("unique_violation", "unique_violation"),
-        ("check_violation", "check_violation"),
-        ("foreign_key_violation", "reference_not_found"),
+/// The handler of the action's block: user errors only, never `OTHERS`. The mapping is
+/// `app.mutation_failure`, the same for every action; the handler passes it the error's
+/// fields and the action's two tables (required business fields of the tables it writes,
+/// unique indexes of those tables), and re-raises what it does not map. The condition
+/// list decides which errors are caught at all: 23502 and 54000 only when the action has
+/// such a field or index.
+pub fn handler(ctx: &mut Ctx) -> Handler {
+    let not_null = not_null_messages(ctx);
+    let too_long = index_size_messages(ctx);
+    let mut conditions = vec!["SQLSTATE 'SQ001'", "numeric_value_out_of_range"];
+    conditions.extend(CAST_FAILURES.iter().map(|(name, _)| *name));
+    if !not_null.is_empty() {
+        conditions.push("not_null_violation");
+    }
+    if !too_long.is_empty() {
+        conditions.push("program_limit_exceeded");
+    }
+    conditions.extend([
+        "unique_violation",
+        "check_violation",
+        "foreign_key_violation",
+    ]);
+    for name in [
+        "v_detail",
+        "v_schema",
+        "v_table",
+        "v_column",
+        "v_constraint",
     ] {
-        handler(c, condition, |c| {
-            c.line(format!(
-                "RETURN ROW(false, '{code}', SQLERRM, NULL, NULL)::app.mutation_result;"
-            ))
-        });
+        ctx.code.declare(name, "text");
+    }
+    ctx.code.declare("v_failure", "app.mutation_result");
+    let failure = format!(
+        "app.mutation_failure(SQLSTATE, SQLERRM, v_detail, v_key, v_schema, v_table, v_column, v_constraint, {}, {})",
+        json_table(&not_null),
+        json_table(&too_long)
+    );
+    Handler {
+        conditions: conditions.into_iter().map(String::from).collect(),
+        body: vec![
+            Stmt::Sql(
+                "GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_schema = SCHEMA_NAME, \
+                 v_table = TABLE_NAME, v_column = COLUMN_NAME, v_constraint = CONSTRAINT_NAME"
+                    .into(),
+            ),
+            Stmt::Assign {
+                target: "v_failure".into(),
+                value: failure,
+            },
+            Stmt::if_then("v_failure IS NULL", vec![Stmt::Raise(Raise::Again)]),
+            Stmt::Return("v_failure".into()),
+        ],
     }
 }
 
-fn handler(c: &mut super::Code, condition: &str, body: impl FnOnce(&mut super::Code)) {
-    c.open(format!("WHEN {condition} THEN"));
-    body(c);
-    c.indent_out();
+/// `'{"<path>": "<message>", ...}'::jsonb`, or `NULL` for no entry.
+fn json_table(entries: &[(String, String)]) -> String {
+    if entries.is_empty() {
+        return "NULL".into();
+    }
+    // The first entry for a path wins, as the first `WHEN` of a `CASE` would.
+    let mut map = serde_json::Map::new();
+    for (path, message) in entries {
+        if !map.contains_key(path) {
+            map.insert(path.clone(), serde_json::Value::String(message.clone()));
+        }
+    }
+    let text = serde_json::Value::Object(map).to_string();
+    format!("{}::jsonb", Literal(&text))
 }
 
-/// `not_null_violation` on a required business field of a table this action writes is
-/// `invalid_input` naming the field (documented decision): a step can only produce that
-/// NULL from the caller's input (a missing `$key`, an item key) or from the spec's own
-/// expression over it, and LANGUAGE §4.4 makes a required field set to NULL an input
-/// error. A NOT NULL violation of any other column (`tenant_id`, audit columns) would be
-/// a compiler bug, so it propagates.
-fn emit_not_null_handler(ctx: &mut Ctx) {
+/// `schema.table.column` → message, for `not_null_violation` on a required business field
+/// of a table this action writes: that is `invalid_input` naming the field (documented
+/// decision): a step can only produce that NULL from the caller's input (a missing
+/// `$key`, an item key) or from the spec's own expression over it, and LANGUAGE §4.4
+/// makes a required field set to NULL an input error. A NOT NULL violation of any other
+/// column (`tenant_id`, audit columns) would be a compiler bug, so it propagates.
+fn not_null_messages(ctx: &Ctx) -> Vec<(String, String)> {
     let mut cases = Vec::new();
     let facts = ctx.facts;
     for &eid in &facts.written {
@@ -182,39 +250,20 @@ fn emit_not_null_handler(ctx: &mut Ctx) {
         for f in e.fields.iter().filter(|f| f.required) {
             let path = format!("{}.{}.{}", e.schema, e.table(), f.column());
             let message = format!("{} of {} must not be null", f.public_key(), e.name);
-            cases.push(format!(
-                "WHEN {} THEN {}",
-                Literal(&path),
-                Literal(&message)
-            ));
+            cases.push((path, message));
         }
     }
-    if cases.is_empty() {
-        return;
-    }
-    for name in ["v_schema", "v_table", "v_column"] {
-        ctx.code.declare(name, "text");
-    }
-    let c = &mut ctx.code;
-    handler(c, "not_null_violation", |c| {
-        c.line("GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;");
-        c.line(format!(
-            "v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) {} END;",
-            cases.join(" ")
-        ));
-        c.if_then("v_message IS NULL", |c| c.line("RAISE;"));
-        c.line("RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;");
-    });
+    cases
 }
 
-/// `program_limit_exceeded` (54000) raised by a unique index of a table this action
-/// writes is `invalid_input` naming the key whose value is too long for a btree entry
-/// (LANGUAGE §4.4): the field's key for a unique field, `identifier` or the source keys of
-/// a derived one for the identifier index. The index decides (values are compressed
-/// before the limit applies), so the check is the insert itself, and the index name that
-/// PostgreSQL reports as `CONSTRAINT_NAME` says which key it was. Any other 54000
-/// propagates.
-fn emit_index_size_handler(ctx: &mut Ctx) {
+/// `schema.index` → message, for `program_limit_exceeded` (54000) raised by a unique
+/// index of a table this action writes: `invalid_input` naming the key whose value is too
+/// long for a btree entry (LANGUAGE §4.4): the field's key for a unique field,
+/// `identifier` or the source keys of a derived one for the identifier index. The index
+/// decides (values are compressed before the limit applies), so the check is the insert
+/// itself, and the index name that PostgreSQL reports as `CONSTRAINT_NAME` says which key
+/// it was. Any other 54000 propagates.
+fn index_size_messages(ctx: &Ctx) -> Vec<(String, String)> {
     let mut cases = Vec::new();
     let facts = ctx.facts;
     for &eid in &facts.written {
@@ -243,26 +292,8 @@ fn emit_index_size_handler(ctx: &mut Ctx) {
             let message = format!(
                 "key {keys}: the value is too long for a unique index (at most about 2,700 bytes once compressed)"
             );
-            cases.push(format!(
-                "WHEN {} THEN {}",
-                Literal(&path),
-                Literal(&message)
-            ));
+            cases.push((path, message));
         }
     }
-    if cases.is_empty() {
-        return;
-    }
-    ctx.code.declare("v_schema", "text");
-    ctx.code.declare("v_constraint", "text");
-    let c = &mut ctx.code;
-    handler(c, "program_limit_exceeded", |c| {
-        c.line("GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;");
-        c.line(format!(
-            "v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) {} END;",
-            cases.join(" ")
-        ));
-        c.if_then("v_message IS NULL", |c| c.line("RAISE;"));
-        c.line("RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;");
-    });
+    cases
 }

@@ -337,12 +337,12 @@ fn custom_action_validates_updates_notifies_and_returns() {
         v_new crm.tb_contact%ROWTYPE;
         v_out_company uuid;
         v_out_country uuid;
-        v_code text;
-        v_message text;
+        v_detail text;
         v_schema text;
         v_table text;
         v_column text;
         v_constraint text;
+        v_failure app.mutation_result;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.qualify_lead: p_tenant_id must not be NULL';
@@ -390,39 +390,13 @@ fn custom_action_validates_updates_notifies_and_returns() {
             END IF;
             RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'email', v_row.email, 'status', v_row.status, 'company_id', v_out_company, 'score', v_row.score, 'born', v_row.born, 'location', CASE WHEN v_row.location IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', v_row.location[0], 'longitude', v_row.location[1]) END, 'tags', v_row.tags, 'price', v_row.price, 'country_id', v_out_country, 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), pg_catalog.jsonb_build_object('message', 'Lead qualified'::text))::app.mutation_result;
         EXCEPTION
-            WHEN SQLSTATE 'SQ001' THEN
-                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
-                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
-            WHEN numeric_value_out_of_range THEN
-                IF v_key IS NULL THEN
-                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
-                END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
-                IF v_key IS NULL THEN
+            WHEN SQLSTATE 'SQ001' OR numeric_value_out_of_range OR invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value OR not_null_violation OR program_limit_exceeded OR unique_violation OR check_violation OR foreign_key_violation THEN
+                GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME, v_constraint = CONSTRAINT_NAME;
+                v_failure := app.mutation_failure(SQLSTATE, SQLERRM, v_detail, v_key, v_schema, v_table, v_column, v_constraint, '{"crm.tb_contact.email":"email of Contact must not be null"}'::jsonb, E'{"crm.uq_tb_contact_identifier":"key \\"identifier\\": the value is too long for a unique index (at most about 2,700 bytes once compressed)","crm.uq_tb_contact_email":"key \\"email\\": the value is too long for a unique index (at most about 2,700 bytes once compressed)"}'::jsonb);
+                IF v_failure IS NULL THEN
                     RAISE;
                 END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN not_null_violation THEN
-                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
-                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_contact.email' THEN 'email of Contact must not be null' END;
-                IF v_message IS NULL THEN
-                    RAISE;
-                END IF;
-                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
-            WHEN program_limit_exceeded THEN
-                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
-                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_contact_identifier' THEN 'key "identifier": the value is too long for a unique index (at most about 2,700 bytes once compressed)' WHEN 'crm.uq_tb_contact_email' THEN 'key "email": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
-                IF v_message IS NULL THEN
-                    RAISE;
-                END IF;
-                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
-            WHEN unique_violation THEN
-                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN check_violation THEN
-                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN foreign_key_violation THEN
-                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+                RETURN v_failure;
         END;
     END;
     $fn$;
@@ -450,12 +424,12 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
         v_identifier text;
         v_slug text;
         v_suffix integer;
-        v_code text;
-        v_message text;
+        v_detail text;
         v_schema text;
         v_table text;
         v_column text;
         v_constraint text;
+        v_failure app.mutation_result;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.create_company: p_tenant_id must not be NULL';
@@ -496,39 +470,13 @@ fn standard_create_derives_the_identifier_with_the_index_as_arbiter() {
                 v_identifier := v_slug || '-' || v_suffix::text;
             END LOOP;
         EXCEPTION
-            WHEN SQLSTATE 'SQ001' THEN
-                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
-                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
-            WHEN numeric_value_out_of_range THEN
-                IF v_key IS NULL THEN
-                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
-                END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
-                IF v_key IS NULL THEN
+            WHEN SQLSTATE 'SQ001' OR numeric_value_out_of_range OR invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value OR not_null_violation OR program_limit_exceeded OR unique_violation OR check_violation OR foreign_key_violation THEN
+                GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME, v_constraint = CONSTRAINT_NAME;
+                v_failure := app.mutation_failure(SQLSTATE, SQLERRM, v_detail, v_key, v_schema, v_table, v_column, v_constraint, '{"crm.tb_company.name":"name of Company must not be null"}'::jsonb, E'{"crm.uq_tb_company_identifier":"key \\"name\\": the value is too long for a unique index (at most about 2,700 bytes once compressed)"}'::jsonb);
+                IF v_failure IS NULL THEN
                     RAISE;
                 END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN not_null_violation THEN
-                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
-                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_company.name' THEN 'name of Company must not be null' END;
-                IF v_message IS NULL THEN
-                    RAISE;
-                END IF;
-                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
-            WHEN program_limit_exceeded THEN
-                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
-                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_company_identifier' THEN 'key "name": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
-                IF v_message IS NULL THEN
-                    RAISE;
-                END IF;
-                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
-            WHEN unique_violation THEN
-                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN check_violation THEN
-                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN foreign_key_violation THEN
-                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+                RETURN v_failure;
         END;
         RETURN ROW(true, NULL, NULL, pg_catalog.jsonb_build_object('id', v_row.id, 'identifier', v_row.identifier, 'name', v_row.name, 'created_at', v_row.created_at, 'updated_at', v_row.updated_at), NULL)::app.mutation_result;
     END;
@@ -561,10 +509,12 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
         v_new crm.tb_category%ROWTYPE;
         v_locale text;
         v_texts jsonb;
-        v_code text;
-        v_message text;
+        v_detail text;
         v_schema text;
+        v_table text;
+        v_column text;
         v_constraint text;
+        v_failure app.mutation_result;
         v_out_parent uuid;
     BEGIN
         IF p_tenant_id IS NULL THEN
@@ -674,32 +624,13 @@ fn standard_update_of_a_tree_checks_cycles_and_upserts_translations() {
                 END LOOP;
             END IF;
         EXCEPTION
-            WHEN SQLSTATE 'SQ001' THEN
-                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
-                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
-            WHEN numeric_value_out_of_range THEN
-                IF v_key IS NULL THEN
-                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
-                END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
-                IF v_key IS NULL THEN
+            WHEN SQLSTATE 'SQ001' OR numeric_value_out_of_range OR invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value OR program_limit_exceeded OR unique_violation OR check_violation OR foreign_key_violation THEN
+                GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME, v_constraint = CONSTRAINT_NAME;
+                v_failure := app.mutation_failure(SQLSTATE, SQLERRM, v_detail, v_key, v_schema, v_table, v_column, v_constraint, NULL, E'{"crm.uq_tb_category_identifier":"key \\"identifier\\": the value is too long for a unique index (at most about 2,700 bytes once compressed)"}'::jsonb);
+                IF v_failure IS NULL THEN
                     RAISE;
                 END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN program_limit_exceeded THEN
-                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
-                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_category_identifier' THEN 'key "identifier": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
-                IF v_message IS NULL THEN
-                    RAISE;
-                END IF;
-                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
-            WHEN unique_violation THEN
-                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN check_violation THEN
-                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN foreign_key_violation THEN
-                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+                RETURN v_failure;
         END;
         v_out_parent := NULL;
         IF v_row.fk_parent IS NOT NULL THEN
@@ -732,12 +663,12 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
         it1_score integer;
         it1_email text;
         v_result app.mutation_result;
-        v_code text;
-        v_message text;
+        v_detail text;
         v_schema text;
         v_table text;
         v_column text;
         v_constraint text;
+        v_failure app.mutation_result;
     BEGIN
         IF p_tenant_id IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'crm.import_contacts: p_tenant_id must not be NULL';
@@ -786,39 +717,13 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
                 END IF;
             END LOOP;
         EXCEPTION
-            WHEN SQLSTATE 'SQ001' THEN
-                GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL;
-                RETURN ROW(false, v_code, v_message, NULL, NULL)::app.mutation_result;
-            WHEN numeric_value_out_of_range THEN
-                IF v_key IS NULL THEN
-                    RETURN ROW(false, 'out_of_range', SQLERRM, NULL, NULL)::app.mutation_result;
-                END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value THEN
-                IF v_key IS NULL THEN
+            WHEN SQLSTATE 'SQ001' OR numeric_value_out_of_range OR invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow OR invalid_time_zone_displacement_value OR invalid_parameter_value OR not_null_violation OR program_limit_exceeded OR unique_violation OR check_violation OR foreign_key_violation THEN
+                GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME, v_constraint = CONSTRAINT_NAME;
+                v_failure := app.mutation_failure(SQLSTATE, SQLERRM, v_detail, v_key, v_schema, v_table, v_column, v_constraint, '{"crm.tb_contact.email":"email of Contact must not be null"}'::jsonb, E'{"crm.uq_tb_contact_identifier":"key \\"identifier\\": the value is too long for a unique index (at most about 2,700 bytes once compressed)","crm.uq_tb_contact_email":"key \\"email\\": the value is too long for a unique index (at most about 2,700 bytes once compressed)"}'::jsonb);
+                IF v_failure IS NULL THEN
                     RAISE;
                 END IF;
-                RETURN ROW(false, 'invalid_input', pg_catalog.format('key "%s": %s', v_key, SQLERRM), NULL, NULL)::app.mutation_result;
-            WHEN not_null_violation THEN
-                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_table = TABLE_NAME, v_column = COLUMN_NAME;
-                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_table, v_column) WHEN 'crm.tb_contact.email' THEN 'email of Contact must not be null' END;
-                IF v_message IS NULL THEN
-                    RAISE;
-                END IF;
-                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
-            WHEN program_limit_exceeded THEN
-                GET STACKED DIAGNOSTICS v_schema = SCHEMA_NAME, v_constraint = CONSTRAINT_NAME;
-                v_message := CASE pg_catalog.concat_ws('.', v_schema, v_constraint) WHEN 'crm.uq_tb_contact_identifier' THEN 'key "identifier": the value is too long for a unique index (at most about 2,700 bytes once compressed)' WHEN 'crm.uq_tb_contact_email' THEN 'key "email": the value is too long for a unique index (at most about 2,700 bytes once compressed)' END;
-                IF v_message IS NULL THEN
-                    RAISE;
-                END IF;
-                RETURN ROW(false, 'invalid_input', v_message, NULL, NULL)::app.mutation_result;
-            WHEN unique_violation THEN
-                RETURN ROW(false, 'unique_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN check_violation THEN
-                RETURN ROW(false, 'check_violation', SQLERRM, NULL, NULL)::app.mutation_result;
-            WHEN foreign_key_violation THEN
-                RETURN ROW(false, 'reference_not_found', SQLERRM, NULL, NULL)::app.mutation_result;
+                RETURN v_failure;
         END;
         RETURN ROW(true, NULL, NULL, NULL, NULL)::app.mutation_result;
     END;

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::{CommentOn, CommentTarget};
 use crate::backend::postgres::quote::{Ident, Qualified, dollar_quote};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +21,8 @@ pub struct CreateFunction {
     /// `STRICT`: NULL in, NULL out, without running the body.
     pub strict: bool,
     pub parallel_safe: bool,
+    /// `SECURITY DEFINER`: runs with its owner's rights (the action functions).
+    pub security_definer: bool,
     /// The body without its quotes; it ends with a newline.
     pub body: String,
 }
@@ -35,6 +38,48 @@ impl CreateFunction {
     /// The argument types, as `COMMENT ON FUNCTION` and `DROP FUNCTION` name them.
     pub fn arg_types(&self) -> Vec<String> {
         self.args.iter().map(|(_, ty)| ty.clone()).collect()
+    }
+
+    /// `REVOKE ALL ON FUNCTION ... FROM PUBLIC;` for this function.
+    pub fn revoke_from_public(&self) -> RevokeFromPublic {
+        RevokeFromPublic {
+            schema: self.schema.clone(),
+            name: self.name.clone(),
+            arg_types: self.arg_types(),
+        }
+    }
+
+    /// `COMMENT ON FUNCTION ... IS <text>;` for this function.
+    pub fn comment(&self, text: &str) -> CommentOn {
+        CommentOn {
+            target: CommentTarget::Function {
+                schema: self.schema.clone(),
+                name: self.name.clone(),
+                args: self.arg_types(),
+            },
+            text: text.to_string(),
+        }
+    }
+}
+
+/// `REVOKE ALL ON FUNCTION <schema>.<name>(<types>) FROM PUBLIC;`: PostgreSQL grants
+/// `EXECUTE` on a new function to everyone, which a `SECURITY DEFINER` function must not
+/// keep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevokeFromPublic {
+    pub schema: String,
+    pub name: String,
+    pub arg_types: Vec<String>,
+}
+
+impl fmt::Display for RevokeFromPublic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "REVOKE ALL ON FUNCTION {}({}) FROM PUBLIC;",
+            Qualified(&self.schema, &self.name),
+            self.arg_types.join(", ")
+        )
     }
 }
 
@@ -65,6 +110,9 @@ impl fmt::Display for CreateFunction {
         if self.parallel_safe {
             f.write_str(" PARALLEL SAFE")?;
         }
+        if self.security_definer {
+            f.write_str("\nSECURITY DEFINER")?;
+        }
         f.write_str("\nSET search_path = pg_catalog, pg_temp")?;
         writeln!(f, "\nAS {};", dollar_quote(&self.body))
     }
@@ -85,6 +133,7 @@ mod tests {
             volatility: Volatility::Stable,
             strict: false,
             parallel_safe: false,
+            security_definer: false,
             body: "SELECT 1 -- $fn$\n".into(),
         };
         insta::assert_snapshot!(func, @"

@@ -11,7 +11,7 @@ mod schema;
 mod table;
 
 pub use comment::{CommentOn, CommentTarget};
-pub use function::{CreateFunction, Volatility};
+pub use function::{CreateFunction, RevokeFromPublic, Volatility};
 pub use guard::{CreateCompositeType, DoIfAbsent, Probe};
 pub use index::CreateIndex;
 pub use policy::{TENANT_POLICY, TenantPolicy};
