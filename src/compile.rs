@@ -1,11 +1,11 @@
 //! The library entry point: sources → checked project → object plan → PostgreSQL output,
 //! in one call ([`compile`]); the CLI, migrations and tests all go through it.
 
+use crate::backend::postgres::plan::{self, Plan};
 use crate::backend::postgres::{self, Output};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::driver::{self, Options};
 use crate::ir::Project;
-use crate::backend::postgres::plan::{self, Plan};
 use crate::source::SourceMap;
 
 /// A project that compiled: the IR, its ordered object plan, the SQL of every object, and

@@ -553,23 +553,24 @@ fn blog() -> Vec<Step> {
 struct Swept {
     script: String,
     schemas: Vec<String>,
-    /// `schema.action` of every action that becomes a function.
+    /// `schema.name` of every PL/pgSQL function: the actions and the prelude's own.
     functions: BTreeSet<String>,
 }
 
 fn compile(path: &str) -> Swept {
     let compiled = compiled(&sources_in(path));
     let project = &compiled.project;
-    let functions = project
-        .entities
-        .iter()
-        .flat_map(|e| {
-            e.actions
-                .iter()
-                .filter(|a| !matches!(a.kind, ActionKind::Declaration))
-                .map(move |a| format!("{}.{}", e.schema, a.name))
-        })
-        .collect();
+    let actions = project.entities.iter().flat_map(|e| {
+        e.actions
+            .iter()
+            .filter(|a| !matches!(a.kind, ActionKind::Declaration))
+            .map(move |a| format!("{}.{}", e.schema, a.name))
+    });
+    let prelude = specqlc::backend::postgres::prelude::functions()
+        .into_iter()
+        .filter(|f| f.language == "plpgsql")
+        .map(|f| format!("{}.{}", f.schema, f.name));
+    let functions = actions.chain(prelude).collect();
     Swept {
         script: compiled.script(),
         schemas: project.schemas().into_iter().map(String::from).collect(),
