@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::analysis::Facts;
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::Project;
 use crate::source::{FileId, SourceMap, Span};
 use crate::spec::{self, ReadError};
@@ -60,15 +60,7 @@ pub(crate) fn check(sources: &SourceMap, options: &Options) -> (Project, Facts, 
     if docs.is_empty() && !diags.has_errors() && sources.files().next().is_some() {
         // Only non-entity documents (each already has W0101): a prelude-only script would
         // hide what is almost always a wrong path.
-        diags.push(
-            Diagnostic::error(
-                codes::NO_ENTITIES,
-                "the inputs hold no entity: there is nothing to compile",
-                Span::new(FileId(0), 0, 0),
-            )
-            .with_label("no document of any input has an `entity` key")
-            .with_help("give the files or directories that hold the entity specs"),
-        );
+        diags.push(Diagnostic::no_entities(Span::new(FileId(0), 0, 0)));
     }
     // Lowering also runs on documents that had shape errors, and the passes on an IR
     // with errors, so that a user with several mistakes sees them all in one run. The

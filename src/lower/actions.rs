@@ -4,7 +4,7 @@
 use super::expr::Scope;
 use super::names::check_sql_name;
 use super::steps::lower_steps;
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::visit::{VisitorMut, walk_step_mut, walk_steps_mut};
 use crate::ir::{Action, ActionId, ActionKind, EntityId, Project, Step, StepKind};
 use crate::spec::syntax::EntityDoc;
@@ -41,22 +41,12 @@ pub fn lower_actions(
             None if name == format!("update_{}", entity.snake) => ActionKind::Update,
             None if name == format!("delete_{}", entity.snake) => ActionKind::Delete,
             None => {
-                diags.push(
-                    Diagnostic::warning(
-                        codes::DECLARATION_ONLY,
-                        format!("action `{name}` has no steps, so no function is generated"),
-                        span,
-                    )
-                    .with_label("declaration only")
-                    .with_note(format!(
-                        "only `create_{0}`, `update_{0}` and `delete_{0}` are standard actions without steps",
-                        entity.snake
-                    ))
-                    .with_help(format!(
-                        "add steps, e.g.\n  steps:\n    - update: {} SET <field> = $<key>",
-                        entity.name
-                    )),
-                );
+                diags.push(Diagnostic::declaration_only(
+                    &name,
+                    &entity.name,
+                    &entity.snake,
+                    span,
+                ));
                 ActionKind::Declaration
             }
         };

@@ -1,7 +1,7 @@
 //! Function calls in expressions: the allow-list, arity, argument and result types.
 
 use super::expr::{Scope, context_typed, lower, mismatch};
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::expr::ast;
 use crate::ir::{Expr, ExprKind, Function, Ty};
 
@@ -14,35 +14,14 @@ pub(super) fn call(
     span: crate::source::Span,
 ) -> Option<Expr> {
     let Some(function) = Function::from_name(&name.name) else {
-        diags.push(
-            Diagnostic::error(
-                codes::UNKNOWN_FUNCTION,
-                format!("function `{}` is not allowed in expressions", name.name),
-                name.span,
-            )
-            .with_label("not in the allow-list")
-            .with_note(format!(
-                "allowed functions: {}",
-                Function::ALL
-                    .iter()
-                    .map(|f| f.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .with_suggestion(&name.name, Function::ALL.iter().map(|f| f.name())),
-        );
+        let allowed: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
+        diags.push(Diagnostic::unknown_function(
+            &name.name, name.span, &allowed,
+        ));
         return None;
     };
     let arity_error = |expected_arity: &str| {
-        Diagnostic::error(
-            codes::WRONG_ARGUMENTS,
-            format!(
-                "`{}` takes {expected_arity}, not {}",
-                function.name(),
-                args.len()
-            ),
-            span,
-        )
+        Diagnostic::wrong_arguments(function.name(), expected_arity, args.len(), span)
     };
     use Function::*;
     let (min, max) = match function {

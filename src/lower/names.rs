@@ -1,7 +1,7 @@
 //! Naming rules: snake_case of entity names and the identifier checks that keep every
 //! generated SQL name a plain, unquoted PostgreSQL identifier.
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::source::Span;
 
 /// PostgreSQL truncates identifiers longer than this many bytes.
@@ -47,32 +47,25 @@ pub fn check_sql_name(
     span: Span,
 ) -> Result<(), Diagnostic> {
     if !is_sql_name(name) {
-        return Err(Diagnostic::error(
-            codes::INVALID_IDENTIFIER,
-            format!("{what} `{name}` is not a valid SQL name"),
+        return Err(Diagnostic::invalid_sql_name(
+            what,
+            name,
+            &suggest_sql_name(name),
             span,
-        )
-        .with_label("would need quoting in SQL")
-        .with_help(format!(
-            "use lower-case ASCII letters, digits and `_`, starting with a letter, e.g. `{}`",
-            suggest_sql_name(name)
-        )));
+        ));
     }
     if let Some(long) = generated
         .iter()
         .chain(std::iter::once(&name.to_string()))
         .find(|g| g.len() > MAX_IDENTIFIER_BYTES)
     {
-        return Err(Diagnostic::error(
-            codes::INVALID_IDENTIFIER,
-            format!(
-                "{what} `{name}` is too long: `{long}` has {} bytes, PostgreSQL keeps {MAX_IDENTIFIER_BYTES}",
-                long.len()
-            ),
+        return Err(Diagnostic::name_too_long(
+            what,
+            name,
+            long,
+            MAX_IDENTIFIER_BYTES,
             span,
-        )
-        .with_label("name too long")
-        .with_help("use a shorter name"));
+        ));
     }
     Ok(())
 }

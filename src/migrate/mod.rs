@@ -23,7 +23,7 @@ pub mod state;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::ir;
 use crate::source::Span;
 use evolve::{Effect, Hazard, Names, Step};
@@ -118,21 +118,13 @@ impl Migration {
             .iter()
             .filter(|s| s.effect == Effect::LosesData)
             .map(|step| {
-                let mut d = Diagnostic::error(
-                    codes::DESTRUCTIVE_CHANGE,
-                    format!("this change loses data: {}", loss_words(step)),
+                Diagnostic::destructive_change(
+                    &loss_words(step),
                     step.span.unwrap_or(fallback),
+                    step.rename_hint
+                        .as_ref()
+                        .map(|(old, new)| (old.as_str(), new.as_str())),
                 )
-                .with_label("data would be lost here")
-                .with_note(
-                    "nothing was written; to write it, pass `--allow-destructive` (the migration is then gated: `confiture migrate up --allow-destructive`)",
-                );
-                if let Some((old, new)) = &step.rename_hint {
-                    d = d.with_help(format!(
-                        "if `{new}` is `{old}` renamed, say so and keep the values: give `{new}` the long form with `renamed_from: {old}`"
-                    ));
-                }
-                d
             })
             .collect()
     }
@@ -142,29 +134,13 @@ impl Migration {
         self.up
             .iter()
             .filter_map(|step| {
-                let hazard = step.hazard?;
-                let (code, cost) = match hazard {
-                    Hazard::Rewrite => (
-                        codes::TABLE_REWRITE,
-                        "the type change rewrites the whole table under an ACCESS EXCLUSIVE lock",
-                    ),
-                    Hazard::NotNullScan => (
-                        codes::NOT_NULL_SCAN,
-                        "SET NOT NULL scans every row under an ACCESS EXCLUSIVE lock",
-                    ),
-                    Hazard::CheckScan => (
-                        codes::CHECK_SCAN,
-                        "the CHECK is added NOT VALID, then validated by a full scan of the table",
-                    ),
-                    Hazard::IndexBuild => (
-                        codes::INDEX_BUILD,
-                        "building the unique index blocks writes to the table until it has read every row",
-                    ),
+                let warning = match step.hazard? {
+                    Hazard::Rewrite => Diagnostic::table_rewrite,
+                    Hazard::NotNullScan => Diagnostic::not_null_scan,
+                    Hazard::CheckScan => Diagnostic::check_scan,
+                    Hazard::IndexBuild => Diagnostic::index_build,
                 };
-                Some(
-                    Diagnostic::warning(code, format!("{}: {cost}", step.what), step.span.unwrap_or(fallback))
-                        .with_label("changed here"),
-                )
+                Some(warning(&step.what, step.span.unwrap_or(fallback)))
             })
             .collect()
     }

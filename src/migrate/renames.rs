@@ -4,7 +4,7 @@
 
 use super::evolve::Names;
 use super::state::{Body, State};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::ir::Project;
 
 /// The renames from `old` to `project`. A rename whose old name `old` lacks while it has
@@ -34,7 +34,7 @@ pub fn resolve(project: &Project, old: &State) -> Result<Names, Vec<Diagnostic>>
                 }
                 (false, true) => {}
                 _ if empty => {}
-                (both, _) => errors.push(invalid(
+                (both, _) => errors.push(Diagnostic::invalid_rename(
                     &format!("entity `{}`", renamed.from),
                     &format!("entity `{}`", e.name),
                     both,
@@ -59,7 +59,7 @@ pub fn resolve(project: &Project, old: &State) -> Result<Names, Vec<Diagnostic>>
                         .insert((e.name.clone(), renamed.from.clone()), f.name.clone());
                 }
                 (false, true) => {}
-                (both, _) => errors.push(invalid(
+                (both, _) => errors.push(Diagnostic::invalid_rename(
                     &format!("field `{}.{}`", e.name, renamed.from),
                     &format!("field `{}.{}`", e.name, f.name),
                     both,
@@ -73,23 +73,4 @@ pub fn resolve(project: &Project, old: &State) -> Result<Names, Vec<Diagnostic>>
     } else {
         Err(errors)
     }
-}
-
-fn invalid(old: &str, new: &str, both: bool, span: crate::source::Span) -> Diagnostic {
-    let (message, help) = if both {
-        (
-            format!("cannot rename {old} to {new}: the recorded state of the migrations has both"),
-            "drop one of them first (a destructive change), or remove `renamed_from`",
-        )
-    } else {
-        (
-            format!(
-                "cannot rename {old} to {new}: the recorded state of the migrations has neither"
-            ),
-            "`renamed_from` names what the last migration called it; remove it for a new field or entity",
-        )
-    };
-    Diagnostic::error(codes::INVALID_RENAME, message, span)
-        .with_label("this earlier name")
-        .with_help(help)
 }

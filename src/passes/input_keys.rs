@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::{Claimant as Source, Facts};
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{ActionKind, Project};
 use crate::source::Span;
 
@@ -56,23 +56,14 @@ impl Walk<'_> {
         if same {
             return;
         }
-        let diagnostic = Diagnostic::error(
-            codes::DUPLICATE_INPUT_KEY,
-            format!(
-                "input key `{key}` of action `{}` would stand for two inputs: {} and {}",
-                self.action,
-                self.describe(first.source),
-                self.describe(source)
-            ),
+        let diagnostic = Diagnostic::action_input_key_clash(
+            &key,
+            &self.action,
+            &self.describe(source),
             span,
-        )
-        .with_label(format!("{} reads `{key}` here", self.describe(source)))
-        .with_secondary(
+            &self.describe(first.source),
             first.span,
-            format!("{} reads `{key}` here", self.describe(first.source)),
-        )
-        .with_note("one JSON value would be used for both, checked and resolved as the first")
-        .with_help("rename one of the fields, or set it with an explicit value from another key");
+        );
         self.diags.push(diagnostic);
     }
 

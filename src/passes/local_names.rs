@@ -5,7 +5,7 @@
 //! are checked with the other names derived from them in `lower`. The local names are
 //! the backend's (`in_<key>`, `it<n>_<key>` for loop number `n`).
 
-use crate::diag::{Diagnostic, Diagnostics, codes};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
 use crate::ir::{ActionKind, Expr, ExprKind, Project, Step, StepKind};
 use crate::lower::names::MAX_IDENTIFIER_BYTES;
@@ -72,17 +72,12 @@ impl Check<'_> {
         if local.len() <= MAX_IDENTIFIER_BYTES {
             return;
         }
-        self.diags.push(
-            Diagnostic::error(
-                codes::INVALID_IDENTIFIER,
-                format!(
-                    "{what} `{key}` is too long: the action's local `{local}` would have {} bytes, PostgreSQL keeps {MAX_IDENTIFIER_BYTES}",
-                    local.len()
-                ),
-                span,
-            )
-            .with_label("name too long")
-            .with_help("use a shorter key"),
-        );
+        self.diags.push(Diagnostic::local_too_long(
+            what,
+            key,
+            &local,
+            MAX_IDENTIFIER_BYTES,
+            span,
+        ));
     }
 }
