@@ -58,7 +58,7 @@ impl Walk<'_> {
         }
         let diagnostic = Diagnostic::action_input_key_clash(
             &key,
-            &self.action,
+            self.action,
             &self.describe(source),
             span,
             &self.describe(first.source),
