@@ -43,19 +43,6 @@ impl fmt::Display for Span {
     }
 }
 
-/// A value together with the span of the text that produced it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Spanned<T> {
-    pub node: T,
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(node: T, span: Span) -> Spanned<T> {
-        Spanned { node, span }
-    }
-}
-
 /// One loaded file: its display name (as given on the command line) and its text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {

@@ -13,15 +13,14 @@
 //! of every project returns `app.mutation_result`, so while one remains, the prelude
 //! stays; after the last project's down, the database is as it was before its first up.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
-use super::Output;
 use super::ddl::{
     AlterTableAddForeignKey, CommentOn, CommentTarget, CreateFunction, CreateIndex, CreateSchema,
     CreateTable, TenantPolicy,
 };
-use super::plan::{self, Object, ObjectKey, Target};
+use super::plan::{Object, Target};
 use super::prelude;
 use super::quote::{Ident, Literal, Qualified, dollar_quote};
 use super::{helpers, tables};
@@ -190,28 +189,6 @@ pub fn is_prelude(object: &Object) -> bool {
             | Target::PreludeRuntime
             | Target::MutationResult
     )
-}
-
-/// The down script of a whole project: every emitted object dropped, in reverse plan
-/// order, the prelude last.
-pub fn script(project: &Project, plan: &plan::Plan, output: &Output) -> String {
-    let emitted: HashSet<&ObjectKey> = output.objects.iter().map(|o| &o.key).collect();
-    let mut statements: Vec<String> = plan
-        .order
-        .iter()
-        .rev()
-        .map(|&i| &plan.graph[i])
-        .filter(|o| emitted.contains(&o.key))
-        .filter_map(|o| object(project, o))
-        .map(|d| d.to_string())
-        .collect();
-    if plan
-        .objects()
-        .any(|o| is_prelude(o) && emitted.contains(&o.key))
-    {
-        statements.push(prelude().to_string());
-    }
-    statements.join("\n")
 }
 
 /// The names of the `app` functions that `sql` creates (`CREATE [OR REPLACE] FUNCTION

@@ -55,7 +55,9 @@ pub fn sql(project: &Project, facts: &Facts, object: &Object) -> String {
                 entity: *entity,
                 action: *action as u32,
             };
-            super::actions::function_sql(project, facts, id).unwrap_or_default()
+            super::action::function(project, facts, id)
+                .map(|f| f.sql)
+                .unwrap_or_default()
         }
     }
 }

@@ -6,7 +6,6 @@
 //! every name and literal goes through [`quote`]; the output has no timestamp or path.
 
 pub mod action;
-mod actions;
 pub mod checks;
 pub mod columns;
 pub mod ddl;
