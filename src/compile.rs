@@ -1,6 +1,7 @@
 //! The library entry point: sources → checked project → object plan → PostgreSQL output,
 //! in one call ([`compile`]); the CLI, migrations and tests all go through it.
 
+use crate::analysis::Facts;
 use crate::backend::postgres::plan::{self, Plan};
 use crate::backend::postgres::{self, Output};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -45,7 +46,12 @@ pub fn compile(sources: &SourceMap, options: &Options) -> Result<Compiled, Diagn
 /// The back half of [`compile`] for a project already checked (and perhaps adjusted, as
 /// the CLI does with `--grant-to`): its plan and the SQL of every object.
 pub fn plan_and_emit(project: &Project) -> (Plan, Output) {
-    let plan = plan::build(project);
+    plan_and_emit_from(project, Facts::new(project))
+}
+
+/// [`plan_and_emit`] with the facts the check already computed ([`crate::Checked::facts`]).
+pub fn plan_and_emit_from(project: &Project, facts: Facts) -> (Plan, Output) {
+    let plan = plan::build_from(project, facts);
     let output = postgres::emit(project, &plan);
     (plan, output)
 }

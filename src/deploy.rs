@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use specqlc::analysis::Facts;
 use specqlc::apply::{self, Outcome as Applied, Progress};
 use specqlc::catalog::Difference;
 use specqlc::diag::{Failure, Kind, codes};
@@ -78,12 +79,13 @@ fn migration_failure(error: migrate::Error) -> Failure {
 /// `specqlc apply --database-url URL PATH...`; diagnostics point into `sources`.
 pub fn apply(
     project: &Project,
+    facts: Facts,
     sources: &SourceMap,
     url: &str,
     options: apply::Options,
     reporter: &mut Reporter,
 ) -> Result<(), Stop> {
-    let (plan, output) = specqlc::plan_and_emit(project);
+    let (plan, output) = specqlc::plan_and_emit_from(project, facts);
     let progress = |step: Progress| {
         match step {
         Progress::Applying { objects } => {
@@ -165,8 +167,14 @@ pub fn apply(
 
 /// `specqlc diff --database-url URL PATH...`: the differences on stdout (text or JSON);
 /// `Err(Stop::Specs)` (exit 1) when there is any.
-pub fn diff(project: &Project, url: &str, json: bool, reporter: &Reporter) -> Result<(), Stop> {
-    let (plan, output) = specqlc::plan_and_emit(project);
+pub fn diff(
+    project: &Project,
+    facts: Facts,
+    url: &str,
+    json: bool,
+    reporter: &Reporter,
+) -> Result<(), Stop> {
+    let (plan, output) = specqlc::plan_and_emit_from(project, facts);
     let differences = specqlc::drift::compare(url, &output)
         .map_err(|e| Failure::new(codes::CONNECTION, Kind::Environment, e.to_string()))?;
     let words = SpecWords::new(&State::of_output(project, &plan, &output));

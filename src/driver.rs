@@ -17,6 +17,8 @@ pub struct Checked {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     pub project: Option<Project>,
+    /// The action facts of `project` (present with it), which the plan reuses.
+    pub facts: Option<Facts>,
 }
 
 impl Checked {
@@ -43,12 +45,17 @@ pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, 
 
 /// Checks already-loaded sources: load → lower → passes.
 pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
-    let (project, _, diags) = check(&sources, &options);
-    let project = (!diags.has_errors()).then_some(project);
+    let (project, facts, diags) = check(&sources, &options);
+    let (project, facts) = if diags.has_errors() {
+        (None, None)
+    } else {
+        (Some(project), Some(facts))
+    };
     Checked {
         sources,
         diagnostics: diags.into_sorted(),
         project,
+        facts,
     }
 }
 

@@ -20,9 +20,10 @@ pub mod ir;
 pub mod lower;
 pub mod migrate;
 pub mod ownership;
+mod parallel;
 pub mod passes;
 pub mod source;
 pub mod spec;
 
-pub use compile::{Compiled, compile, plan_and_emit};
+pub use compile::{Compiled, compile, plan_and_emit, plan_and_emit_from};
 pub use driver::{CheckOptions, Checked, Options, check_paths, check_sources};

@@ -18,6 +18,7 @@ use clap::Parser;
 
 use cli::{Cli, ColorMode, Command, DebugStage, Format, MigrateAction};
 use report::{Reporter, Stop, write_stdout};
+use specqlc::analysis::Facts;
 use specqlc::diag::{Failure, Kind, codes};
 use specqlc::ir::Project;
 use specqlc::{CheckOptions, Checked};
@@ -146,9 +147,9 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             Ok(())
         }
         Command::Compile { paths, output } => {
-            let mut project = project(load(reporter, paths, options, false)?)?;
+            let (mut project, facts) = project(load(reporter, paths, options, false)?)?;
             project.grant_to = cli.grant_to.clone();
-            output::compile(&project, output, reporter)
+            output::compile(&project, facts, output, reporter)
         }
         Command::Migrate { action } => {
             let MigrateAction::New {
@@ -173,22 +174,26 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             paths,
         } => {
             let Checked {
-                sources, project, ..
+                sources,
+                project,
+                facts,
+                ..
             } = load(reporter, paths, options, false)?;
-            let mut project = project.ok_or(Stop::Specs)?;
+            let (mut project, facts) = project.zip(facts).ok_or(Stop::Specs)?;
             project.grant_to = cli.grant_to.clone();
             let options = specqlc::apply::Options {
                 allow_destructive: *allow_destructive,
             };
-            deploy::apply(&project, &sources, database_url, options, reporter)
+            deploy::apply(&project, facts, &sources, database_url, options, reporter)
         }
         Command::Diff {
             database_url,
             paths,
         } => {
-            let mut project = project(load(reporter, paths, options, false)?)?;
+            let (mut project, facts) = project(load(reporter, paths, options, false)?)?;
             project.grant_to = cli.grant_to.clone();
-            deploy::diff(&project, database_url, cli.format == Format::Json, reporter)
+            let json = cli.format == Format::Json;
+            deploy::diff(&project, facts, database_url, json, reporter)
         }
         Command::Init { dir } => {
             let written = specqlc::init::write(dir)?;
@@ -201,7 +206,7 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             Ok(())
         }
         Command::Manifest { paths } => {
-            let project = project(load(reporter, paths, options, false)?)?;
+            let (project, _) = project(load(reporter, paths, options, false)?)?;
             let manifest = specqlc::backend::postgres::action::manifest::manifest(&project);
             let text = serde_json::to_string_pretty(&manifest).expect("JSON values serialize");
             write_stdout(|out| writeln!(out, "{text}"))
@@ -214,12 +219,12 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             let paths = match stage {
                 DebugStage::Ir { paths } | DebugStage::Order { paths } => paths,
             };
-            let mut project = project(load(reporter, paths, options, false)?)?;
+            let (mut project, facts) = project(load(reporter, paths, options, false)?)?;
             project.grant_to = cli.grant_to.clone();
             let text = match stage {
                 DebugStage::Ir { .. } => specqlc::ir::dump(&project),
                 DebugStage::Order { .. } => specqlc::backend::postgres::plan::dump(
-                    &specqlc::backend::postgres::plan::build(&project),
+                    &specqlc::backend::postgres::plan::build_from(&project, facts),
                 ),
             };
             write_stdout(|out| out.write_all(text.as_bytes()))
@@ -280,8 +285,9 @@ fn load(
     Ok(checked)
 }
 
-fn project(checked: Checked) -> Result<Project, Stop> {
-    checked.project.ok_or(Stop::Specs)
+/// The checked project and its action facts.
+fn project(checked: Checked) -> Result<(Project, Facts), Stop> {
+    checked.project.zip(checked.facts).ok_or(Stop::Specs)
 }
 
 /// `error: the specs have 3 errors and 1 warning` after the reports, so a long run ends with a count.

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use specqlc::analysis::Facts;
 use specqlc::backend::postgres::header;
 use specqlc::diag::{Failure, Kind, codes};
 use specqlc::ir::Project;
@@ -10,8 +11,13 @@ use specqlc::ir::Project;
 use crate::report::{Reporter, Stop, write_stdout};
 
 /// Compiles `project` and writes it to `target` (`-` = stdout).
-pub fn compile(project: &Project, target: &str, reporter: &Reporter) -> Result<(), Stop> {
-    let (_, output) = specqlc::plan_and_emit(project);
+pub fn compile(
+    project: &Project,
+    facts: Facts,
+    target: &str,
+    reporter: &Reporter,
+) -> Result<(), Stop> {
+    let (_, output) = specqlc::plan_and_emit_from(project, facts);
     if target == "-" {
         return write_stdout(|mut out| {
             out.write_all(header().as_bytes())?;

@@ -15,6 +15,7 @@ pub mod touches;
 pub mod writes;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::ir::{ActionId, EntityId, Project};
 pub use calls::CallFact;
@@ -30,11 +31,11 @@ pub struct Facts {
 
 impl Facts {
     pub fn new(project: &Project) -> Facts {
-        let actions = project
-            .action_ids()
-            .map(|id| (id, ActionFacts::new(project, id)))
-            .collect();
-        Facts { actions }
+        let ids: Vec<ActionId> = project.action_ids().collect();
+        let facts = crate::parallel::parallel_map(&ids, |&id| ActionFacts::new(project, id));
+        Facts {
+            actions: ids.into_iter().zip(facts).collect(),
+        }
     }
 
     /// The facts of `id`, or `None` for an action of another project.
@@ -64,8 +65,9 @@ pub struct ActionFacts {
     /// The entities whose tables its own statements write (its own entity first, then
     /// every `update:` and `insert:` target, in first-seen order).
     pub written: Vec<EntityId>,
-    /// The tables and columns it reads or writes, and the functions it calls.
-    pub touches: Touches,
+    /// The tables and columns it reads or writes, and the functions it calls: read by the
+    /// plan only, so computed at its first use ([`ActionFacts::touches`]), not by `check`.
+    touches: OnceLock<Touches>,
     /// Its `call:` steps, in step order.
     pub calls: Vec<CallFact>,
     /// Where its steps take keys as inputs, in step order (custom actions only).
@@ -73,6 +75,12 @@ pub struct ActionFacts {
 }
 
 impl ActionFacts {
+    /// The tables and columns the action `id` (these facts' action) reads or writes.
+    pub fn touches(&self, project: &Project, id: ActionId) -> &Touches {
+        self.touches
+            .get_or_init(|| touches::of(project, project.action(id), id.entity))
+    }
+
     pub fn new(project: &Project, id: ActionId) -> ActionFacts {
         let action = project.action(id);
         let row = rows::role(action, id.entity);
@@ -81,7 +89,7 @@ impl ActionFacts {
             inputs: inputs::collect(project, id.entity, action, row),
             writes: writes::action_writes(action),
             written: writes::written_entities(action, id.entity),
-            touches: touches::of(project, action, id.entity),
+            touches: OnceLock::new(),
             calls: calls::of(action),
             claims: inputs::claims(project, id.entity, action, row),
         }

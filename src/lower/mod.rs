@@ -40,7 +40,7 @@ pub fn run(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
     // front end's work: lower them on every core, then merge in document order so the
     // diagnostics and the IR do not depend on the number of threads.
     let pending = entity::documents_with_ids(docs, &project);
-    let lowered = parallel_map(&pending, |&(doc, id)| {
+    let lowered = crate::parallel::parallel_map(&pending, |&(doc, id)| {
         let mut local = Diagnostics::new();
         let actions = actions::lower_actions(&index, doc, id, &project, &mut local);
         (id, actions, local)
@@ -51,31 +51,6 @@ pub fn run(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
     }
     actions::resolve_calls(&mut project);
     project
-}
-
-/// `f` over `items` on up to every core, results in the order of `items`.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len() / 16)
-        .max(1);
-    if workers == 1 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                let f = &f;
-                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
 }
 
 #[cfg(test)]

@@ -126,38 +126,74 @@ impl fmt::Display for Literal<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use fmt::Write;
         if !self.0.contains(needs_escape) {
-            return write!(f, "'{}'", self.0.replace('\'', "''"));
+            f.write_char('\'')?;
+            for (i, part) in self.0.split('\'').enumerate() {
+                if i > 0 {
+                    f.write_str("''")?;
+                }
+                f.write_str(part)?;
+            }
+            return f.write_char('\'');
         }
         f.write_str("E'")?;
-        for c in self.0.chars() {
-            match c {
-                '\\' => f.write_str("\\\\")?,
-                '\'' => f.write_str("''")?,
-                '\n' => f.write_str("\\n")?,
-                '\r' => f.write_str("\\r")?,
-                '\t' => f.write_str("\\t")?,
-                c if c.is_ascii_control() => write!(f, "\\x{:02X}", u32::from(c))?,
-                c => f.write_char(c)?,
+        // Runs of characters that need no escape go out whole.
+        let mut run = 0;
+        for (at, c) in self.0.char_indices() {
+            let escaped = match c {
+                '\\' => "\\\\",
+                '\'' => "''",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                c if c.is_ascii_control() => "",
+                _ => continue,
+            };
+            f.write_str(&self.0[run..at])?;
+            if escaped.is_empty() {
+                write!(f, "\\x{:02X}", u32::from(c))?;
+            } else {
+                f.write_str(escaped)?;
             }
+            run = at + c.len_utf8();
         }
+        f.write_str(&self.0[run..])?;
         f.write_char('\'')
     }
 }
 
-/// `body` wrapped in dollar quotes whose tag does not occur in it (`$fn$`, `$fn1$`, ...).
-pub fn dollar_quote(body: &str) -> String {
-    let mut tag = String::from("$fn$");
+/// `body` wrapped in dollar quotes whose tag does not occur in it (`$fn$`, `$fn1$`, ...),
+/// written straight into the output (bodies are most of the compiler's output).
+pub fn dollar_quote(body: &str) -> DollarQuoted<'_> {
     let mut n = 0;
-    while body.contains(&tag) {
+    while body.contains(&DollarTag(n).to_string()) {
         n += 1;
-        tag = format!("$fn{n}$");
     }
-    let mut out = String::with_capacity(body.len() + 2 * tag.len() + 1);
-    out.push_str(&tag);
-    out.push('\n');
-    out.push_str(body);
-    out.push_str(&tag);
-    out
+    DollarQuoted { body, tag: n }
+}
+
+/// A dollar-quoted body; see [`dollar_quote`].
+pub struct DollarQuoted<'a> {
+    body: &'a str,
+    tag: u32,
+}
+
+/// `$fn$` for 0, `$fn<n>$` otherwise.
+struct DollarTag(u32);
+
+impl fmt::Display for DollarTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => f.write_str("$fn$"),
+            n => write!(f, "$fn{n}$"),
+        }
+    }
+}
+
+impl fmt::Display for DollarQuoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tag = DollarTag(self.tag);
+        write!(f, "{tag}\n{}{tag}", self.body)
+    }
 }
 
 #[cfg(test)]
@@ -219,7 +255,7 @@ mod tests {
     #[test]
     fn dollar_tag_never_occurs_in_body() {
         let body = "x $fn$ y $fn1$";
-        let quoted = dollar_quote(body);
+        let quoted = dollar_quote(body).to_string();
         assert!(quoted.starts_with("$fn2$"));
     }
 }

@@ -14,6 +14,9 @@ pub(super) struct Code {
     /// and those two allocations per line were a sixth of the compile time.
     text: String,
     indent: usize,
+    /// The level of the tree the lines will sit at ([`Code::start_at`]): they are laid
+    /// out for it as they are written, so placing them in the tree copies nothing.
+    base: usize,
     /// `(name, type)` in first-declared order.
     decls: Vec<(String, String)>,
 }
@@ -31,14 +34,24 @@ impl Code {
 
     /// A typed statement at the current level.
     pub fn stmt(&mut self, stmt: &Stmt) {
-        self.line(stmt.to_string());
+        stmt.write_at(&mut self.text, self.indent);
     }
 
     /// The lines written so far as one statement of the tree; the writer starts over
     /// (declarations are kept).
     pub fn take(&mut self) -> Stmt {
-        debug_assert_eq!(self.indent, 0, "every opened line is closed");
-        Stmt::Lines(std::mem::take(&mut self.text))
+        debug_assert_eq!(self.indent, self.base, "every opened line is closed");
+        Stmt::Laid {
+            text: std::mem::take(&mut self.text),
+            level: self.base,
+        }
+    }
+
+    /// The next lines go at `level` of the tree (what was written is taken first).
+    pub fn start_at(&mut self, level: usize) {
+        debug_assert!(self.text.is_empty(), "take the lines written so far first");
+        self.base = level;
+        self.indent = level;
     }
 
     pub fn open(&mut self, text: impl AsRef<str>) {

@@ -45,6 +45,8 @@ mod steps;
 mod tests;
 mod update;
 
+use std::fmt::Write as _;
+
 use crate::analysis::{ActionFacts, Facts};
 use crate::backend::postgres::ddl::{CreateFunction, Volatility};
 use crate::backend::postgres::plpgsql::{Block, Body, Raise, Stmt};
@@ -89,11 +91,13 @@ pub fn function(project: &Project, facts: &Facts, id: ActionId) -> Option<Functi
         strict: false,
         parallel_safe: false,
         security_definer: true,
-        body: body.to_string(),
+        body: body.text(),
     };
-    let mut sql = format!("{create}{}", create.revoke_from_public());
+    // Sized once: the body is most of the text, and growing by doubling copies it.
+    let mut sql = String::with_capacity(create.body.len() + 1024);
+    let _ = write!(sql, "{create}{}", create.revoke_from_public());
     if let Some(description) = action.description.as_deref().filter(|d| !d.is_empty()) {
-        sql.push_str(&create.comment(description).to_string());
+        let _ = write!(sql, "{}", create.comment(description));
     }
     Some(FunctionSql {
         schema: e.schema.clone(),
@@ -246,8 +250,10 @@ fn assemble(ctx: &mut Ctx) -> Body {
                 .into(),
         ),
     ];
+    ctx.code.start_at(1);
     input::emit_key_check(ctx);
     body.push(ctx.code.take());
+    ctx.code.start_at(2);
     input::emit_reads(ctx);
     input::emit_references(ctx);
     if ctx.facts.row.existing() {
@@ -266,6 +272,7 @@ fn assemble(ctx: &mut Ctx) -> Body {
         handlers: vec![result::handler(ctx)],
     };
     body.push(Stmt::Block(inner));
+    ctx.code.start_at(1);
     if !ctx.returned {
         let done = result::success(ctx, None);
         body.push(ctx.code.take());

@@ -432,21 +432,25 @@ impl Builder<'_> {
                 entity: e.id,
                 action: i as u32,
             };
-            let touches = self.facts.action(self.project, id).into_owned().touches;
+            let facts = self.facts.action(self.project, id);
+            let touches = facts.touches(self.project, id);
             let mut tables: Vec<(ObjectKey, std::collections::BTreeSet<String>)> = touches
                 .tables
-                .into_iter()
-                .map(|((entity, kind), columns)| {
-                    (table_key(self.project.entity(entity), kind), columns)
+                .iter()
+                .map(|(&(entity, kind), columns)| {
+                    (
+                        table_key(self.project.entity(entity), kind),
+                        columns.clone(),
+                    )
                 })
                 .collect();
             tables.sort();
             for (key, columns) in tables {
                 self.edge(node, &key, Edge::Touches(columns));
             }
-            for (schema, function) in touches.calls {
+            for (schema, function) in &touches.calls {
                 self.calls
-                    .push((node, ObjectKey::function(&schema, &function)));
+                    .push((node, ObjectKey::function(schema, function)));
             }
         }
     }

@@ -50,6 +50,9 @@ pub enum Stmt {
     /// Lines already laid out relative to the statement's level (each ends in `\n`),
     /// as the step emitters' line writer produces them.
     Lines(String),
+    /// Lines already indented for `level` (each ends in `\n`): written as they are when
+    /// the statement sits at `level`, re-indented otherwise.
+    Laid { text: String, level: usize },
 }
 
 /// `RAISE` forms the generated code uses.
@@ -91,15 +94,30 @@ impl Stmt {
     }
 }
 
+impl Body {
+    /// The body text, written into one buffer (what `to_string` gives, without the
+    /// formatter's extra copy).
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        out.push_str("#variable_conflict use_variable\n");
+        write::block(&mut out, &self.block, 0);
+        out
+    }
+}
+
+impl Stmt {
+    /// Appends the statement to `out`, `level` steps of four spaces in.
+    pub fn write_at(&self, out: &mut String, level: usize) {
+        write::stmt(out, self, level);
+    }
+}
+
 impl fmt::Display for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Every column in a generated statement is qualified by a table alias: an
         // unqualified name is a local or a parameter, and saying so keeps a field named
         // like one from making a statement ambiguous.
-        f.write_str("#variable_conflict use_variable\n")?;
-        let mut out = String::new();
-        write::block(&mut out, &self.block, 0);
-        f.write_str(&out)
+        f.write_str(&self.text())
     }
 }
 

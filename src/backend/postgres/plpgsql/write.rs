@@ -2,13 +2,45 @@
 //! level of their `BEGIN`, handler bodies one level below their `WHEN`. One growing
 //! buffer: bodies are most of the compiler's output.
 
+use std::fmt::Write as _;
+
 use super::{Block, Handler, Stmt};
 use crate::backend::postgres::quote::Ident;
 
+/// Enough spaces for the deepest nesting a body has; deeper levels repeat it.
+const SPACES: &str = "                                ";
+
 fn pad(out: &mut String, level: usize) {
-    for _ in 0..level {
-        out.push_str("    ");
+    let mut width = 4 * level;
+    while width > 0 {
+        let n = width.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        width -= n;
     }
+}
+
+/// The text `parts` make together, as [`lines`] writes it, without building it first:
+/// every statement of every body goes through here.
+fn line_of(out: &mut String, parts: &[&str], level: usize) {
+    pad(out, level);
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.iter().enumerate() {
+        let part = if i == last {
+            part.trim_end_matches('\n')
+        } else {
+            part
+        };
+        let mut segments = part.split('\n');
+        if let Some(first) = segments.next() {
+            out.push_str(first);
+        }
+        for segment in segments {
+            out.push('\n');
+            pad(out, level);
+            out.push_str(segment);
+        }
+    }
+    out.push('\n');
 }
 
 /// Each line of `text` at `level`.
@@ -25,10 +57,8 @@ pub(super) fn block(out: &mut String, b: &Block, level: usize) {
         lines(out, "DECLARE", level);
         for d in &b.decls {
             pad(out, level + 1);
-            out.push_str(&Ident(&d.name).to_string());
-            out.push(' ');
-            out.push_str(&d.ty);
-            out.push_str(";\n");
+            let _ = write!(out, "{} {};", Ident(&d.name), d.ty);
+            out.push('\n');
         }
     }
     lines(out, "BEGIN", level);
@@ -58,17 +88,17 @@ fn stmts(out: &mut String, body: &[Stmt], level: usize) {
 
 pub(super) fn stmt(out: &mut String, s: &Stmt, level: usize) {
     match s {
-        Stmt::Assign { target, value } => lines(out, &format!("{target} := {value};"), level),
-        Stmt::Perform(query) => lines(out, &format!("PERFORM {query};"), level),
+        Stmt::Assign { target, value } => line_of(out, &[target, " := ", value, ";"], level),
+        Stmt::Perform(query) => line_of(out, &["PERFORM ", query, ";"], level),
         Stmt::Raise(raise) => lines(out, &raise.to_string(), level),
-        Stmt::Return(value) => lines(out, &format!("RETURN {value};"), level),
+        Stmt::Return(value) => line_of(out, &["RETURN ", value, ";"], level),
         Stmt::If {
             branches,
             otherwise,
         } => {
             for (i, (cond, body)) in branches.iter().enumerate() {
                 let word = if i == 0 { "IF" } else { "ELSIF" };
-                lines(out, &format!("{word} {cond} THEN"), level);
+                line_of(out, &[word, " ", cond, " THEN"], level);
                 stmts(out, body, level + 1);
             }
             if !otherwise.is_empty() {
@@ -81,13 +111,23 @@ pub(super) fn stmt(out: &mut String, s: &Stmt, level: usize) {
             if head.is_empty() {
                 lines(out, "LOOP", level);
             } else {
-                lines(out, &format!("{head} LOOP"), level);
+                line_of(out, &[head, " LOOP"], level);
             }
             stmts(out, body, level + 1);
             lines(out, "END LOOP;", level);
         }
         Stmt::Block(b) => block(out, b, level),
-        Stmt::Sql(sql) => lines(out, &format!("{sql};"), level),
+        Stmt::Sql(sql) => line_of(out, &[sql, ";"], level),
         Stmt::Lines(text) => lines(out, text, level),
+        Stmt::Laid { text, level: laid } if *laid == level => out.push_str(text),
+        Stmt::Laid { text, level: laid } => {
+            let indent = &SPACES[..4 * (*laid).min(SPACES.len() / 4)];
+            for line in text.lines() {
+                let line = line.strip_prefix(indent).unwrap_or(line);
+                pad(out, level);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
     }
 }
