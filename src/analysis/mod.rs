@@ -38,6 +38,14 @@ impl Facts {
         }
     }
 
+    /// Computes every action's touches now, on all cores (the plan reads them all).
+    pub fn compute_touches(&self, project: &Project) {
+        let actions: Vec<(&ActionId, &ActionFacts)> = self.actions.iter().collect();
+        crate::parallel::parallel_map(&actions, |&(&id, facts)| {
+            facts.touches(project, id);
+        });
+    }
+
     /// The facts of `id`, or `None` for an action of another project.
     pub fn get(&self, id: ActionId) -> Option<&ActionFacts> {
         self.actions.get(&id)

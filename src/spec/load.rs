@@ -259,18 +259,30 @@ impl Walk {
 
 /// Parses every document of every file into entity syntax trees.
 pub fn parse_all(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<super::syntax::EntityDoc> {
-    let mut docs = Vec::new();
-    for (id, file) in sources.files() {
+    // Files parse independently: in parallel, each with its own diagnostics, gathered
+    // back in file order so the result is the same on any number of cores.
+    let files: Vec<_> = sources.files().collect();
+    let parsed = crate::parallel::parallel_map(&files, |&(id, file)| {
+        let mut local = Diagnostics::new();
+        let mut docs = Vec::new();
         match super::yaml::parse_documents(id, &file.text) {
             Ok(nodes) => {
                 for node in &nodes {
-                    if let super::read::Document::Entity(doc) = super::read::document(node, diags) {
+                    if let super::read::Document::Entity(doc) =
+                        super::read::document(node, &mut local)
+                    {
                         docs.push(*doc);
                     }
                 }
             }
-            Err(diagnostic) => diags.push(diagnostic),
+            Err(diagnostic) => local.push(diagnostic),
         }
+        (docs, local)
+    });
+    let mut docs = Vec::new();
+    for (file_docs, local) in parsed {
+        docs.extend(file_docs);
+        diags.extend(local);
     }
     docs
 }

@@ -34,6 +34,7 @@ pub fn build(project: &ir::Project) -> Plan {
 
 /// [`build`] from facts already computed (by the driver, for the passes).
 pub fn build_from(project: &ir::Project, facts: Facts) -> Plan {
+    facts.compute_touches(project);
     let (graph, nodes) = build::graph(project, &facts);
     let order = sort::topological(&graph);
     Plan {
