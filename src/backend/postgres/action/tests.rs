@@ -1,282 +1,90 @@
-//! Unit tests: generated functions for hand-built IR, as inline snapshots.
+//! Unit tests: generated functions for a small CRM spec read through the normal front
+//! end, as inline snapshots.
 //!
 //! Set `SPECQLC_ACTION_DUMP=<file>` to write every fixture function to a file, to apply
 //! it to a scratch PostgreSQL with `plpgsql_check` by hand.
 
 use super::function;
 use crate::analysis::Facts;
-use crate::expr::ast::BinaryOp;
-use crate::ir::*;
-use crate::source::Span;
+use crate::ir::{ActionId, ActionKind, EntityId, Project};
 
-fn sp() -> Span {
-    Span::default()
-}
+/// Company derives its identifier from its name; Contact references it and Country, and
+/// declares an action it does not define yet; Category is a translated tree; Country is
+/// shared (not tenant-scoped).
+const CRM: &str = r#"
+entity: Company
+schema: crm
+identifier: name
+fields:
+  name: text!
+actions:
+  - name: create_company
+  - name: update_company
+---
+entity: Contact
+schema: crm
+fields:
+  email:
+    type: email
+    required: true
+    unique: true
+  status: enum(lead, qualified) = 'lead'
+  company: ref(Company)
+  score: integer
+  born: date
+  location: coordinates
+  tags: list(text)
+  price: decimal(10, 2)
+  country: ref(Country)
+actions:
+  - name: create_contact
+  - name: update_contact
+  - name: delete_contact
+  - name: qualify_lead
+    description: Qualify a lead
+    steps:
+      - validate: status = 'lead'
+        error: not_a_lead
+      - update: Contact SET status = 'qualified'
+      - notify: contact_qualified
+        data:
+          email: email
+      - return: Lead qualified
+  - name: import_contacts
+    steps:
+      - foreach: item in $contacts
+        do:
+          - validate: item.score > 0
+          - call: crm.create_contact
+            args:
+              email: item.email
+              score: item.score
+  - name: archive_contact
+---
+entity: Category
+schema: crm
+hierarchical: true
+translations:
+  enabled: true
+  fields: [name]
+fields:
+  name: text
+  parent: ref(Category)
+actions:
+  - name: create_category
+  - name: update_category
+---
+entity: Country
+schema: common
+tenant_scoped: false
+fields:
+  code: countryCode
+actions:
+  - name: create_country
+"#;
 
-fn field(id: u32, name: &str, ty: FieldType) -> Field {
-    Field {
-        id: FieldId(id),
-        name: name.into(),
-        ty,
-        required: false,
-        unique: false,
-        default: None,
-        description: None,
-        renamed_from: None,
-        span: sp(),
-        type_span: sp(),
-    }
-}
-
-fn action(name: &str, kind: ActionKind) -> Action {
-    Action {
-        name: name.into(),
-        description: None,
-        kind,
-        span: sp(),
-    }
-}
-
-fn step(kind: StepKind) -> Step {
-    Step { kind, span: sp() }
-}
-
-fn ex(kind: ExprKind, ty: Ty) -> Expr {
-    Expr {
-        kind,
-        ty,
-        span: sp(),
-    }
-}
-
-fn column(entity: u32, field: u32, ty: Ty) -> Expr {
-    ex(
-        ExprKind::Column {
-            field: FieldRef {
-                entity: EntityId(entity),
-                field: FieldId(field),
-            },
-            row: Row::Target,
-        },
-        ty,
-    )
-}
-
-fn text(s: &str) -> Expr {
-    ex(ExprKind::Const(Value::Text(s.into())), Ty::Text)
-}
-
-fn binary(op: BinaryOp, a: Expr, b: Expr) -> Expr {
-    let ty = match op {
-        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
-            a.ty.clone()
-        }
-        BinaryOp::Concat => Ty::Text,
-        _ => Ty::Boolean,
-    };
-    ex(ExprKind::Binary(op, Box::new(a), Box::new(b)), ty)
-}
-
-fn entity(id: u32, name: &str, snake: &str, fields: Vec<Field>) -> Entity {
-    Entity {
-        id: EntityId(id),
-        name: name.into(),
-        snake: snake.into(),
-        schema: "crm".into(),
-        description: None,
-        tenant_scoped: true,
-        identifier_from: vec![],
-        fields,
-        actions: vec![],
-        parent: None,
-        translated: vec![],
-        renamed_from: None,
-        span: sp(),
-        schema_span: sp(),
-    }
-}
-
-/// Company(name!, 0) derives its identifier; Contact references it; Category is a
-/// translated tree; Country is shared (not tenant-scoped).
-pub(super) fn fixture() -> Project {
-    let mut company = entity(
-        0,
-        "Company",
-        "company",
-        vec![Field {
-            required: true,
-            ..field(0, "name", FieldType::Scalar(Scalar::Text { max_len: None }))
-        }],
-    );
-    company.identifier_from = vec![FieldId(0)];
-    company.actions = vec![
-        action("create_company", ActionKind::Create),
-        action("update_company", ActionKind::Update),
-    ];
-
-    let mut contact = entity(
-        1,
-        "Contact",
-        "contact",
-        vec![
-            Field {
-                required: true,
-                unique: true,
-                ..field(0, "email", FieldType::Rich(Rich::Email))
-            },
-            Field {
-                default: Some(Value::Text("lead".into())),
-                ..field(
-                    1,
-                    "status",
-                    FieldType::Enum(vec!["lead".into(), "qualified".into()]),
-                )
-            },
-            field(2, "company", FieldType::Ref(EntityId(0))),
-            field(
-                3,
-                "score",
-                FieldType::Scalar(Scalar::Integer {
-                    min: None,
-                    max: None,
-                }),
-            ),
-            field(4, "born", FieldType::Scalar(Scalar::Date)),
-            field(5, "location", FieldType::Rich(Rich::Coordinates)),
-            field(
-                6,
-                "tags",
-                FieldType::List(Box::new(FieldType::Scalar(Scalar::Text { max_len: None }))),
-            ),
-            field(
-                7,
-                "price",
-                FieldType::Scalar(Scalar::Decimal {
-                    precision: Some((10, 2)),
-                }),
-            ),
-            field(8, "country", FieldType::Ref(EntityId(3))),
-        ],
-    );
-    contact.actions = vec![
-        action("create_contact", ActionKind::Create),
-        action("update_contact", ActionKind::Update),
-        action("delete_contact", ActionKind::Delete),
-        Action {
-            description: Some("Qualify a lead".into()),
-            ..action(
-                "qualify_lead",
-                ActionKind::Custom(vec![
-                    step(StepKind::Validate {
-                        condition: binary(BinaryOp::Eq, column(1, 1, Ty::Text), text("lead")),
-                        error: "not_a_lead".into(),
-                        message: "validation failed: status = 'lead'".into(),
-                    }),
-                    step(StepKind::Update {
-                        entity: EntityId(1),
-                        set: vec![Assignment {
-                            field: FieldId(1),
-                            value: text("qualified"),
-                            span: sp(),
-                        }],
-                        from_input: false,
-                        filter: None,
-                    }),
-                    step(StepKind::Notify {
-                        channel: "contact_qualified".into(),
-                        data: vec![("email".into(), column(1, 0, Ty::Text))],
-                    }),
-                    step(StepKind::Return {
-                        message: "Lead qualified".into(),
-                    }),
-                ]),
-            )
-        },
-        action(
-            "import_contacts",
-            ActionKind::Custom(vec![step(StepKind::Foreach {
-                var: "c".into(),
-                input_key: "contacts".into(),
-                body: vec![
-                    step(StepKind::Validate {
-                        condition: binary(
-                            BinaryOp::Gt,
-                            ex(
-                                ExprKind::Item {
-                                    var: "c".into(),
-                                    key: "score".into(),
-                                },
-                                Ty::Integer,
-                            ),
-                            ex(ExprKind::Const(Value::Number("0".into())), Ty::Integer),
-                        ),
-                        error: "validation_failed".into(),
-                        message: "validation failed: c.score > 0".into(),
-                    }),
-                    step(StepKind::Call {
-                        schema: "crm".into(),
-                        function: "create_contact".into(),
-                        args: vec![
-                            (
-                                "email".into(),
-                                ex(
-                                    ExprKind::Item {
-                                        var: "c".into(),
-                                        key: "email".into(),
-                                    },
-                                    Ty::Text,
-                                ),
-                            ),
-                            (
-                                "score".into(),
-                                ex(
-                                    ExprKind::Item {
-                                        var: "c".into(),
-                                        key: "score".into(),
-                                    },
-                                    Ty::Integer,
-                                ),
-                            ),
-                        ],
-                        target: None,
-                    }),
-                ],
-            })]),
-        ),
-    ];
-
-    let mut category = entity(
-        2,
-        "Category",
-        "category",
-        vec![
-            field(0, "name", FieldType::Scalar(Scalar::Text { max_len: None })),
-            field(1, "parent", FieldType::Ref(EntityId(2))),
-        ],
-    );
-    category.parent = Some(FieldId(1));
-    category.translated = vec![FieldId(0)];
-    category.actions = vec![
-        action("create_category", ActionKind::Create),
-        action("update_category", ActionKind::Update),
-    ];
-
-    let mut country = entity(
-        3,
-        "Country",
-        "country",
-        vec![field(0, "code", FieldType::Rich(Rich::CountryCode))],
-    );
-    country.tenant_scoped = false;
-    country.schema = "common".into();
-    country.actions = vec![action("create_country", ActionKind::Create)];
-
-    let mut project = Project {
-        entities: vec![company, contact, category, country],
-        ..Default::default()
-    };
-    crate::lower::resolve_calls(&mut project);
-    project
+fn fixture() -> Project {
+    crate::testing::project(CRM)
 }
 
 fn sql_of(project: &Project, entity: u32, name: &str) -> String {
@@ -307,15 +115,14 @@ fn dump_fixture_functions_when_asked() {
 
 #[test]
 fn declarations_get_no_function() {
-    let mut project = fixture();
-    project.entities[1]
-        .actions
-        .push(action("later", ActionKind::Declaration));
-    let id = ActionId {
-        entity: EntityId(1),
-        action: project.entities[1].actions.len() as u32 - 1,
-    };
-    assert!(function(&project, &Facts::new(&project), id).is_none());
+    let project = fixture();
+    let facts = Facts::new(&project);
+    let declared: Vec<ActionId> = project
+        .action_ids()
+        .filter(|&id| matches!(project.action(id).kind, ActionKind::Declaration))
+        .collect();
+    assert_eq!(declared.len(), 1);
+    assert!(function(&project, &facts, declared[0]).is_none());
 }
 
 #[test]
@@ -709,7 +516,7 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
                 it1_email := (v_item #>> '{}');
                 v_key := NULL;
                 IF NOT COALESCE((it1_score > 0::integer), false) THEN
-                    RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'validation failed: c.score > 0', DETAIL = 'validation_failed';
+                    RAISE EXCEPTION USING ERRCODE = 'SQ001', MESSAGE = 'validation failed: item.score > 0', DETAIL = 'validation_failed';
                 END IF;
                 v_result := crm.create_contact(p_tenant_id, p_user_id, pg_catalog.jsonb_build_object('email', it1_email, 'score', it1_score));
                 IF NOT v_result.success THEN
@@ -736,26 +543,23 @@ fn foreach_calls_another_action_and_propagates_its_failure() {
 fn every_fixture_function_confines_writes_to_the_tenant() {
     let project = fixture();
     let facts = Facts::new(&project);
-    for id in project.entity_ids() {
-        let e = project.entity(id);
-        for (index, a) in e.actions.iter().enumerate() {
-            let action = ActionId {
-                entity: id,
-                action: index as u32,
-            };
-            let sql = function(&project, &facts, action).unwrap().sql;
-            for stmt in sql.lines().filter(|l| {
-                let l = l.trim_start();
-                l.starts_with("UPDATE ") || l.starts_with("INSERT ") || l.starts_with("SELECT t.*")
-            }) {
-                assert!(
-                    !e.tenant_scoped || stmt.contains("p_tenant_id"),
-                    "{}: {stmt}",
-                    a.name
-                );
-            }
-            assert!(!sql.contains("WHEN OTHERS"), "{}", a.name);
-            assert!(!sql.contains("EXECUTE"), "{}", a.name);
+    for id in project.action_ids() {
+        let (e, a) = (project.entity(id.entity), project.action(id));
+        let Some(f) = function(&project, &facts, id) else {
+            assert!(matches!(a.kind, ActionKind::Declaration), "{}", a.name);
+            continue;
+        };
+        for stmt in f.sql.lines().filter(|l| {
+            let l = l.trim_start();
+            l.starts_with("UPDATE ") || l.starts_with("INSERT ") || l.starts_with("SELECT t.*")
+        }) {
+            assert!(
+                !e.tenant_scoped || stmt.contains("p_tenant_id"),
+                "{}: {stmt}",
+                a.name
+            );
         }
+        assert!(!f.sql.contains("WHEN OTHERS"), "{}", a.name);
+        assert!(!f.sql.contains("EXECUTE"), "{}", a.name);
     }
 }
