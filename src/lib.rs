@@ -24,6 +24,8 @@ mod parallel;
 pub mod passes;
 pub mod source;
 pub mod spec;
+#[cfg(test)]
+mod testing;
 
 pub use compile::{Compiled, compile, plan_and_emit, plan_and_emit_from};
 pub use driver::{CheckOptions, Checked, Options, check_paths, check_sources};

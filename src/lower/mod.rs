@@ -55,15 +55,8 @@ pub fn run(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
 
 #[cfg(test)]
 mod tests {
-    use crate::source::SourceMap;
-    use crate::{CheckOptions, check_sources};
-
     fn ir(spec: &str) -> String {
-        let mut sources = SourceMap::new();
-        sources.add("t.yaml", spec);
-        let checked = check_sources(sources, CheckOptions::default());
-        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-        crate::ir::dump(&checked.project.unwrap())
+        crate::ir::dump(&crate::testing::project(spec))
     }
 
     #[test]

@@ -1,9 +1,8 @@
-//! Backend tests on hand-built IR: the whole script, independence from file order,
-//! hostile names and texts, and a re-parse of the script with `sqlparser`.
+//! Backend tests on specs read through the front end: the whole script, independence
+//! from file order, hostile names and texts, and a re-parse of the script with `sqlparser`.
 
 use super::*;
-use crate::backend::postgres::plan::fixtures::{action, crm, entity, field, permute};
-use crate::ir::{FieldType, Rich, Scalar, Value};
+use crate::backend::postgres::plan::fixtures::{crm, crm_in_order};
 
 fn script(project: &ir::Project) -> String {
     crate::plan_and_emit(project).1.script()
@@ -20,10 +19,9 @@ fn crm_ddl() {
 
 #[test]
 fn files_in_another_order_give_the_same_script() {
-    let project = crm();
-    let expected = script(&project);
-    assert_eq!(script(&permute(&project, &[2, 1, 0])), expected);
-    assert_eq!(script(&permute(&project, &[1, 2, 0])), expected);
+    let expected = script(&crm());
+    assert_eq!(script(&crm_in_order([2, 1, 0])), expected);
+    assert_eq!(script(&crm_in_order([1, 2, 0])), expected);
 }
 
 #[test]
@@ -68,34 +66,36 @@ fn confiture_layout() {
 /// Texts that would break out of a naive literal, comment or dollar quote.
 const HOSTILE: &str = "it's \"q\" $$ $fn$ $do$; DROP TABLE x; -- \\' \\";
 
+/// `text` as a YAML single-quoted scalar, which keeps backslashes and doubles quotes.
+fn yaml_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Table, column, enum value and default all carry [`HOSTILE`], in a schema and a column
+/// named by SQL keywords.
 fn hostile() -> ir::Project {
-    let mut e = entity(0, "Order", "order", "select");
-    e.description = Some(HOSTILE.into());
-    let status = field(
-        &mut e,
-        "status",
-        FieldType::Enum(vec![HOSTILE.into(), "ok".into()]),
-    );
-    e.fields[status.0 as usize].default = Some(Value::Text(HOSTILE.into()));
-    e.fields[status.0 as usize].description = Some(HOSTILE.into());
-    let note = field(
-        &mut e,
-        "user",
-        FieldType::Scalar(Scalar::Text { max_len: Some(10) }),
-    );
-    e.fields[note.0 as usize].default = Some(Value::Text("a'b".into()));
-    let tags = field(
-        &mut e,
-        "tags",
-        FieldType::List(Box::new(FieldType::Rich(Rich::Slug))),
-    );
-    e.fields[tags.0 as usize].unique = true;
-    field(&mut e, "parent", FieldType::Ref(ir::EntityId(0)));
-    action(&mut e, "create_order", ir::ActionKind::Create);
-    ir::Project {
-        entities: vec![e],
-        ..Default::default()
-    }
+    let hostile = yaml_quoted(HOSTILE);
+    // Inside `enum(...)` a value is quoted by doubling its own quote character.
+    let status = yaml_quoted(&format!("enum(\"{}\", ok)", HOSTILE.replace('"', "\"\"")));
+    crate::testing::project(&format!(
+        r#"
+entity: Order
+schema: select
+description: {hostile}
+fields:
+  status:
+    type: {status}
+    default: {hostile}
+    description: {hostile}
+  user: text(10) = 'a''b'
+  tags:
+    type: list(slug)
+    unique: true
+  parent: ref(Order)
+actions:
+  - name: create_order
+"#
+    ))
 }
 
 #[test]
@@ -141,103 +141,37 @@ fn reparse(sql: &str) {
     assert!(statements.len() > 3);
 }
 
-/// One field of every type of LANGUAGE §2, with defaults of several kinds.
+/// A field of every type name of LANGUAGE §2 (aliases included) and a list of each,
+/// the types with arguments, and defaults of several kinds.
 fn all_types() -> ir::Project {
-    use ir::Rich::*;
-    let mut e = entity(0, "Kitchen", "kitchen", "lab");
-    e.tenant_scoped = false;
-    let scalars = [
-        ("t", Scalar::Text { max_len: None }),
-        ("t10", Scalar::Text { max_len: Some(10) }),
-        (
-            "i",
-            Scalar::Integer {
-                min: Some(-5),
-                max: Some(5),
-            },
-        ),
-        ("b", Scalar::Bigint),
-        ("s", Scalar::Smallint),
-        (
-            "d",
-            Scalar::Decimal {
-                precision: Some((10, 2)),
-            },
-        ),
-        ("dn", Scalar::Decimal { precision: None }),
-        ("f", Scalar::Float),
-        ("flag", Scalar::Boolean),
-        ("day", Scalar::Date),
-        ("at", Scalar::Timestamp),
-        ("tm", Scalar::Time),
-        ("iv", Scalar::Interval),
-        ("u", Scalar::Uuid),
-        ("j", Scalar::Json),
-        ("jb", Scalar::Jsonb),
-    ];
-    for (name, s) in scalars {
-        field(&mut e, name, FieldType::Scalar(s));
-    }
-    let rich = [
-        Email,
-        Phone,
-        Url,
-        Slug,
-        Money,
-        Percentage,
-        CurrencyCode,
-        CountryCode,
-        Latitude,
-        Longitude,
-        IpAddress,
-        MacAddress,
-        Color,
-        DomainName,
-        Image,
-        Markdown,
-        Html,
-        Coordinates,
-    ];
-    for r in rich {
-        field(
-            &mut e,
-            &format!("r_{}", r.name().to_lowercase()),
-            FieldType::Rich(r),
-        );
-        field(
-            &mut e,
-            &format!("l_{}", r.name().to_lowercase()),
-            FieldType::List(Box::new(FieldType::Rich(r))),
-        );
-    }
-    field(
-        &mut e,
-        "l_t10",
-        FieldType::List(Box::new(FieldType::Scalar(Scalar::Text {
-            max_len: Some(10),
-        }))),
+    let mut yaml = String::from(
+        r#"
+entity: Kitchen
+schema: lab
+tenant_scoped: false
+fields:
+  t10: text(10)
+  i: integer(-5, 5) = -3
+  d: decimal(10, 2)
+  e: enum(x, y) = 'x'
+  flag: boolean = true
+  day: date = '2024-01-31'
+  iv: interval = '1 day'
+  usd: currencyCode = 'USD'
+  jb:
+    type: jsonb
+    default: '{"a": 1}'
+  l_t10: list(text(10))
+"#,
     );
-    field(
-        &mut e,
-        "l_e",
-        FieldType::List(Box::new(FieldType::Enum(vec!["x".into(), "y".into()]))),
-    );
-    let defaults = [
-        ("flag", Value::Bool(true)),
-        ("day", Value::Text("2024-01-31".into())),
-        ("iv", Value::Interval("1 day".into())),
-        ("i", Value::Number("-3".into())),
-        ("r_currencycode", Value::Text("USD".into())),
-        ("jb", Value::Text("{\"a\": 1}".into())),
-    ];
-    for (name, value) in defaults {
-        let id = e.field_by_name(name).unwrap();
-        e.fields[id.0 as usize].default = Some(value);
+    let plain = crate::lower::TYPE_NAMES
+        .iter()
+        .filter(|ty| !matches!(**ty, "enum" | "ref" | "list"));
+    for ty in plain {
+        let name = ty.to_lowercase();
+        yaml.push_str(&format!("  f_{name}: {ty}\n  l_{name}: list({ty})\n"));
     }
-    ir::Project {
-        entities: vec![e],
-        ..Default::default()
-    }
+    crate::testing::project(&yaml)
 }
 
 #[test]

@@ -537,14 +537,9 @@ fn is_own_input(kind: &ExprKind, f: FieldRef) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceMap;
 
     fn manifest_of(yaml: &str) -> Value {
-        let mut sources = SourceMap::new();
-        sources.add("spec.yaml", yaml);
-        let checked = crate::check_sources(sources, crate::CheckOptions::default());
-        let project = checked.project.expect("the spec checks clean");
-        manifest(&project)
+        manifest(&crate::testing::project(yaml))
     }
 
     fn action<'m>(manifest: &'m Value, name: &str) -> &'m Value {
