@@ -50,7 +50,7 @@ pub(super) fn call(
     let hint = match function {
         Coalesce | Greatest | Least | Nullif => args
             .iter()
-            .find(|a| !context_typed(a))
+            .find(|a| !context_typed(a, scope))
             .and_then(|a| lower(a, scope, arg_hint.as_ref(), &mut Diagnostics::new()))
             .map(|e| e.ty)
             .or(arg_hint),

@@ -34,14 +34,16 @@ impl Scope<'_> {
     }
 }
 
-/// True for expressions whose type comes from context.
-pub(super) fn context_typed(e: &ast::Expr) -> bool {
+/// True for expressions whose type comes from context: inputs (`$key`, `input.key`, a
+/// key of any `foreach` variable in scope), `?`, `null` and string literals.
+pub(super) fn context_typed(e: &ast::Expr, scope: &Scope) -> bool {
     matches!(
         e.kind,
         ast::ExprKind::Input(_)
             | ast::ExprKind::Placeholder
             | ast::ExprKind::Literal(ast::Literal::Null | ast::Literal::String(_))
-    ) || matches!(&e.kind, ast::ExprKind::Qualified(q, _) if q.name == "input" || q.name == "item")
+    ) || matches!(&e.kind, ast::ExprKind::Qualified(q, _)
+        if q.name == "input" || scope.items.contains(&q.name))
 }
 
 pub fn lower(
@@ -128,7 +130,7 @@ pub fn lower(
                 UnaryOp::Neg => expected
                     .cloned()
                     .filter(Ty::is_numeric)
-                    .or_else(|| context_typed(operand).then_some(Ty::Numeric)),
+                    .or_else(|| context_typed(operand, scope).then_some(Ty::Numeric)),
             };
             let inner = lower(operand, scope, want.as_ref(), diags)?;
             let ok = match op {
@@ -173,8 +175,8 @@ pub fn lower(
             list,
             negated,
         } => {
-            let first_typed = list.iter().find(|i| !context_typed(i));
-            let subject = if context_typed(expr) {
+            let first_typed = list.iter().find(|i| !context_typed(i, scope));
+            let subject = if context_typed(expr, scope) {
                 let hint = first_typed.and_then(|i| lower(i, scope, None, &mut Diagnostics::new()));
                 lower(expr, scope, hint.as_ref().map(|h| &h.ty), diags)?
             } else {
@@ -226,10 +228,10 @@ pub fn lower(
             negated,
         } => {
             // `$delta BETWEEN -100 AND 100`: a context-typed subject takes the bounds' type.
-            let hint = if context_typed(expr) {
+            let hint = if context_typed(expr, scope) {
                 [low.as_ref(), high.as_ref()]
                     .into_iter()
-                    .find(|b| !context_typed(b))
+                    .find(|b| !context_typed(b, scope))
                     .and_then(|b| lower(b, scope, None, &mut Diagnostics::new()))
                     .map(|b| b.ty)
             } else {
@@ -450,7 +452,7 @@ fn operands(
     expected: Option<&Ty>,
     diags: &mut Diagnostics,
 ) -> Option<(Expr, Expr)> {
-    if context_typed(a) && !context_typed(b) {
+    if context_typed(a, scope) && !context_typed(b, scope) {
         let rb = lower(b, scope, expected, diags)?;
         let ra = lower(a, scope, Some(&rb.ty), diags)?;
         Some((ra, rb))

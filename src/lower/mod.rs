@@ -59,6 +59,22 @@ mod tests {
         crate::ir::dump(&crate::testing::project(spec))
     }
 
+    /// A key of a `foreach` variable is typed by its use whatever the variable is called
+    /// (it was only when the variable was named `item`: `c.score > 0` was refused as a
+    /// text compared with an integer).
+    #[test]
+    fn a_loop_variable_key_takes_its_type_from_context_whatever_its_name() {
+        for var in ["c", "item", "row_2"] {
+            let dump = ir(&format!(
+                "entity: Counter\nschema: s\nfields:\n  count: integer\nactions:\n  - name: bump_all\n    steps:\n      - foreach: {var} in $rows\n        do:\n          - validate: {var}.score > 0\n          - update: Counter SET count = count + {var}.score\n"
+            ));
+            assert!(
+                dump.contains(&format!("{var}.score:integer > 0:integer")),
+                "{var}: {dump}"
+            );
+        }
+    }
+
     #[test]
     fn an_input_key_takes_its_type_from_between_bounds_and_keeps_it() {
         let dump = ir(
