@@ -59,6 +59,23 @@ const FOLD_MULTI: &[(&str, &str)] = &[
     ("Ĳ", "IJ"),
 ];
 
+/// An `app` function of the prelude: SQL, immutable, strict and parallel safe unless the
+/// caller says otherwise; never `SECURITY DEFINER` (the prelude runs as its caller).
+fn app_function(name: &str) -> CreateFunction {
+    CreateFunction {
+        schema: "app".into(),
+        name: name.into(),
+        args: Vec::new(),
+        returns: String::new(),
+        language: "sql",
+        volatility: Volatility::Immutable,
+        strict: true,
+        parallel_safe: true,
+        security_definer: false,
+        body: String::new(),
+    }
+}
+
 /// `app.slugify(text)`: fold Latin diacritics, lower-case, every run of characters
 /// other than `[a-z0-9]` becomes one `-`, trim `-`, empty → NULL.
 pub fn slugify() -> CreateFunction {
@@ -78,56 +95,38 @@ pub fn slugify() -> CreateFunction {
         Literal(FOLD_TO)
     );
     CreateFunction {
-        schema: "app".into(),
-        name: "slugify".into(),
         args: vec![("p_text".into(), "text".into())],
         returns: "text".into(),
-        language: "sql",
-        volatility: Volatility::Immutable,
-        strict: true,
-        parallel_safe: true,
-        security_definer: false,
         body,
+        ..app_function("slugify")
     }
 }
 
 /// `app.array_all_match(text[], pattern)`: every non-NULL element matches.
 fn array_all_match() -> CreateFunction {
     CreateFunction {
-        schema: "app".into(),
-        name: "array_all_match".into(),
         args: vec![
             ("p_values".into(), "text[]".into()),
             ("p_pattern".into(), "text".into()),
         ],
         returns: "boolean".into(),
-        language: "sql",
-        volatility: Volatility::Immutable,
-        strict: true,
-        parallel_safe: true,
-        security_definer: false,
         body: "SELECT coalesce(pg_catalog.bool_and(v ~ p_pattern), TRUE) FROM pg_catalog.unnest(p_values) AS u(v)\n"
             .into(),
+        ..app_function("array_all_match")
     }
 }
 
 /// `app.array_max_length(text[], n)`: no element is longer than `n` characters.
 fn array_max_length() -> CreateFunction {
     CreateFunction {
-        schema: "app".into(),
-        name: "array_max_length".into(),
         args: vec![
             ("p_values".into(), "text[]".into()),
             ("p_max".into(), "integer".into()),
         ],
         returns: "boolean".into(),
-        language: "sql",
-        volatility: Volatility::Immutable,
-        strict: true,
-        parallel_safe: true,
-        security_definer: false,
         body: "SELECT coalesce(pg_catalog.bool_and(pg_catalog.char_length(v) <= p_max), TRUE) FROM pg_catalog.unnest(p_values) AS u(v)\n"
             .into(),
+        ..app_function("array_max_length")
     }
 }
 
@@ -151,17 +150,13 @@ pub fn functions() -> Vec<CreateFunction> {
 /// session (see docs/benchmarks.md).
 pub fn current_tenant() -> CreateFunction {
     CreateFunction {
-        schema: "app".into(),
-        name: "current_tenant".into(),
-        args: Vec::new(),
         returns: "uuid".into(),
         language: "plpgsql",
         volatility: Volatility::Stable,
         strict: false,
-        parallel_safe: true,
-        security_definer: false,
         body: "BEGIN\n    RETURN NULLIF(pg_catalog.current_setting('specql.tenant_id', TRUE), '')::uuid;\nEND\n"
             .into(),
+        ..app_function("current_tenant")
     }
 }
 
@@ -237,8 +232,6 @@ pub fn mutation_failure() -> CreateFunction {
     );
     let text = |name: &str| (name.to_string(), "text".to_string());
     CreateFunction {
-        schema: "app".into(),
-        name: "mutation_failure".into(),
         args: vec![
             text("p_state"),
             text("p_message"),
@@ -252,12 +245,10 @@ pub fn mutation_failure() -> CreateFunction {
             ("p_too_long".into(), "jsonb".into()),
         ],
         returns: "app.mutation_result".into(),
-        language: "sql",
         volatility: Volatility::Stable,
         strict: false,
-        parallel_safe: true,
-        security_definer: false,
         body,
+        ..app_function("mutation_failure")
     }
 }
 
