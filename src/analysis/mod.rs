@@ -51,13 +51,11 @@ impl Facts {
         self.actions.get(&id)
     }
 
-    /// The facts of `id`; computed on the spot for an action the facts do not know (an
-    /// IR built by hand after them), so a caller never sees stale or missing facts.
-    pub fn action(&self, project: &Project, id: ActionId) -> std::borrow::Cow<'_, ActionFacts> {
-        match self.actions.get(&id) {
-            Some(facts) => std::borrow::Cow::Borrowed(facts),
-            None => std::borrow::Cow::Owned(ActionFacts::new(project, id)),
-        }
+    /// The facts of `id`, an action of the project these facts were computed for.
+    pub fn action(&self, id: ActionId) -> &ActionFacts {
+        self.actions
+            .get(&id)
+            .expect("facts are computed for every action of their project")
     }
 }
 

@@ -30,7 +30,7 @@ pub fn input_keys_name_one_input_each(project: &Project, facts: &Facts, diags: &
             diags: &mut *diags,
             action: &action.name,
         };
-        for claim in &facts.action(project, id).claims {
+        for claim in &facts.action(id).claims {
             walk.add(claim.key.clone(), claim.by, claim.span);
         }
     }

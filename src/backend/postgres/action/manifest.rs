@@ -62,8 +62,8 @@ pub fn manifest(project: &Project) -> Value {
                     e.schema, action.name
                 )),
             );
-            let own = facts.action(project, id);
-            entry.insert("input".into(), input_schema(project, &own, action));
+            let own = facts.action(id);
+            entry.insert("input".into(), input_schema(project, own, action));
             entry.insert("error_codes".into(), json!(codes));
             if !outside.is_empty() {
                 entry.insert("calls_outside_specs".into(), json!(outside));
@@ -366,7 +366,7 @@ fn error_codes(
     stack: &mut Vec<ActionId>,
 ) -> BTreeSet<String> {
     let (eid, action) = (id.entity, project.action(id));
-    let own = facts.action(project, id);
+    let own = facts.action(id);
     let mut codes = BTreeSet::from(["invalid_input".to_string()]);
     if own.row == RowRole::Existing {
         codes.insert("not_found".into());

@@ -74,8 +74,8 @@ pub fn function(project: &Project, facts: &Facts, id: ActionId) -> Option<Functi
     }
     let entity = id.entity;
     let e = project.entity(entity);
-    let facts = facts.action(project, id);
-    let mut ctx = Ctx::new(project, entity, action, &facts);
+    let facts = facts.action(id);
+    let mut ctx = Ctx::new(project, entity, action, facts);
     let body = assemble(&mut ctx);
     let create = CreateFunction {
         schema: e.schema.clone(),

@@ -432,7 +432,7 @@ impl Builder<'_> {
                 entity: e.id,
                 action: i as u32,
             };
-            let facts = self.facts.action(self.project, id);
+            let facts = self.facts.action(id);
             let touches = facts.touches(self.project, id);
             let mut tables: Vec<(ObjectKey, std::collections::BTreeSet<String>)> = touches
                 .tables
