@@ -93,5 +93,5 @@ Added $id $name:
 Next: write the explanation (a wrong and a right example), the constructor's message and
 arguments, call it where the problem is found, and the spec of the case. Then write and
 review the snapshot:
-  INSTA_UPDATE=always cargo test --test cases err_cases && git status snapshots/ && git diff snapshots/
+  INSTA_UPDATE=always cargo test --test it cases::err_cases && git status snapshots/ && git diff snapshots/
 MSG
