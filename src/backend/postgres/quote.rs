@@ -239,6 +239,7 @@ mod tests {
         assert_eq!(Literal("a\\b").to_string(), r"E'a\\b'");
         assert_eq!(Literal("ends\\").to_string(), r"E'ends\\'");
         assert_eq!(Literal("it's\\").to_string(), r"E'it''s\\'");
+        assert_eq!(Literal("né\\ü\n").to_string(), r"E'né\\ü\n'");
         assert_eq!(
             Literal("l1\nl2\r\t\u{1}\u{1f}\u{7f}\0").to_string(),
             r"E'l1\nl2\r\t\x01\x1F\x7F\x00'"

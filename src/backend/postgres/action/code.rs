@@ -1,7 +1,7 @@
 //! The step emitters' indented line writer, plus the declarations a body needs: an
 //! adapter into the typed [`plpgsql`] tree. Typed statements go in through
 //! [`Code::stmt`]; [`Code::take`] hands the lines written so far to the tree as one
-//! [`Stmt::Lines`], so the body's frame (blocks, handler, declarations) is typed while
+//! [`Stmt::Laid`], so the body's frame (blocks, handler, declarations) is typed while
 //! the step emitters move over one at a time.
 
 use crate::backend::postgres::plpgsql::{self, Decl, Stmt};

@@ -47,11 +47,9 @@ pub enum Stmt {
     /// An SQL statement without its `;` (`SELECT ... INTO ...`, `UPDATE ...`), possibly
     /// over several lines, each indented at the statement's level.
     Sql(String),
-    /// Lines already laid out relative to the statement's level (each ends in `\n`),
-    /// as the step emitters' line writer produces them.
-    Lines(String),
-    /// Lines already indented for `level` (each ends in `\n`): written as they are when
-    /// the statement sits at `level`, re-indented otherwise.
+    /// Lines already indented for `level` (each ends in `\n`), as the step emitters'
+    /// line writer produces them: written as they are when the statement sits at
+    /// `level`, re-indented otherwise.
     Laid { text: String, level: usize },
 }
 

@@ -31,7 +31,13 @@ fn nested_blocks_handlers_and_branches_are_indented_by_level() {
                 Stmt::If {
                     branches: vec![
                         ("a".into(), vec![Stmt::Perform("f()".into())]),
-                        ("b".into(), vec![Stmt::Lines("x;\n    y;\n".into())]),
+                        (
+                            "b".into(),
+                            vec![Stmt::Laid {
+                                text: "x;\n    y;\n".into(),
+                                level: 0,
+                            }],
+                        ),
                     ],
                     otherwise: vec![Stmt::Raise(Raise::Exception {
                         errcode: "22004",
@@ -86,5 +92,33 @@ fn a_declared_name_is_quoted_when_it_must_be() {
     assert_eq!(
         block.to_string(),
         "DECLARE\n    \"Weird\" text;\nBEGIN\nEND;\n"
+    );
+}
+
+#[test]
+fn laid_lines_are_written_as_they_are_at_their_level_and_moved_elsewhere() {
+    let laid = || Stmt::Laid {
+        text: "        a;\n        IF b THEN\n            c;\n        END IF;\n".into(),
+        level: 2,
+    };
+    let mut at_two = String::new();
+    laid().write_at(&mut at_two, 2);
+    assert_eq!(
+        at_two,
+        "        a;\n        IF b THEN\n            c;\n        END IF;\n"
+    );
+    let mut at_one = String::new();
+    laid().write_at(&mut at_one, 1);
+    assert_eq!(at_one, "    a;\n    IF b THEN\n        c;\n    END IF;\n");
+}
+
+#[test]
+fn a_statement_over_several_lines_keeps_each_line_at_its_level() {
+    let mut out = String::new();
+    Stmt::Sql("SELECT x\nFROM t\n".into()).write_at(&mut out, 1);
+    Stmt::Return("ROW(1,\n2)".into()).write_at(&mut out, 2);
+    assert_eq!(
+        out,
+        "    SELECT x\n    FROM t\n    ;\n        RETURN ROW(1,\n        2);\n"
     );
 }

@@ -118,7 +118,6 @@ pub(super) fn stmt(out: &mut String, s: &Stmt, level: usize) {
         }
         Stmt::Block(b) => block(out, b, level),
         Stmt::Sql(sql) => line_of(out, &[sql, ";"], level),
-        Stmt::Lines(text) => lines(out, text, level),
         Stmt::Laid { text, level: laid } if *laid == level => out.push_str(text),
         Stmt::Laid { text, level: laid } => {
             let indent = &SPACES[..4 * (*laid).min(SPACES.len() / 4)];
