@@ -23,13 +23,7 @@ pub(super) struct Code {
 
 impl Code {
     pub fn line(&mut self, text: impl AsRef<str>) {
-        for part in text.as_ref().lines() {
-            for _ in 0..self.indent {
-                self.text.push_str("    ");
-            }
-            self.text.push_str(part);
-            self.text.push('\n');
-        }
+        plpgsql::lines(&mut self.text, text.as_ref(), self.indent);
     }
 
     /// A typed statement at the current level.

@@ -5,6 +5,8 @@
 
 mod write;
 
+pub(crate) use write::lines;
+
 use std::fmt;
 
 /// `[DECLARE ...] BEGIN ... [EXCEPTION ...] END;`

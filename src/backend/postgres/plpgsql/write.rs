@@ -44,7 +44,7 @@ fn line_of(out: &mut String, parts: &[&str], level: usize) {
 }
 
 /// Each line of `text` at `level`.
-fn lines(out: &mut String, text: &str, level: usize) {
+pub(crate) fn lines(out: &mut String, text: &str, level: usize) {
     for line in text.lines() {
         pad(out, level);
         out.push_str(line);
