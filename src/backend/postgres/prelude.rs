@@ -3,6 +3,7 @@
 //! (the identifier slug rule of LANGUAGE §1, without extensions); the array helpers used
 //! by list CHECKs; and the action runtime's own helper functions.
 
+use super::action::MutationResult;
 use super::ddl::{
     CreateCompositeType, CreateFunction, CreateSchema, DoIfAbsent, Probe, Volatility,
 };
@@ -197,9 +198,7 @@ pub fn mutation_failure() -> CreateFunction {
         .iter()
         .map(|(_, code)| Literal(code).to_string())
         .collect();
-    let failure = |code: &str, message: &str| {
-        format!("ROW(false, {code}, {message}, NULL, NULL)::app.mutation_result")
-    };
+    let failure = |code: &str, message: &str| MutationResult::failure(&code, &message).to_string();
     let invalid_key = failure(
         "'invalid_input'",
         "pg_catalog.format('key \"%s\": %s', p_key, p_message)",

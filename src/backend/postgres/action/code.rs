@@ -4,6 +4,9 @@
 //! [`Stmt::Laid`], so the body's frame (blocks, handler, declarations) is typed while
 //! the step emitters move over one at a time.
 
+use std::fmt;
+
+use super::result::MutationResult;
 use crate::backend::postgres::plpgsql::{self, Decl, Stmt};
 
 /// Lines of a PL/pgSQL body at an indentation level, and the variables they declare.
@@ -22,8 +25,9 @@ pub(super) struct Code {
 }
 
 impl Code {
-    pub fn line(&mut self, text: impl AsRef<str>) {
-        plpgsql::lines(&mut self.text, text.as_ref(), self.indent);
+    /// `text` as lines at the current level; `format_args!` text is written in place.
+    pub fn line(&mut self, text: impl fmt::Display) {
+        plpgsql::line_of_display(&mut self.text, text, self.indent);
     }
 
     /// A typed statement at the current level.
@@ -48,21 +52,26 @@ impl Code {
         self.indent = level;
     }
 
-    pub fn open(&mut self, text: impl AsRef<str>) {
+    pub fn open(&mut self, text: impl fmt::Display) {
         self.line(text);
         self.indent += 1;
     }
 
-    pub fn close(&mut self, text: impl AsRef<str>) {
+    pub fn close(&mut self, text: impl fmt::Display) {
         self.indent -= 1;
         self.line(text);
     }
 
     /// `IF cond THEN` with the body, `END IF;`.
-    pub fn if_then(&mut self, cond: &str, body: impl FnOnce(&mut Self)) {
-        self.open(format!("IF {cond} THEN"));
+    pub fn if_then(&mut self, cond: impl fmt::Display, body: impl FnOnce(&mut Self)) {
+        self.open(format_args!("IF {cond} THEN"));
         body(self);
         self.close("END IF;");
+    }
+
+    /// `RETURN <result>;`
+    pub fn ret(&mut self, result: MutationResult<'_>) {
+        self.line(format_args!("RETURN {result};"));
     }
 
     /// Declares `name` of `ty` once (later declarations of the same name are ignored).

@@ -41,7 +41,7 @@ use crate::ir::Entity;
 pub fn emit_slug(ctx: &mut Ctx, e: &Entity, sources: &[String]) {
     ctx.code.declare("v_slug", "text");
     ctx.code.declare("v_suffix", "integer");
-    ctx.code.line(format!(
+    ctx.code.line(format_args!(
         "v_slug := app.slugify(pg_catalog.concat_ws('-', {}));",
         sources.join(", ")
     ));
@@ -51,8 +51,9 @@ pub fn emit_slug(ctx: &mut Ctx, e: &Entity, sources: &[String]) {
         .map(|f| format!("\"{}\"", e.field(*f).public_key()))
         .collect();
     let max = super::rules::INDEXED_MAX_BYTES;
-    ctx.code
-        .open(format!("IF pg_catalog.octet_length(v_slug) > {max} THEN"));
+    ctx.code.open(format_args!(
+        "IF pg_catalog.octet_length(v_slug) > {max} THEN"
+    ));
     ctx.fail_const(
         "invalid_input",
         &format!(
@@ -76,7 +77,7 @@ pub fn emit_first_free(ctx: &mut Ctx, e: &Entity, target: &str, exclude_pk: Opti
     if let Some(pk) = exclude_pk {
         taken.push_str(&format!(" AND {} <> {pk}", col("t", &e.pk_column())));
     }
-    ctx.code.open(format!("WHILE EXISTS ({taken}) LOOP"));
+    ctx.code.open(format_args!("WHILE EXISTS ({taken}) LOOP"));
     emit_next_suffix(ctx, target);
     ctx.code.close("END LOOP;");
 }
@@ -85,7 +86,7 @@ pub fn emit_first_free(ctx: &mut Ctx, e: &Entity, target: &str, exclude_pk: Opti
 pub fn emit_next_suffix(ctx: &mut Ctx, target: &str) {
     ctx.code.line("v_suffix := v_suffix + 1;");
     ctx.code
-        .line(format!("{target} := v_slug || '-' || v_suffix::text;"));
+        .line(format_args!("{target} := v_slug || '-' || v_suffix::text;"));
 }
 
 /// The `ON CONFLICT` clause that makes the identifier index the arbiter of an insert.
@@ -118,7 +119,7 @@ pub fn emit_insert_derived(
     ctx.code.line("v_identifier := v_slug;");
     ctx.code.open("LOOP");
     ctx.code
-        .line(format!("{insert}{}{returning};", on_conflict(e)));
+        .line(format_args!("{insert}{}{returning};", on_conflict(e)));
     ctx.code.line("EXIT WHEN FOUND;");
     ctx.code
         .line("-- v_identifier is taken (by a live row, or a concurrent insert): the next suffix.");
@@ -153,11 +154,12 @@ pub fn emit_cycle_check(
         "WITH RECURSIVE up(pk) AS (SELECT {new_parent} UNION SELECT p.{parent} FROM {} AS p JOIN up ON p.{pkc} = up.pk WHERE p.{parent} IS NOT NULL{tenant}) SELECT FROM up WHERE up.pk = {pk}",
         table(e)
     );
-    ctx.code.open(format!("IF {new_parent} IS NOT NULL THEN"));
-    ctx.code.line(format!(
+    ctx.code
+        .open(format_args!("IF {new_parent} IS NOT NULL THEN"));
+    ctx.code.line(format_args!(
         "PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext({lock_key}), {tenant_key});"
     ));
-    ctx.code.open(format!("IF EXISTS ({walk}) THEN"));
+    ctx.code.open(format_args!("IF EXISTS ({walk}) THEN"));
     ctx.fail_const(
         "hierarchy_cycle",
         &format!("{} cannot be its own ancestor", e.name),

@@ -13,7 +13,6 @@ use super::expr::const_sql;
 use super::result::MutationResult;
 use super::{Ctx, col, live_in_tenant, ref_target, table};
 pub use crate::analysis::{Input, Inputs, Mode};
-use crate::backend::postgres::plpgsql::Stmt;
 use crate::backend::postgres::quote::{Ident, Literal, Qualified};
 use crate::ir::{self, EntityId, FieldType, Ty};
 
@@ -32,9 +31,9 @@ pub fn emit_key_check(ctx: &mut Ctx) {
     ctx.code.if_then(
         "p_input IS NULL OR pg_catalog.jsonb_typeof(p_input) <> 'object'",
         |c| {
-            c.line(
-                "RETURN ROW(false, 'invalid_input', 'input must be a JSON object', NULL, NULL)::app.mutation_result;",
-            )
+            c.ret(MutationResult::invalid_input(
+                &"'input must be a JSON object'",
+            ))
         },
     );
     let keys: Vec<String> = ctx
@@ -48,13 +47,13 @@ pub fn emit_key_check(ctx: &mut Ctx) {
     } else {
         format!("(p_input - ARRAY[{}]::text[])", keys.join(", "))
     };
-    ctx.code.if_then(&format!("{rest} <> '{{}}'::jsonb"), |c| {
-        c.line(format!(
+    ctx.code.if_then(format_args!("{rest} <> '{{}}'::jsonb"), |c| {
+        c.line(format_args!(
             "SELECT pg_catalog.min(k.k) INTO v_key FROM pg_catalog.jsonb_object_keys({rest}) AS k(k);"
         ));
-        c.line(
-            "RETURN ROW(false, 'invalid_input', pg_catalog.format('unknown input key \"%s\"', v_key), NULL, NULL)::app.mutation_result;",
-        );
+        c.ret(MutationResult::invalid_input(
+            &"pg_catalog.format('unknown input key \"%s\"', v_key)",
+        ));
     });
 }
 
@@ -155,10 +154,11 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
     let ty = declared_type(ctx, input);
     ctx.code.declare(&format!("in_{key}"), &ty);
     let k = Literal(key).to_string();
-    ctx.code.line(format!("-- {key}"));
-    ctx.code.line(format!("v_key := {k};"));
-    ctx.code
-        .line(format!("v_json := NULLIF(p_input -> {k}, 'null'::jsonb);"));
+    ctx.code.line(format_args!("-- {key}"));
+    ctx.code.line(format_args!("v_key := {k};"));
+    ctx.code.line(format_args!(
+        "v_json := NULLIF(p_input -> {k}, 'null'::jsonb);"
+    ));
     let field_ty = match input.mode {
         Mode::Create(f) | Mode::Update(f) | Mode::Value(f) => Some(ctx.project.field(f).ty.clone()),
         _ => None,
@@ -172,7 +172,7 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
                 .if_then("pg_catalog.jsonb_typeof(v_json) <> 'array'", |c| {
                     invalid(c, &message)
                 });
-            ctx.code.line(format!("{v} := v_json;"));
+            ctx.code.line(format_args!("{v} := v_json;"));
         }
         _ => emit_typed(ctx, key, &v, &input.ty, field_ty.as_ref()),
     }
@@ -187,12 +187,7 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
     ctx.code.close("END IF;");
     match input.mode {
         Mode::Id => {
-            let m = Literal(&format!("missing required key \"{key}\"")).to_string();
-            ctx.code.if_then(&format!("{v} IS NULL"), |c| {
-                c.line(format!(
-                    "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
-                ))
-            });
+            required(ctx, &v, &format!("missing required key \"{key}\""));
         }
         Mode::Create(f) => {
             let field = ctx.project.field(f);
@@ -202,8 +197,9 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
                 .filter(|d| **d != ir::Value::Null && !matches!(field.ty, FieldType::Ref(_)))
             {
                 let d = const_sql(d, &field.ty.ty());
-                ctx.code
-                    .if_then(&format!("{v} IS NULL"), |c| c.line(format!("{v} := {d};")));
+                ctx.code.if_then(format_args!("{v} IS NULL"), |c| {
+                    c.line(format_args!("{v} := {d};"))
+                });
             }
             if field.required {
                 required(ctx, &v, &format!("missing required key \"{key}\""));
@@ -213,12 +209,10 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
             required(ctx, &v, &format!("missing required key \"{key}\""));
         }
         Mode::Update(f) if ctx.project.field(f).required => {
-            let m = Literal(&format!("key \"{key}\" must not be null")).to_string();
+            let m = format!("key \"{key}\" must not be null");
             ctx.code
-                .if_then(&format!("{v} IS NULL AND p_input ? {k}"), |c| {
-                    c.line(format!(
-                        "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
-                    ))
+                .if_then(format_args!("{v} IS NULL AND p_input ? {k}"), |c| {
+                    invalid(c, &m)
                 });
         }
         _ => {}
@@ -226,18 +220,12 @@ fn emit_read(ctx: &mut Ctx, input: &Input) {
 }
 
 fn required(ctx: &mut Ctx, v: &str, message: &str) {
-    let m = Literal(message).to_string();
-    ctx.code.if_then(&format!("{v} IS NULL"), |c| {
-        c.line(format!(
-            "RETURN ROW(false, 'invalid_input', {m}, NULL, NULL)::app.mutation_result;"
-        ))
-    });
+    ctx.code
+        .if_then(format_args!("{v} IS NULL"), |c| invalid(c, message));
 }
 
 pub(super) fn invalid(c: &mut super::Code, message: &str) {
-    c.stmt(&Stmt::Return(
-        MutationResult::invalid_input(Literal(message).to_string()).to_string(),
-    ));
+    c.ret(MutationResult::invalid_input(&Literal(message)));
 }
 
 /// The condition under which the JSON value `json` (not SQL NULL, not JSON null) does not
@@ -305,14 +293,14 @@ fn emit_typed(ctx: &mut Ctx, key: &str, v: &str, ty: &Ty, field_ty: Option<&Fiel
         super::rules::emit_before_cast(ctx, key, field_ty);
     }
     ctx.code
-        .line(format!("{v} := {};", cast_json("v_json", ty)));
+        .line(format_args!("{v} := {};", cast_json("v_json", ty)));
     if let Some(field_ty) = field_ty {
         super::rules::emit_after_cast(ctx, key, v, field_ty);
     }
     if let (Some(values), false) = (enums, matches!(ty, Ty::Array(_))) {
         let message = format!("key \"{key}\" must be one of: {}", values.join(", "));
         ctx.code
-            .if_then(&format!("{v} <> ALL ({})", value_list(values)), |c| {
+            .if_then(format_args!("{v} <> ALL ({})", value_list(values)), |c| {
                 invalid(c, &message)
             });
     }
@@ -342,12 +330,12 @@ fn emit_translations_check(ctx: &mut Ctx, e: EntityId, v: &str) {
         fields.join(", ")
     );
     ctx.code.if_then("v_key IS NOT NULL", |c| {
-        c.line(format!(
-            "RETURN ROW(false, 'invalid_input', pg_catalog.format({}, v_key), NULL, NULL)::app.mutation_result;",
+        c.ret(MutationResult::invalid_input(&format_args!(
+            "pg_catalog.format({}, v_key)",
             Literal(&message)
-        ))
+        )))
     });
-    ctx.code.line(format!(
+    ctx.code.line(format_args!(
         "SELECT pg_catalog.min(pg_catalog.format('\"%s\": \"%s\"', l.key, f.key)) INTO v_key \
          FROM pg_catalog.jsonb_each(v_json) AS l, pg_catalog.jsonb_each(l.value) AS f \
          WHERE f.key <> ALL ({}) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null');",
@@ -358,12 +346,12 @@ fn emit_translations_check(ctx: &mut Ctx, e: EntityId, v: &str) {
         fields.join(", ")
     );
     ctx.code.if_then("v_key IS NOT NULL", |c| {
-        c.line(format!(
-            "RETURN ROW(false, 'invalid_input', pg_catalog.format({}, v_key), NULL, NULL)::app.mutation_result;",
+        c.ret(MutationResult::invalid_input(&format_args!(
+            "pg_catalog.format({}, v_key)",
             Literal(&message)
-        ))
+        )))
     });
-    ctx.code.line(format!("{v} := v_json;"));
+    ctx.code.line(format_args!("{v} := v_json;"));
 }
 
 /// Resolves every reference input to its target's `pk_*` within the tenant.
@@ -391,11 +379,12 @@ pub fn emit_references(ctx: &mut Ctx) {
             table(target),
             live_in_tenant(target, "x")
         );
-        ctx.code.if_then(&format!("{v} IS NOT NULL"), |c| {
+        ctx.code.if_then(format_args!("{v} IS NOT NULL"), |c| {
             c.line(lookup);
             c.if_then("NOT FOUND", |c| {
-                c.line(format!(
-                    "RETURN ROW(false, 'reference_not_found', pg_catalog.format({message}, {v}), NULL, NULL)::app.mutation_result;"
+                c.ret(MutationResult::failure(
+                    &"'reference_not_found'",
+                    &format_args!("pg_catalog.format({message}, {v})"),
                 ))
             });
         });

@@ -95,7 +95,7 @@ pub(super) fn emit_insert(
     if derived {
         emit_insert_derived(ctx, e, &sources, &insert, &returning);
     } else {
-        ctx.code.line(format!("{insert}{returning};"));
+        ctx.code.line(format_args!("{insert}{returning};"));
     }
     ctx.wrote = true;
     if own {
@@ -109,9 +109,9 @@ pub(super) fn resolve_ref(ctx: &mut Ctx, target: EntityId, uuid: String, field: 
     let t = ctx.project.entity(target);
     let id = ctx.temp("ref", "uuid");
     let pk = ctx.temp("ref_pk", "integer");
-    ctx.code.line(format!("{id} := {uuid};"));
-    ctx.code.open(format!("IF {id} IS NOT NULL THEN"));
-    ctx.code.line(format!(
+    ctx.code.line(format_args!("{id} := {uuid};"));
+    ctx.code.open(format_args!("IF {id} IS NOT NULL THEN"));
+    ctx.code.line(format_args!(
         "SELECT {} INTO {pk} FROM {} AS x WHERE x.id = {id} AND {};",
         col("x", &t.pk_column()),
         table(t),
@@ -157,7 +157,7 @@ pub(super) fn assigned_value(ctx: &mut Ctx, eid: EntityId, a: &Assignment, alias
                     .find(|(v, _, _)| v == var)
                     .map(|(_, _, k)| k.clone())
                     .unwrap_or_default();
-                ctx.code.open(format!("IF NOT ({cond}) THEN"));
+                ctx.code.open(format_args!("IF NOT ({cond}) THEN"));
                 ctx.fail_const(
                     "invalid_input",
                     &format!("key \"{array}\": item key \"{key}\" must be {rule}"),
@@ -210,11 +210,11 @@ pub(super) fn emit_translations(ctx: &mut Ctx) {
     sets.push("updated_at = pg_catalog.now()".into());
     sets.push("updated_by = p_user_id".into());
     let v = input::var("translations");
-    ctx.code.open(format!("IF {v} IS NOT NULL THEN"));
-    ctx.code.open(format!(
+    ctx.code.open(format_args!("IF {v} IS NOT NULL THEN"));
+    ctx.code.open(format_args!(
         "FOR v_locale, v_texts IN SELECT l.key, l.value FROM pg_catalog.jsonb_each({v}) AS l ORDER BY l.key LOOP"
     ));
-    ctx.code.line(format!(
+    ctx.code.line(format_args!(
         "INSERT INTO {} AS l ({}) VALUES ({}) ON CONFLICT ({}, locale) DO UPDATE SET {};",
         Qualified(&e.schema, &e.translation_table()),
         columns.join(", "),

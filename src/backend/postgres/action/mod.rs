@@ -54,7 +54,7 @@ use crate::backend::postgres::quote::{Ident, Literal, Qualified};
 use crate::ir::{self, Action, ActionId, ActionKind, Entity, EntityId, Project};
 use code::Code;
 use input::Inputs;
-use result::MutationResult;
+pub(super) use result::MutationResult;
 
 /// The SQL of one action function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,7 +184,7 @@ impl<'a> Ctx<'a> {
                 detail: Some(code.to_string()),
             })
         } else {
-            Stmt::Return(MutationResult::failure(code, message).to_string())
+            return self.code.ret(MutationResult::failure(&code, &message));
         };
         self.code.stmt(&stmt);
     }
@@ -274,9 +274,8 @@ fn assemble(ctx: &mut Ctx) -> Body {
     body.push(Stmt::Block(inner));
     ctx.code.start_at(1);
     if !ctx.returned {
-        let done = result::success(ctx, None);
+        result::emit_success(ctx, &"NULL");
         body.push(ctx.code.take());
-        body.push(Stmt::Return(done));
     }
     Body {
         block: Block {

@@ -16,29 +16,33 @@ use crate::ir::{Entity, FieldType, Rich};
 const PAIRS_PER_CALL: usize = 50;
 
 /// `ROW(...)::app.mutation_result`: a success with its `object_data` and `_meta`, or a
-/// failure with its error code and message; every field is SQL expression text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MutationResult {
-    Success { data: String, meta: String },
-    Failure { code: String, message: String },
+/// failure with its error code and message. Every part is SQL expression text, borrowed:
+/// a result is written where it is used (its `Display` is the row), never built first.
+#[derive(Clone, Copy)]
+pub enum MutationResult<'a> {
+    Success {
+        data: &'a dyn fmt::Display,
+        meta: &'a dyn fmt::Display,
+    },
+    Failure {
+        code: &'a dyn fmt::Display,
+        message: &'a dyn fmt::Display,
+    },
 }
 
-impl MutationResult {
+impl<'a> MutationResult<'a> {
     /// A failure: `code` and `message` are SQL text expressions.
-    pub fn failure(code: impl Into<String>, message: impl Into<String>) -> MutationResult {
-        MutationResult::Failure {
-            code: code.into(),
-            message: message.into(),
-        }
+    pub fn failure(code: &'a dyn fmt::Display, message: &'a dyn fmt::Display) -> Self {
+        MutationResult::Failure { code, message }
     }
 
     /// An `invalid_input` failure with `message`, an SQL text expression.
-    pub fn invalid_input(message: impl Into<String>) -> MutationResult {
-        MutationResult::failure("'invalid_input'", message)
+    pub fn invalid_input(message: &'a dyn fmt::Display) -> Self {
+        MutationResult::failure(&"'invalid_input'", message)
     }
 }
 
-impl fmt::Display for MutationResult {
+impl fmt::Display for MutationResult<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MutationResult::Success { data, meta } => write!(
@@ -54,41 +58,61 @@ impl fmt::Display for MutationResult {
 }
 
 /// `object_data` for `row` (a `%ROWTYPE` local) of entity `e`: `id`, `identifier`,
-/// business fields (references as `<field>_id` UUIDs, coordinates as an object),
-/// `created_at`, `updated_at`, and `translations` where enabled.
-/// `ref_var(field)` names the local holding a reference's public UUID.
-pub fn object_data(e: &Entity, row: &str, ref_var: impl Fn(&crate::ir::Field) -> String) -> String {
-    let mut pairs = vec![
-        ("id".to_string(), col(row, "id")),
-        ("identifier".to_string(), col(row, "identifier")),
-    ];
-    for f in &e.fields {
-        let value = col(row, &f.column());
-        let json = match &f.ty {
-            FieldType::Ref(_) => ref_var(f),
-            FieldType::Rich(Rich::Coordinates) => format!(
-                "CASE WHEN {value} IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', {value}[0], 'longitude', {value}[1]) END"
-            ),
-            _ => value,
+/// business fields (references as `<field>_id` UUIDs read from their `v_out_<field>`
+/// local, coordinates as an object), `created_at`, `updated_at`, and `translations` where
+/// enabled; written in place, `PAIRS_PER_CALL` pairs per `jsonb_build_object`.
+struct ObjectData<'a> {
+    entity: &'a Entity,
+    row: &'a str,
+}
+
+impl fmt::Display for ObjectData<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (e, row) = (self.entity, self.row);
+        let mut written = 0;
+        let mut pair = |f: &mut fmt::Formatter<'_>, key: &str, value: &dyn fmt::Display| {
+            f.write_str(match written % PAIRS_PER_CALL {
+                0 if written > 0 => ") || pg_catalog.jsonb_build_object(",
+                0 => "pg_catalog.jsonb_build_object(",
+                _ => ", ",
+            })?;
+            written += 1;
+            write!(f, "{}, {value}", Literal(key))
         };
-        pairs.push((f.public_key(), json));
+        pair(f, "id", &Column(row, "id"))?;
+        pair(f, "identifier", &Column(row, "identifier"))?;
+        for field in &e.fields {
+            let column = field.column();
+            let value = Column(row, &column);
+            let key = field.public_key();
+            match &field.ty {
+                FieldType::Ref(_) => pair(f, &key, &format_args!("{}", public_ref_var(field)))?,
+                FieldType::Rich(Rich::Coordinates) => pair(
+                    f,
+                    &key,
+                    &format_args!(
+                        "CASE WHEN {value} IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object('latitude', {value}[0], 'longitude', {value}[1]) END"
+                    ),
+                )?,
+                _ => pair(f, &key, &value)?,
+            }
+        }
+        pair(f, "created_at", &Column(row, "created_at"))?;
+        pair(f, "updated_at", &Column(row, "updated_at"))?;
+        if !e.translated.is_empty() {
+            pair(f, "translations", &translations(e, row))?;
+        }
+        f.write_str(")")
     }
-    pairs.push(("created_at".into(), col(row, "created_at")));
-    pairs.push(("updated_at".into(), col(row, "updated_at")));
-    if !e.translated.is_empty() {
-        pairs.push(("translations".into(), translations(e, row)));
+}
+
+/// `alias.column`, the column quoted when it needs to be (as [`col`] writes it).
+struct Column<'a>(&'a str, &'a str);
+
+impl fmt::Display for Column<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.0, Ident(self.1))
     }
-    let calls: Vec<String> = pairs
-        .chunks(PAIRS_PER_CALL)
-        .map(|chunk| {
-            let args: Vec<String> = chunk
-                .iter()
-                .map(|(k, v)| format!("{}, {v}", Literal(k)))
-                .collect();
-            format!("pg_catalog.jsonb_build_object({})", args.join(", "))
-        })
-        .collect();
-    calls.join(" || ")
 }
 
 /// `{locale: {field: value}}` from `tl_<snake>`.
@@ -116,17 +140,16 @@ fn translations(e: &Entity, row: &str) -> String {
     )
 }
 
-/// The success result: `object_data` of the action's row (NULL when a creating custom
-/// action inserted nothing), `_meta` from `meta` (a jsonb SQL expression) if any.
-pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
-    let meta = meta.unwrap_or_else(|| "NULL".into());
+/// Writes the success `RETURN`: `object_data` of the action's row (NULL when a creating
+/// custom action inserted nothing), `_meta` from `meta` (a jsonb SQL expression).
+pub fn emit_success(ctx: &mut Ctx, meta: &dyn fmt::Display) {
     if ctx.facts.row == crate::analysis::RowRole::Neither {
         // The action never had a row of its own (it only writes other entities).
-        return MutationResult::Success {
-            data: "NULL".into(),
+        ctx.code.ret(MutationResult::Success {
+            data: &"NULL",
             meta,
-        }
-        .to_string();
+        });
+        return;
     }
     let row = ctx.row_var();
     // References' public UUIDs are looked up before the RETURN (and only when set), so
@@ -138,9 +161,9 @@ pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
             let var = public_ref_var(f);
             let fk = col(row, &f.column());
             ctx.code.declare(&var, "uuid");
-            ctx.code.line(format!("{var} := NULL;"));
-            ctx.code.if_then(&format!("{fk} IS NOT NULL"), |c| {
-                c.line(format!(
+            ctx.code.line(format_args!("{var} := NULL;"));
+            ctx.code.if_then(format_args!("{fk} IS NOT NULL"), |c| {
+                c.line(format_args!(
                     "SELECT r.id INTO {var} FROM {} AS r WHERE {} = {fk};",
                     table(target),
                     col("r", &target.pk_column())
@@ -148,16 +171,14 @@ pub fn success(ctx: &mut Ctx, meta: Option<String>) -> String {
             });
         }
     }
-    let data = object_data(ctx.entity, row, public_ref_var);
-    let data = if ctx.creating && matches!(ctx.action.kind, crate::ir::ActionKind::Custom(_)) {
-        format!(
-            "CASE WHEN {} IS NULL THEN NULL ELSE {data} END",
-            col(row, &ctx.entity.pk_column())
-        )
+    let data = ObjectData { entity: e, row };
+    if ctx.creating && matches!(ctx.action.kind, crate::ir::ActionKind::Custom(_)) {
+        let pk = col(row, &e.pk_column());
+        let data = format_args!("CASE WHEN {pk} IS NULL THEN NULL ELSE {data} END");
+        ctx.code.ret(MutationResult::Success { data: &data, meta });
     } else {
-        data
-    };
-    MutationResult::Success { data, meta }.to_string()
+        ctx.code.ret(MutationResult::Success { data: &data, meta });
+    }
 }
 
 /// The local that holds the public UUID of reference field `f` for `object_data`.

@@ -39,7 +39,7 @@ pub fn emit_index_length(ctx: &mut Ctx, key: &str, v: &str) {
         "key \"{key}\" must be at most {INDEXED_MAX_BYTES} bytes (its value is indexed as unique)"
     );
     ctx.code.if_then(
-        &format!("pg_catalog.octet_length({v}) > {INDEXED_MAX_BYTES}"),
+        format_args!("pg_catalog.octet_length({v}) > {INDEXED_MAX_BYTES}"),
         |c| super::input::invalid(c, &message),
     );
 }
@@ -135,7 +135,7 @@ pub fn emit_after_cast(ctx: &mut Ctx, key: &str, v: &str, field_ty: &FieldType) 
         return;
     };
     let message = format!("key \"{key}\" must be {rule}");
-    ctx.code.if_then(&format!("NOT ({cond})"), |c| {
+    ctx.code.if_then(format_args!("NOT ({cond})"), |c| {
         super::input::invalid(c, &message)
     });
 }

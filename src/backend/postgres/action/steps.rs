@@ -6,7 +6,7 @@
 use super::expr::{item_json, item_var, sql};
 use super::input;
 use super::insert::{assigned_value, emit_insert, emit_insert_from_input, emit_translations};
-use super::result::success;
+use super::result::{MutationResult, emit_success};
 use super::update::{emit_filtered, emit_update_filtered, emit_update_target, emit_write_target};
 use super::{Ctx, live_in_tenant, table};
 use crate::analysis::writes::steps_write;
@@ -18,7 +18,7 @@ use crate::ir::{Expr, ExprKind, Step, StepKind, Ty};
 pub fn emit_find_target(ctx: &mut Ctx) {
     let e = ctx.entity;
     let row = ctx.row_var();
-    ctx.code.line(format!(
+    ctx.code.line(format_args!(
         "SELECT t.* INTO {row} FROM {} AS t WHERE t.id = {} AND {} FOR NO KEY UPDATE;",
         table(e),
         input::var("id"),
@@ -27,8 +27,9 @@ pub fn emit_find_target(ctx: &mut Ctx) {
     let message = Literal(&format!("no {} with id %s", e.name)).to_string();
     let id = input::var("id");
     ctx.code.if_then("NOT FOUND", |c| {
-        c.line(format!(
-            "RETURN ROW(false, 'not_found', pg_catalog.format({message}, {id}), NULL, NULL)::app.mutation_result;"
+        c.ret(MutationResult::failure(
+            &"'not_found'",
+            &format_args!("pg_catalog.format({message}, {id})"),
         ))
     });
     ctx.row_loaded = true;
@@ -77,7 +78,7 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
         } => {
             let cond = sql(ctx, condition, "t");
             ctx.code
-                .open(format!("IF NOT COALESCE({cond}, false) THEN"));
+                .open(format_args!("IF NOT COALESCE({cond}, false) THEN"));
             ctx.fail_const(error, message);
             ctx.code.close("END IF;");
         }
@@ -88,7 +89,8 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
         } => {
             let cond = sql(ctx, condition, "t");
             let (wrote, loaded) = (ctx.wrote, ctx.row_loaded);
-            ctx.code.open(format!("IF COALESCE({cond}, false) THEN"));
+            ctx.code
+                .open(format_args!("IF COALESCE({cond}, false) THEN"));
             emit_steps(ctx, then);
             let (then_wrote, then_loaded, then_returned) =
                 (ctx.wrote, ctx.row_loaded, ctx.returned);
@@ -147,7 +149,7 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
                 .iter()
                 .map(|(k, v)| format!("{}, {}", Literal(k), sql(ctx, v, "t")))
                 .collect();
-            ctx.code.line(format!(
+            ctx.code.line(format_args!(
                 "PERFORM pg_catalog.pg_notify({}, pg_catalog.jsonb_build_object({})::text);",
                 Literal(channel),
                 pairs.join(", ")
@@ -163,12 +165,11 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
         // The row was found (and locked) by `id`; `object_data` returns it.
         StepKind::Select { .. } => {}
         StepKind::Return { message } => {
-            let meta = format!(
+            let meta = format_args!(
                 "pg_catalog.jsonb_build_object('message', {}::text)",
                 Literal(message)
             );
-            let done = success(ctx, Some(meta));
-            ctx.code.line(format!("RETURN {done};"));
+            emit_success(ctx, &meta);
             ctx.returned = true;
         }
     }
@@ -190,7 +191,7 @@ fn emit_call(
             .map(|(k, v)| format!("{}, {}", Literal(k), sql(ctx, v, "t")))
             .collect();
         ctx.code.declare("v_result", "app.mutation_result");
-        ctx.code.line(format!(
+        ctx.code.line(format_args!(
             "v_result := {name}(p_tenant_id, p_user_id, pg_catalog.jsonb_build_object({}));",
             pairs.join(", ")
         ));
@@ -206,7 +207,7 @@ fn emit_call(
             .map(|(k, v)| format!("{} => {}", Ident(k), sql(ctx, v, "t")))
             .collect();
         ctx.code
-            .line(format!("PERFORM {name}({});", named.join(", ")));
+            .line(format_args!("PERFORM {name}({});", named.join(", ")));
     }
     ctx.wrote = true;
 }
@@ -249,14 +250,15 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
         // A failure in a later iteration must undo the writes of earlier ones.
         ctx.wrote = true;
     }
-    ctx.code.open(format!(
+    ctx.code.open(format_args!(
         "FOR {item} IN SELECT e.v FROM pg_catalog.jsonb_array_elements({}) WITH ORDINALITY AS e(v, n) ORDER BY e.n LOOP",
         input::var(input_key)
     ));
     let mut keys = Vec::new();
     item_keys(var, body, &mut keys);
-    ctx.code.line(format!("v_key := {};", Literal(input_key)));
-    ctx.code.open(format!(
+    ctx.code
+        .line(format_args!("v_key := {};", Literal(input_key)));
+    ctx.code.open(format_args!(
         "IF pg_catalog.jsonb_typeof({item}) <> 'object' THEN"
     ));
     ctx.fail_const(
@@ -270,20 +272,20 @@ fn emit_foreach(ctx: &mut Ctx, var: &str, input_key: &str, body: &[Step]) {
     for (key, ty) in &keys {
         let name = item_var(n, key);
         ctx.code.declare(&name, &ty.sql());
-        ctx.code.line(format!(
+        ctx.code.line(format_args!(
             "v_item := NULLIF({item} -> {}, 'null'::jsonb);",
             Literal(key)
         ));
         if let Some((bad, expected)) = input::json_mismatch("v_item", ty, None) {
             ctx.code
-                .open(format!("IF v_item IS NOT NULL AND ({bad}) THEN"));
+                .open(format_args!("IF v_item IS NOT NULL AND ({bad}) THEN"));
             ctx.fail_const(
                 "invalid_input",
                 &format!("key \"{input_key}\": item key \"{key}\" must be {expected}"),
             );
             ctx.code.close("END IF;");
         }
-        ctx.code.line(format!(
+        ctx.code.line(format_args!(
             "{} := {};",
             Ident(&name),
             input::cast_json("v_item", ty)

@@ -45,7 +45,7 @@ pub(super) struct RowUpdate<'a> {
 pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], from_input: bool) {
     let e = ctx.project.entity(u.eid);
     let (row, new) = (u.row, u.new);
-    ctx.code.line(format!("{new} := {row};"));
+    ctx.code.line(format_args!("{new} := {row};"));
     let mut assigned: Vec<FieldId> = Vec::new();
     let mut identifier_given = false;
     if from_input {
@@ -61,8 +61,8 @@ pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], 
             let value = input_value(ctx, f);
             let column = col(new, &e.field(field).column());
             ctx.code
-                .if_then(&format!("p_input ? {}", Literal(&key)), |c| {
-                    c.line(format!("{column} := {value};"))
+                .if_then(format_args!("p_input ? {}", Literal(&key)), |c| {
+                    c.line(format_args!("{column} := {value};"))
                 });
             assigned.push(field);
         }
@@ -75,7 +75,7 @@ pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], 
             let v = input::var("identifier");
             let column = col(new, "identifier");
             ctx.code.if_then("p_input ? 'identifier'", |c| {
-                c.line(format!("{column} := {v};"))
+                c.line(format_args!("{column} := {v};"))
             });
             identifier_given = true;
         }
@@ -83,7 +83,7 @@ pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], 
     for a in set {
         let value = assigned_value(ctx, u.eid, a, u.alias);
         let column = col(new, &e.field(a.field).column());
-        ctx.code.line(format!("{column} := {value};"));
+        ctx.code.line(format_args!("{column} := {value};"));
         if !assigned.contains(&a.field) {
             assigned.push(a.field);
         }
@@ -100,14 +100,14 @@ pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], 
         let new_sources = source(new);
         ctx.code.declare("v_slug", "text");
         ctx.code.line("v_slug := NULL;");
-        ctx.code.open(format!(
+        ctx.code.open(format_args!(
             "IF ROW({}) IS DISTINCT FROM ROW({}) THEN",
             new_sources.join(", "),
             source(row).join(", ")
         ));
         emit_slug(ctx, e, &new_sources);
         let target = col(new, "identifier");
-        ctx.code.line(format!("{target} := v_slug;"));
+        ctx.code.line(format_args!("{target} := v_slug;"));
         ctx.code.open("IF v_slug IS NOT NULL THEN");
         emit_first_free(ctx, e, &target, Some(&pk));
         ctx.code.close("END IF;");
@@ -116,7 +116,7 @@ pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], 
     if let Some(parent) = e.parent.filter(|p| assigned.contains(p)) {
         let c = e.field(parent).column();
         let new_parent = col(new, &c);
-        ctx.code.open(format!(
+        ctx.code.open(format_args!(
             "IF {new_parent} IS DISTINCT FROM {} THEN",
             col(row, &c)
         ));
@@ -161,7 +161,7 @@ pub(super) fn emit_row_update(ctx: &mut Ctx, u: &RowUpdate, set: &[Assignment], 
         ctx.code
             .line("GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;");
         ctx.code.if_then(
-            &format!("v_constraint IS DISTINCT FROM {}", Literal(&index_name(e))),
+            format_args!("v_constraint IS DISTINCT FROM {}", Literal(&index_name(e))),
             |c| c.line("RAISE;"),
         );
         emit_next_suffix(ctx, &target);
@@ -291,7 +291,7 @@ pub(super) fn emit_update_each(
     }
     // A failure on a later row must undo the writes to earlier ones.
     ctx.wrote = true;
-    ctx.code.open(format!(
+    ctx.code.open(format_args!(
         "FOR {row} IN SELECT t.* FROM {} AS t WHERE {cond} ORDER BY {} FOR NO KEY UPDATE LOOP",
         table(e),
         col("t", &e.pk_column())
@@ -320,7 +320,7 @@ pub(super) fn emit_filtered(
     if let Some(f) = filter {
         cond.push_str(&format!(" AND {}", sql(ctx, f, "t")));
     }
-    ctx.code.line(format!(
+    ctx.code.line(format_args!(
         "UPDATE {} AS t SET {} WHERE {cond};",
         table(e),
         sets.join(", ")
@@ -337,7 +337,7 @@ pub(super) fn refresh_own_row(ctx: &mut Ctx, eid: EntityId) {
     }
     let e = ctx.entity;
     let row = ctx.row_var();
-    ctx.code.line(format!(
+    ctx.code.line(format_args!(
         "SELECT t.* INTO {row} FROM {} AS t WHERE {} = {};",
         table(e),
         col("t", &e.pk_column()),

@@ -5,7 +5,7 @@
 
 mod write;
 
-pub(crate) use write::lines;
+pub(crate) use write::line_of_display;
 
 use std::fmt;
 

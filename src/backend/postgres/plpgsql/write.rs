@@ -2,7 +2,7 @@
 //! level of their `BEGIN`, handler bodies one level below their `WHEN`. One growing
 //! buffer: bodies are most of the compiler's output.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use super::{Block, Handler, Stmt};
 use crate::backend::postgres::quote::Ident;
@@ -50,6 +50,25 @@ pub(crate) fn lines(out: &mut String, text: &str, level: usize) {
         out.push_str(line);
         out.push('\n');
     }
+}
+
+/// What [`lines`] writes for `text`'s `Display`, formatted straight into `out`: most
+/// statements of a body are one line built from a few pieces (`format_args!`), and
+/// formatting them into a `String` of their own first, then copying it, was most of the
+/// allocations of a compile. Text that spans lines, or is empty, takes [`lines`]'s way.
+pub(crate) fn line_of_display(out: &mut String, text: impl fmt::Display, level: usize) {
+    let line_start = out.len();
+    pad(out, level);
+    let text_start = out.len();
+    let _ = write!(out, "{text}");
+    let written = &out[text_start..];
+    if !written.is_empty() && !written.contains(['\n', '\r']) {
+        out.push('\n');
+        return;
+    }
+    let text = written.to_string();
+    out.truncate(line_start);
+    lines(out, &text, level);
 }
 
 pub(super) fn block(out: &mut String, b: &Block, level: usize) {
