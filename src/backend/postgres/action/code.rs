@@ -76,9 +76,14 @@ impl Code {
 
     /// Declares `name` of `ty` once (later declarations of the same name are ignored).
     pub fn declare(&mut self, name: &str, ty: &str) {
-        if !self.decls.iter().any(|(n, _)| n == name) {
+        if !self.declares(name) {
             self.decls.push((name.to_string(), ty.to_string()));
         }
+    }
+
+    /// `name` is declared already.
+    pub fn declares(&self, name: &str) -> bool {
+        self.decls.iter().any(|(n, _)| n == name)
     }
 
     /// The declarations so far, in first-declared order.

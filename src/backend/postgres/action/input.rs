@@ -13,17 +13,26 @@ use super::expr::const_sql;
 use super::result::MutationResult;
 use super::{Ctx, col, live_in_tenant, ref_target, table};
 pub use crate::analysis::{Input, Inputs, Mode};
-use crate::backend::postgres::quote::{Ident, Literal, Qualified};
+use crate::backend::postgres::quote::{Ident, Literal, Qualified, is_bare_identifier};
 use crate::ir::{self, EntityId, FieldType, Ty};
 
 /// The local holding the cast value of `key`.
 pub fn var(key: &str) -> String {
-    Ident(&format!("in_{key}")).to_string()
+    local(format!("in_{key}"))
 }
 
 /// The local holding the resolved `fk_*` integer of reference input `key`.
 pub fn fk_var(key: &str) -> String {
-    Ident(&format!("v_fk_{key}")).to_string()
+    local(format!("v_fk_{key}"))
+}
+
+/// `name` as PL/pgSQL writes it: itself when bare (nearly always), else quoted.
+fn local(name: String) -> String {
+    if is_bare_identifier(&name) {
+        name
+    } else {
+        Ident(&name).to_string()
+    }
 }
 
 /// Non-object input and unknown keys: `invalid_input`, before any subtransaction.
@@ -118,12 +127,12 @@ fn value_list(values: &[String]) -> String {
 
 /// Reads and casts every accepted key, in order; leaves `v_key` NULL afterwards.
 pub fn emit_reads(ctx: &mut Ctx) {
-    let inputs = ctx.inputs.0.clone();
+    let inputs = &ctx.inputs.0[..];
     if inputs.is_empty() {
         return;
     }
     ctx.code.declare("v_json", "jsonb");
-    for input in &inputs {
+    for input in inputs {
         emit_read(ctx, input);
     }
     ctx.code.line("v_key := NULL;");
@@ -356,8 +365,8 @@ fn emit_translations_check(ctx: &mut Ctx, e: EntityId, v: &str) {
 
 /// Resolves every reference input to its target's `pk_*` within the tenant.
 pub fn emit_references(ctx: &mut Ctx) {
-    let inputs = ctx.inputs.0.clone();
-    for input in &inputs {
+    let inputs = &ctx.inputs.0[..];
+    for input in inputs {
         let (Mode::Create(f) | Mode::Update(f) | Mode::Value(f)) = input.mode else {
             continue;
         };

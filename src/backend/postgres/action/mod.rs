@@ -168,8 +168,10 @@ impl<'a> Ctx<'a> {
 
     /// `v_row`: the action's row, `%ROWTYPE` of its table.
     pub fn row_var(&mut self) -> &'static str {
-        let ty = format!("{}%ROWTYPE", table(self.entity));
-        self.code.declare("v_row", &ty);
+        if !self.code.declares("v_row") {
+            let ty = format!("{}%ROWTYPE", table(self.entity));
+            self.code.declare("v_row", &ty);
+        }
         "v_row"
     }
 
