@@ -330,37 +330,41 @@ fn emit_translations_check(ctx: &mut Ctx, e: EntityId, v: &str) {
                 "key \"translations\" must be a JSON object of locale → object",
             )
         });
-    ctx.code.line(
+    refuse_found(
+        ctx,
         "SELECT pg_catalog.min(l.key) INTO v_key FROM pg_catalog.jsonb_each(v_json) AS l \
          WHERE l.key !~ '^[a-z]{2,3}(-[A-Z]{2})?$' OR pg_catalog.jsonb_typeof(l.value) <> 'object';",
+        &format!(
+            "key \"translations\": locale \"%s\" is invalid (a locale such as fr or pt-BR, mapping to an object of {})",
+            fields.join(", ")
+        ),
     );
-    let message = format!(
-        "key \"translations\": locale \"%s\" is invalid (a locale such as fr or pt-BR, mapping to an object of {})",
-        fields.join(", ")
+    refuse_found(
+        ctx,
+        format_args!(
+            "SELECT pg_catalog.min(pg_catalog.format('\"%s\": \"%s\"', l.key, f.key)) INTO v_key \
+             FROM pg_catalog.jsonb_each(v_json) AS l, pg_catalog.jsonb_each(l.value) AS f \
+             WHERE f.key <> ALL ({}) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null');",
+            value_list(&fields)
+        ),
+        &format!(
+            "key \"translations\": %s is not a translated field with a string or null value (fields: {})",
+            fields.join(", ")
+        ),
     );
-    ctx.code.if_then("v_key IS NOT NULL", |c| {
-        c.ret(MutationResult::invalid_input(&format_args!(
-            "pg_catalog.format({}, v_key)",
-            Literal(&message)
-        )))
-    });
-    ctx.code.line(format_args!(
-        "SELECT pg_catalog.min(pg_catalog.format('\"%s\": \"%s\"', l.key, f.key)) INTO v_key \
-         FROM pg_catalog.jsonb_each(v_json) AS l, pg_catalog.jsonb_each(l.value) AS f \
-         WHERE f.key <> ALL ({}) OR pg_catalog.jsonb_typeof(f.value) NOT IN ('string', 'null');",
-        value_list(&fields)
-    ));
-    let message = format!(
-        "key \"translations\": %s is not a translated field with a string or null value (fields: {})",
-        fields.join(", ")
-    );
-    ctx.code.if_then("v_key IS NOT NULL", |c| {
-        c.ret(MutationResult::invalid_input(&format_args!(
-            "pg_catalog.format({}, v_key)",
-            Literal(&message)
-        )))
-    });
     ctx.code.line(format_args!("{v} := v_json;"));
+}
+
+/// `query`, which selects what is wrong into `v_key` (NULL when nothing is), then
+/// `invalid_input` with `message` formatted with it (`%s`) when something was.
+fn refuse_found(ctx: &mut Ctx, query: impl std::fmt::Display, message: &str) {
+    ctx.code.line(query);
+    ctx.code.if_then("v_key IS NOT NULL", |c| {
+        c.ret(MutationResult::invalid_input(&format_args!(
+            "pg_catalog.format({}, v_key)",
+            Literal(message)
+        )))
+    });
 }
 
 /// Resolves every reference input to its target's `pk_*` within the tenant.
