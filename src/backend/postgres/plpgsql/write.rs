@@ -62,7 +62,8 @@ pub(crate) fn line_of_display(out: &mut String, text: impl fmt::Display, level: 
     let text_start = out.len();
     let _ = write!(out, "{text}");
     let written = &out[text_start..];
-    if !written.is_empty() && !written.contains(['\n', '\r']) {
+    // Bytes, not chars: the scan runs over every line of every body.
+    if !written.is_empty() && !written.bytes().any(|b| b == b'\n' || b == b'\r') {
         out.push('\n');
         return;
     }
