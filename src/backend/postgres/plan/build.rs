@@ -108,35 +108,34 @@ impl Builder<'_> {
     }
 
     fn prelude(&mut self) {
-        self.add(
-            ObjectKind::Prelude,
-            ObjectKey::PreludeSchemas,
-            None,
-            Target::PreludeSchemas,
-        );
-        let functions = self.add(
-            ObjectKind::Prelude,
-            ObjectKey::PreludeFunctions,
-            None,
-            Target::PreludeFunctions,
-        );
-        self.require(functions, &ObjectKey::PreludeSchemas);
-        let ty = self.add(
-            ObjectKind::Type,
-            ObjectKey::MutationResult,
-            None,
-            Target::MutationResult,
-        );
-        self.require(ty, &ObjectKey::PreludeSchemas);
+        use ObjectKey::{MutationResult, PreludeFunctions, PreludeRuntime, PreludeSchemas};
+        use ObjectKind::{Prelude, Type};
+        self.prelude_object(Prelude, PreludeSchemas, Target::PreludeSchemas, &[]);
+        let schemas = &[PreludeSchemas];
+        self.prelude_object(Prelude, PreludeFunctions, Target::PreludeFunctions, schemas);
+        self.prelude_object(Type, MutationResult, Target::MutationResult, schemas);
         // The runtime may return `app.mutation_result` and use the functions.
-        let runtime = self.add(
-            ObjectKind::Prelude,
-            ObjectKey::PreludeRuntime,
-            None,
+        let runtime_needs = &[MutationResult, PreludeFunctions];
+        self.prelude_object(
+            Prelude,
+            PreludeRuntime,
             Target::PreludeRuntime,
+            runtime_needs,
         );
-        self.require(runtime, &ObjectKey::MutationResult);
-        self.require(runtime, &ObjectKey::PreludeFunctions);
+    }
+
+    /// A prelude object (not an entity's) and the prelude objects it needs.
+    fn prelude_object(
+        &mut self,
+        kind: ObjectKind,
+        key: ObjectKey,
+        target: Target,
+        requires: &[ObjectKey],
+    ) {
+        let node = self.add(kind, key, None, target);
+        for required in requires {
+            self.require(node, required);
+        }
     }
 
     fn tables(&mut self, e: &Entity) {
