@@ -1,48 +1,46 @@
 //! Field types to PostgreSQL column types and typed default expressions (LANGUAGE §2).
 
+use super::ddl::SqlType;
 use super::quote::Literal;
 use crate::ir::{FieldType, Rich, Scalar, Value};
 
 /// The column type of a field (`INTEGER` for a reference: the `fk_*` column).
-pub fn sql_type(ty: &FieldType) -> String {
+pub fn sql_type(ty: &FieldType) -> SqlType {
     match ty {
-        FieldType::Scalar(s) => scalar(*s).into(),
-        FieldType::Rich(r) => rich(*r).into(),
-        FieldType::Enum(_) => "TEXT".into(),
-        FieldType::Ref(_) => "INTEGER".into(),
-        FieldType::List(inner) => format!("{}[]", sql_type(inner)),
+        FieldType::Scalar(s) => scalar(*s),
+        FieldType::Rich(r) => rich(*r),
+        FieldType::Enum(_) => SqlType::Text,
+        FieldType::Ref(_) => SqlType::Integer,
+        FieldType::List(inner) => SqlType::Array(Box::new(sql_type(inner))),
     }
 }
 
-fn scalar(s: Scalar) -> std::borrow::Cow<'static, str> {
+fn scalar(s: Scalar) -> SqlType {
     match s {
-        Scalar::Text { .. } => "TEXT".into(),
-        Scalar::Integer { .. } => "INTEGER".into(),
-        Scalar::Bigint => "BIGINT".into(),
-        Scalar::Smallint => "SMALLINT".into(),
-        Scalar::Decimal { precision: None } => "NUMERIC".into(),
-        Scalar::Decimal {
-            precision: Some((p, s)),
-        } => format!("NUMERIC({p},{s})").into(),
-        Scalar::Float => "DOUBLE PRECISION".into(),
-        Scalar::Boolean => "BOOLEAN".into(),
-        Scalar::Date => "DATE".into(),
-        Scalar::Timestamp => "TIMESTAMPTZ".into(),
-        Scalar::Time => "TIME".into(),
-        Scalar::Interval => "INTERVAL".into(),
-        Scalar::Uuid => "UUID".into(),
-        Scalar::Json => "JSON".into(),
-        Scalar::Jsonb => "JSONB".into(),
+        Scalar::Text { .. } => SqlType::Text,
+        Scalar::Integer { .. } => SqlType::Integer,
+        Scalar::Bigint => SqlType::Bigint,
+        Scalar::Smallint => SqlType::Smallint,
+        Scalar::Decimal { precision } => SqlType::Numeric(precision),
+        Scalar::Float => SqlType::DoublePrecision,
+        Scalar::Boolean => SqlType::Boolean,
+        Scalar::Date => SqlType::Date,
+        Scalar::Timestamp => SqlType::Timestamptz,
+        Scalar::Time => SqlType::Time,
+        Scalar::Interval => SqlType::Interval,
+        Scalar::Uuid => SqlType::Uuid,
+        Scalar::Json => SqlType::Json,
+        Scalar::Jsonb => SqlType::Jsonb,
     }
 }
 
-fn rich(r: Rich) -> &'static str {
+fn rich(r: Rich) -> SqlType {
     match r {
-        Rich::Money => "NUMERIC(19,4)",
-        Rich::Percentage | Rich::Latitude | Rich::Longitude => "NUMERIC",
-        Rich::IpAddress => "INET",
-        Rich::MacAddress => "MACADDR",
-        Rich::Coordinates => "POINT",
+        Rich::Money => SqlType::Numeric(Some((19, 4))),
+        Rich::Percentage | Rich::Latitude | Rich::Longitude => SqlType::Numeric(None),
+        Rich::IpAddress => SqlType::Inet,
+        Rich::MacAddress => SqlType::Macaddr,
+        Rich::Coordinates => SqlType::Point,
         Rich::Email
         | Rich::Phone
         | Rich::Url
@@ -53,7 +51,7 @@ fn rich(r: Rich) -> &'static str {
         | Rich::DomainName
         | Rich::Image
         | Rich::Markdown
-        | Rich::Html => "TEXT",
+        | Rich::Html => SqlType::Text,
     }
 }
 
@@ -90,8 +88,11 @@ mod tests {
     #[test]
     fn maps_types() {
         let list = FieldType::List(Box::new(FieldType::Rich(Rich::Email)));
-        assert_eq!(sql_type(&list), "TEXT[]");
-        assert_eq!(sql_type(&FieldType::Rich(Rich::Money)), "NUMERIC(19,4)");
+        assert_eq!(sql_type(&list).to_string(), "TEXT[]");
+        assert_eq!(
+            sql_type(&FieldType::Rich(Rich::Money)).to_string(),
+            "NUMERIC(19,4)"
+        );
     }
 
     #[test]

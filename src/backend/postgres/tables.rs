@@ -4,7 +4,8 @@
 use super::checks;
 use super::columns::{default_expr, sql_type};
 use super::ddl::{
-    AlterTableAddForeignKey, ColumnDef, CreateIndex, CreateTable, TableConstraint, TenantPolicy,
+    AlterTableAddForeignKey, ColumnDef, CreateIndex, CreateTable, SqlType, TableConstraint,
+    TenantPolicy,
 };
 use super::naming;
 use crate::backend::postgres::plan::Index;
@@ -32,18 +33,18 @@ fn main_table(e: &Entity) -> CreateTable {
     let mut columns = vec![
         ColumnDef {
             identity_primary_key: true,
-            ..ColumnDef::new(e.pk_column(), "INTEGER")
+            ..ColumnDef::new(e.pk_column(), SqlType::Integer)
         },
         ColumnDef {
             unique: true,
-            ..ColumnDef::new("id", "UUID")
+            ..ColumnDef::new("id", SqlType::Uuid)
                 .not_null()
                 .default("gen_random_uuid()")
         },
-        ColumnDef::new("identifier", "TEXT"),
+        ColumnDef::new("identifier", SqlType::Text),
     ];
     if e.tenant_scoped {
-        columns.push(ColumnDef::new("tenant_id", "UUID").not_null());
+        columns.push(ColumnDef::new("tenant_id", SqlType::Uuid).not_null());
     }
     let mut constraints = Vec::new();
     for field in &e.fields {
@@ -78,14 +79,14 @@ fn translation_table(e: &Entity) -> CreateTable {
     let mut columns = vec![
         ColumnDef {
             identity_primary_key: true,
-            ..ColumnDef::new(naming::translation_pk_column(&e.snake), "INTEGER")
+            ..ColumnDef::new(naming::translation_pk_column(&e.snake), SqlType::Integer)
         },
-        ColumnDef::new(link.clone(), "INTEGER").not_null(),
+        ColumnDef::new(link.clone(), SqlType::Integer).not_null(),
     ];
     if e.tenant_scoped {
-        columns.push(ColumnDef::new("tenant_id", "UUID").not_null());
+        columns.push(ColumnDef::new("tenant_id", SqlType::Uuid).not_null());
     }
-    columns.push(ColumnDef::new("locale", "TEXT").not_null());
+    columns.push(ColumnDef::new("locale", SqlType::Text).not_null());
     let mut constraints = vec![TableConstraint::Check {
         name: naming::check(&name, "locale"),
         expr: checks::locale("locale"),
@@ -126,16 +127,16 @@ fn field_check(table: &str, field: &Field) -> Option<TableConstraint> {
 
 fn audit_columns() -> Vec<ColumnDef> {
     vec![
-        ColumnDef::new("created_at", "TIMESTAMPTZ")
+        ColumnDef::new("created_at", SqlType::Timestamptz)
             .not_null()
             .default("now()"),
-        ColumnDef::new("created_by", "UUID"),
-        ColumnDef::new("updated_at", "TIMESTAMPTZ")
+        ColumnDef::new("created_by", SqlType::Uuid),
+        ColumnDef::new("updated_at", SqlType::Timestamptz)
             .not_null()
             .default("now()"),
-        ColumnDef::new("updated_by", "UUID"),
-        ColumnDef::new("deleted_at", "TIMESTAMPTZ"),
-        ColumnDef::new("deleted_by", "UUID"),
+        ColumnDef::new("updated_by", SqlType::Uuid),
+        ColumnDef::new("deleted_at", SqlType::Timestamptz),
+        ColumnDef::new("deleted_by", SqlType::Uuid),
     ]
 }
 

@@ -8,6 +8,7 @@ mod guard;
 mod index;
 mod policy;
 mod schema;
+mod sql_type;
 mod table;
 
 pub use comment::{CommentOn, CommentTarget};
@@ -16,4 +17,5 @@ pub use guard::{CreateCompositeType, DoIfAbsent, Probe};
 pub use index::CreateIndex;
 pub use policy::{TENANT_POLICY, TenantPolicy};
 pub use schema::CreateSchema;
+pub use sql_type::SqlType;
 pub use table::{AlterTableAddForeignKey, ColumnDef, CreateTable, TableConstraint};

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::SqlType;
 use crate::backend::postgres::quote::{Ident, Qualified};
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -17,8 +18,7 @@ pub struct CreateTable {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ColumnDef {
     pub name: String,
-    /// The SQL type, already rendered (`TEXT`, `NUMERIC(19,4)`, `TEXT[]`).
-    pub ty: String,
+    pub ty: SqlType,
     /// `GENERATED ALWAYS AS IDENTITY PRIMARY KEY`.
     pub identity_primary_key: bool,
     pub not_null: bool,
@@ -28,10 +28,10 @@ pub struct ColumnDef {
 }
 
 impl ColumnDef {
-    pub fn new(name: impl Into<String>, ty: impl Into<String>) -> ColumnDef {
+    pub fn new(name: impl Into<String>, ty: SqlType) -> ColumnDef {
         ColumnDef {
             name: name.into(),
-            ty: ty.into(),
+            ty,
             identity_primary_key: false,
             not_null: false,
             default: None,
@@ -177,10 +177,12 @@ mod tests {
             columns: vec![
                 ColumnDef {
                     identity_primary_key: true,
-                    ..ColumnDef::new("pk_order", "INTEGER")
+                    ..ColumnDef::new("pk_order", SqlType::Integer)
                 },
-                ColumnDef::new("status", "TEXT").not_null().default("'new'"),
-                ColumnDef::new("user", "TEXT"),
+                ColumnDef::new("status", SqlType::Text)
+                    .not_null()
+                    .default("'new'"),
+                ColumnDef::new("user", SqlType::Text),
             ],
             constraints: vec![TableConstraint::Check {
                 name: "tb_order_status_check".into(),
