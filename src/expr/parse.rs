@@ -131,7 +131,7 @@ impl Cx<'_> {
         };
         for pair in inner {
             match pair.as_rule() {
-                Rule::set_clause => step.set = self.parse_set_clause(pair)?,
+                Rule::set_clause => step.set = self.parse_assignments(pair, Rule::assignment)?,
                 Rule::where_clause => step.filter = Some(self.parse_where_clause(pair)?),
                 _ => {} // EOI
             }
@@ -140,27 +140,28 @@ impl Cx<'_> {
     }
 
     fn parse_insert_step(&self, pair: Pair<'_, Rule>) -> Result<InsertStep, Diagnostic> {
-        let mut inner = pair.into_inner();
-        let entity = self.parse_entity_name(next(&mut inner));
-        let mut values = None;
-        for pair in inner {
-            if pair.as_rule() == Rule::insert_values {
-                values = Some(self.parse_insert_values(pair)?);
-            }
-        }
+        let (entity, values) = self.entity_and(pair, Rule::insert_values);
+        let values = values
+            .map(|p| self.parse_assignments(p, Rule::field_value))
+            .transpose()?;
         Ok(InsertStep { entity, values })
     }
 
     fn parse_delete_step(&self, pair: Pair<'_, Rule>) -> Result<DeleteStep, Diagnostic> {
+        let (entity, filter) = self.entity_and(pair, Rule::where_clause);
+        let filter = filter.map(|p| self.parse_where_clause(p)).transpose()?;
+        Ok(DeleteStep { entity, filter })
+    }
+
+    /// The entity name a step starts with, and its one optional `clause`.
+    fn entity_and<'i>(
+        &self,
+        pair: Pair<'i, Rule>,
+        clause: Rule,
+    ) -> (Ident, Option<Pair<'i, Rule>>) {
         let mut inner = pair.into_inner();
         let entity = self.parse_entity_name(next(&mut inner));
-        let mut filter = None;
-        for pair in inner {
-            if pair.as_rule() == Rule::where_clause {
-                filter = Some(self.parse_where_clause(pair)?);
-            }
-        }
-        Ok(DeleteStep { entity, filter })
+        (entity, inner.find(|p| p.as_rule() == clause))
     }
 
     fn parse_foreach_head(&self, pair: Pair<'_, Rule>) -> ForeachHead {
@@ -190,17 +191,24 @@ impl Cx<'_> {
         FunctionPath { schema, function }
     }
 
-    fn parse_set_clause(&self, pair: Pair<'_, Rule>) -> Result<Vec<Assignment>, Diagnostic> {
+    /// A `set_clause` (`SET f = e, ...`) or `insert_values` (`{ f: e, ... }`): its `item`
+    /// pairs, `assignment` or `field_value`.
+    fn parse_assignments(
+        &self,
+        pair: Pair<'_, Rule>,
+        item: Rule,
+    ) -> Result<Vec<Assignment>, Diagnostic> {
         pair.into_inner()
-            .filter(|p| p.as_rule() == Rule::assignment)
+            .filter(|p| p.as_rule() == item)
             .map(|p| self.parse_assignment(p))
             .collect()
     }
 
+    /// An `assignment` (`f = e`) or a `field_value` (`f: e`): the same but for the sign.
     fn parse_assignment(&self, pair: Pair<'_, Rule>) -> Result<Assignment, Diagnostic> {
         let mut inner = pair.into_inner();
         let field = self.parse_field_name(next(&mut inner));
-        let _eq = next(&mut inner);
+        let _sign = next(&mut inner);
         let value = self.parse_expr(next(&mut inner))?;
         Ok(Assignment { field, value })
     }
@@ -209,21 +217,6 @@ impl Cx<'_> {
         let mut inner = pair.into_inner();
         let _where = next(&mut inner);
         self.parse_expr(next(&mut inner))
-    }
-
-    fn parse_insert_values(&self, pair: Pair<'_, Rule>) -> Result<Vec<Assignment>, Diagnostic> {
-        pair.into_inner()
-            .filter(|p| p.as_rule() == Rule::field_value)
-            .map(|p| self.parse_field_value(p))
-            .collect()
-    }
-
-    fn parse_field_value(&self, pair: Pair<'_, Rule>) -> Result<Assignment, Diagnostic> {
-        let mut inner = pair.into_inner();
-        let field = self.parse_field_name(next(&mut inner));
-        let _colon = next(&mut inner);
-        let value = self.parse_expr(next(&mut inner))?;
-        Ok(Assignment { field, value })
     }
 
     fn parse_entity_name(&self, pair: Pair<'_, Rule>) -> Ident {
