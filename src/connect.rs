@@ -216,9 +216,11 @@ fn tls_config(target: &Target) -> Result<ClientConfig, Error> {
         (SslMode::Require, Some(_)) => SslMode::VerifyCa,
         (mode, _) => mode,
     };
+    let algorithms = provider.signature_verification_algorithms;
     let verifier: Arc<dyn ServerCertVerifier> = match mode {
-        SslMode::Disable | SslMode::Prefer | SslMode::Require => Arc::new(AnyCertificate {
-            algorithms: provider.signature_verification_algorithms,
+        SslMode::Disable | SslMode::Prefer | SslMode::Require => Arc::new(Lenient {
+            chain: None,
+            algorithms,
         }),
         SslMode::VerifyCa | SslMode::VerifyFull => {
             let roots = roots(target.root_cert.as_deref())?;
@@ -227,7 +229,10 @@ fn tls_config(target: &Target) -> Result<ClientConfig, Error> {
                     .build()
                     .map_err(|e| Error(format!("cannot use the root certificates: {e}")))?;
             if mode == SslMode::VerifyCa {
-                Arc::new(ChainOnly(webpki))
+                Arc::new(Lenient {
+                    chain: Some(webpki),
+                    algorithms,
+                })
             } else {
                 webpki
             }
@@ -274,25 +279,42 @@ fn roots(root_cert: Option<&str>) -> Result<RootCertStore, Error> {
     Ok(store)
 }
 
-/// `require` and `prefer`: encryption without authentication, as libpq does. The
-/// handshake signatures are still checked, so the peer holds the certificate's key.
+/// What `require`, `prefer` and `verify-ca` check of the server's certificate: less than
+/// webpki's full verification, never less than the handshake signatures, so the peer
+/// holds the certificate's key.
 #[derive(Debug)]
-struct AnyCertificate {
+struct Lenient {
+    /// `None` (`require`, `prefer`): any certificate, encryption without authentication,
+    /// as libpq does. `Some` (`verify-ca`): the chain must lead to a trusted root; the
+    /// host name is not checked.
+    chain: Option<Arc<WebPkiServerVerifier>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for AnyCertificate {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        // webpki checks the chain first and the name last, so a name error means the
+        // chain is good.
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
     }
 
+    // The signatures are checked as webpki's verifier checks them (the same functions,
+    // the provider's algorithms), with or without a chain.
     fn verify_tls12_signature(
         &self,
         message: &[u8],
@@ -313,55 +335,6 @@ impl ServerCertVerifier for AnyCertificate {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the chain must lead to a trusted root; the host name is not checked.
-#[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for ChainOnly {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        // webpki checks the chain first and the name last, so a name error means the
-        // chain is good.
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
     }
 }
 

@@ -131,7 +131,7 @@ impl Cx<'_> {
         };
         for pair in inner {
             match pair.as_rule() {
-                Rule::set_clause => step.set = self.parse_set_clause(pair)?,
+                Rule::set_clause => step.set = self.parse_assignments(pair, Rule::assignment)?,
                 Rule::where_clause => step.filter = Some(self.parse_where_clause(pair)?),
                 _ => {} // EOI
             }
@@ -140,27 +140,28 @@ impl Cx<'_> {
     }
 
     fn parse_insert_step(&self, pair: Pair<'_, Rule>) -> Result<InsertStep, Diagnostic> {
-        let mut inner = pair.into_inner();
-        let entity = self.parse_entity_name(next(&mut inner));
-        let mut values = None;
-        for pair in inner {
-            if pair.as_rule() == Rule::insert_values {
-                values = Some(self.parse_insert_values(pair)?);
-            }
-        }
+        let (entity, values) = self.entity_and(pair, Rule::insert_values);
+        let values = values
+            .map(|p| self.parse_assignments(p, Rule::field_value))
+            .transpose()?;
         Ok(InsertStep { entity, values })
     }
 
     fn parse_delete_step(&self, pair: Pair<'_, Rule>) -> Result<DeleteStep, Diagnostic> {
+        let (entity, filter) = self.entity_and(pair, Rule::where_clause);
+        let filter = filter.map(|p| self.parse_where_clause(p)).transpose()?;
+        Ok(DeleteStep { entity, filter })
+    }
+
+    /// The entity name a step starts with, and its one optional `clause`.
+    fn entity_and<'i>(
+        &self,
+        pair: Pair<'i, Rule>,
+        clause: Rule,
+    ) -> (Ident, Option<Pair<'i, Rule>>) {
         let mut inner = pair.into_inner();
         let entity = self.parse_entity_name(next(&mut inner));
-        let mut filter = None;
-        for pair in inner {
-            if pair.as_rule() == Rule::where_clause {
-                filter = Some(self.parse_where_clause(pair)?);
-            }
-        }
-        Ok(DeleteStep { entity, filter })
+        (entity, inner.find(|p| p.as_rule() == clause))
     }
 
     fn parse_foreach_head(&self, pair: Pair<'_, Rule>) -> ForeachHead {
@@ -190,17 +191,24 @@ impl Cx<'_> {
         FunctionPath { schema, function }
     }
 
-    fn parse_set_clause(&self, pair: Pair<'_, Rule>) -> Result<Vec<Assignment>, Diagnostic> {
+    /// A `set_clause` (`SET f = e, ...`) or `insert_values` (`{ f: e, ... }`): its `item`
+    /// pairs, `assignment` or `field_value`.
+    fn parse_assignments(
+        &self,
+        pair: Pair<'_, Rule>,
+        item: Rule,
+    ) -> Result<Vec<Assignment>, Diagnostic> {
         pair.into_inner()
-            .filter(|p| p.as_rule() == Rule::assignment)
+            .filter(|p| p.as_rule() == item)
             .map(|p| self.parse_assignment(p))
             .collect()
     }
 
+    /// An `assignment` (`f = e`) or a `field_value` (`f: e`): the same but for the sign.
     fn parse_assignment(&self, pair: Pair<'_, Rule>) -> Result<Assignment, Diagnostic> {
         let mut inner = pair.into_inner();
         let field = self.parse_field_name(next(&mut inner));
-        let _eq = next(&mut inner);
+        let _sign = next(&mut inner);
         let value = self.parse_expr(next(&mut inner))?;
         Ok(Assignment { field, value })
     }
@@ -209,21 +217,6 @@ impl Cx<'_> {
         let mut inner = pair.into_inner();
         let _where = next(&mut inner);
         self.parse_expr(next(&mut inner))
-    }
-
-    fn parse_insert_values(&self, pair: Pair<'_, Rule>) -> Result<Vec<Assignment>, Diagnostic> {
-        pair.into_inner()
-            .filter(|p| p.as_rule() == Rule::field_value)
-            .map(|p| self.parse_field_value(p))
-            .collect()
-    }
-
-    fn parse_field_value(&self, pair: Pair<'_, Rule>) -> Result<Assignment, Diagnostic> {
-        let mut inner = pair.into_inner();
-        let field = self.parse_field_name(next(&mut inner));
-        let _colon = next(&mut inner);
-        let value = self.parse_expr(next(&mut inner))?;
-        Ok(Assignment { field, value })
     }
 
     fn parse_entity_name(&self, pair: Pair<'_, Rule>) -> Ident {
@@ -277,19 +270,48 @@ mod tests {
         )
     }
 
+    /// A table to snapshot: one line per input, `"input" => what f made of it`.
+    fn cases(f: impl Fn(&str) -> String, inputs: &[&str]) -> String {
+        inputs
+            .iter()
+            .map(|t| format!("{t:?} => {}\n", f(t)))
+            .collect()
+    }
+
+    /// The syntax error of a step head written `kind: text`, as [`err`] shows it.
+    fn step_err(step: &str) -> String {
+        let (kind, text) = step.split_once(": ").expect("`kind: text`");
+        let o = origin();
+        match kind {
+            "update" => err(parse_update(text, &o)),
+            "insert" => err(parse_insert(text, &o)),
+            "delete" => err(parse_delete(text, &o)),
+            "foreach" => err(parse_foreach(text, &o)),
+            "call" => err(parse_call_target(text, &o)),
+            "notify" => err(parse_notify_channel(text, &o)),
+            "select" => err(parse_entity_name(text, &o)),
+            _ => panic!("no step kind {kind:?}"),
+        }
+    }
+
     #[test]
     fn parses_literals() {
-        insta::assert_snapshot!(e("'it''s'"), @"'it''s'");
-        insta::assert_snapshot!(e("''"), @"''");
-        insta::assert_snapshot!(e("42"), @"42");
-        insta::assert_snapshot!(e("3.14"), @"3.14");
-        insta::assert_snapshot!(e("1e3"), @"1e3");
-        insta::assert_snapshot!(e("2.5E-4"), @"2.5E-4");
-        insta::assert_snapshot!(e("TRUE"), @"true");
-        insta::assert_snapshot!(e("False"), @"false");
-        insta::assert_snapshot!(e("null"), @"NULL");
-        insta::assert_snapshot!(e("interval '1 day'"), @"(interval '1 day')");
-        insta::assert_snapshot!(e("INTERVAL 'it''s'"), @"(interval 'it''s')");
+        insta::assert_snapshot!(cases(e, &[
+            "'it''s'", "''", "42", "3.14", "1e3", "2.5E-4", "TRUE", "False", "null",
+            "interval '1 day'", "INTERVAL 'it''s'",
+        ]), @r#"
+        "'it''s'" => 'it''s'
+        "''" => ''
+        "42" => 42
+        "3.14" => 3.14
+        "1e3" => 1e3
+        "2.5E-4" => 2.5E-4
+        "TRUE" => true
+        "False" => false
+        "null" => NULL
+        "interval '1 day'" => (interval '1 day')
+        "INTERVAL 'it''s'" => (interval 'it''s')
+        "#);
     }
 
     #[test]
@@ -302,72 +324,102 @@ mod tests {
 
     #[test]
     fn parses_references() {
-        insta::assert_snapshot!(e("status"), @"status");
-        insta::assert_snapshot!(e("input.assignee"), @"input.assignee");
-        insta::assert_snapshot!(e("Contact.email"), @"Contact.email");
-        insta::assert_snapshot!(e("$email"), @"$email");
-        insta::assert_snapshot!(e("?"), @"?");
-        // Keywords are names after `$` and `.`, where nothing else could be meant.
-        insta::assert_snapshot!(e("$in = item.set"), @"(= $in item.set)");
-        // A keyword prefix does not make a keyword.
-        insta::assert_snapshot!(e("notes = android OR is_active"), @"(OR (= notes android) is_active)");
-        insta::assert_snapshot!(e("intervals + order"), @"(+ intervals order)");
+        insta::assert_snapshot!(cases(e, &[
+            "status", "input.assignee", "Contact.email", "$email", "?",
+            // Keywords are names after `$` and `.`, where nothing else could be meant.
+            "$in = item.set",
+            // A keyword prefix does not make a keyword.
+            "notes = android OR is_active", "intervals + order",
+        ]), @r#"
+        "status" => status
+        "input.assignee" => input.assignee
+        "Contact.email" => Contact.email
+        "$email" => $email
+        "?" => ?
+        "$in = item.set" => (= $in item.set)
+        "notes = android OR is_active" => (OR (= notes android) is_active)
+        "intervals + order" => (+ intervals order)
+        "#);
     }
 
     #[test]
     fn parses_calls() {
-        insta::assert_snapshot!(e("now()"), @"(call now)");
-        insta::assert_snapshot!(e("lower(email)"), @"(call lower email)");
-        insta::assert_snapshot!(e("coalesce(a, b || 'x', 1)"), @"(call coalesce a (|| b 'x') 1)");
-        insta::assert_snapshot!(e("f (g(x))"), @"(call f (call g x))");
+        insta::assert_snapshot!(cases(e, &[
+            "now()", "lower(email)", "coalesce(a, b || 'x', 1)", "f (g(x))",
+        ]), @r#"
+        "now()" => (call now)
+        "lower(email)" => (call lower email)
+        "coalesce(a, b || 'x', 1)" => (call coalesce a (|| b 'x') 1)
+        "f (g(x))" => (call f (call g x))
+        "#);
     }
 
     #[test]
     fn respects_precedence() {
-        insta::assert_snapshot!(e("NOT a = b AND c OR d"), @"(OR (AND (NOT (= a b)) c) d)");
-        insta::assert_snapshot!(e("a OR b AND c"), @"(OR a (AND b c))");
-        insta::assert_snapshot!(e("a + b * c - d / e % f"), @"(- (+ a (* b c)) (% (/ d e) f))");
-        insta::assert_snapshot!(e("a || b + 1 = c"), @"(= (|| a (+ b 1)) c)");
-        insta::assert_snapshot!(e("(a OR b) AND c"), @"(AND (OR a b) c)");
-        insta::assert_snapshot!(e("a - b - c"), @"(- (- a b) c)");
-        insta::assert_snapshot!(e("NOT NOT a"), @"(NOT (NOT a))");
-        insta::assert_snapshot!(e("NOT a IS NULL"), @"(NOT (IS NULL a))");
-        insta::assert_snapshot!(e("a + b IS NOT NULL"), @"(IS NOT NULL (+ a b))");
+        insta::assert_snapshot!(cases(e, &[
+            "NOT a = b AND c OR d", "a OR b AND c", "a + b * c - d / e % f", "a || b + 1 = c",
+            "(a OR b) AND c", "a - b - c", "NOT NOT a", "NOT a IS NULL", "a + b IS NOT NULL",
+        ]), @r#"
+        "NOT a = b AND c OR d" => (OR (AND (NOT (= a b)) c) d)
+        "a OR b AND c" => (OR a (AND b c))
+        "a + b * c - d / e % f" => (- (+ a (* b c)) (% (/ d e) f))
+        "a || b + 1 = c" => (= (|| a (+ b 1)) c)
+        "(a OR b) AND c" => (AND (OR a b) c)
+        "a - b - c" => (- (- a b) c)
+        "NOT NOT a" => (NOT (NOT a))
+        "NOT a IS NULL" => (NOT (IS NULL a))
+        "a + b IS NOT NULL" => (IS NOT NULL (+ a b))
+        "#);
     }
 
     #[test]
     fn parses_unary_minus() {
-        insta::assert_snapshot!(e("-1"), @"(- 1)");
-        insta::assert_snapshot!(e("-a * b"), @"(* (- a) b)");
-        insta::assert_snapshot!(e("a - -b"), @"(- a (- b))");
-        insta::assert_snapshot!(e("- (a + b)"), @"(- (+ a b))");
-        insta::assert_snapshot!(e("a--1"), @"(- a (- 1))");
+        insta::assert_snapshot!(cases(e, &[
+            "-1", "-a * b", "a - -b", "- (a + b)", "a--1",
+        ]), @r#"
+        "-1" => (- 1)
+        "-a * b" => (* (- a) b)
+        "a - -b" => (- a (- b))
+        "- (a + b)" => (- (+ a b))
+        "a--1" => (- a (- 1))
+        "#);
     }
 
     #[test]
     fn parses_comparisons() {
-        insta::assert_snapshot!(e("a = 1"), @"(= a 1)");
-        insta::assert_snapshot!(e("a != 1"), @"(<> a 1)");
-        insta::assert_snapshot!(e("a <> 1"), @"(<> a 1)");
-        insta::assert_snapshot!(e("a<1"), @"(< a 1)");
-        insta::assert_snapshot!(e("a<=1"), @"(<= a 1)");
-        insta::assert_snapshot!(e("a>1"), @"(> a 1)");
-        insta::assert_snapshot!(e("a>=1"), @"(>= a 1)");
-        insta::assert_snapshot!(e("email IS NOT NULL"), @"(IS NOT NULL email)");
-        insta::assert_snapshot!(e("email is null"), @"(IS NULL email)");
-        insta::assert_snapshot!(e("stage IN ('negotiation', 'proposal')"), @"(IN stage ('negotiation' 'proposal'))");
-        insta::assert_snapshot!(e("stage not in (1)"), @"(NOT IN stage (1))");
-        insta::assert_snapshot!(e("name LIKE 'a%'"), @"(LIKE name 'a%')");
-        insta::assert_snapshot!(e("name NOT ILIKE $p || '%'"), @"(NOT ILIKE name (|| $p '%'))");
-        insta::assert_snapshot!(e("name ilike 'A%' and x"), @"(AND (ILIKE name 'A%') x)");
+        insta::assert_snapshot!(cases(e, &[
+            "a = 1", "a != 1", "a <> 1", "a<1", "a<=1", "a>1", "a>=1", "email IS NOT NULL",
+            "email is null", "stage IN ('negotiation', 'proposal')", "stage not in (1)",
+            "name LIKE 'a%'", "name NOT ILIKE $p || '%'", "name ilike 'A%' and x",
+        ]), @r#"
+        "a = 1" => (= a 1)
+        "a != 1" => (<> a 1)
+        "a <> 1" => (<> a 1)
+        "a<1" => (< a 1)
+        "a<=1" => (<= a 1)
+        "a>1" => (> a 1)
+        "a>=1" => (>= a 1)
+        "email IS NOT NULL" => (IS NOT NULL email)
+        "email is null" => (IS NULL email)
+        "stage IN ('negotiation', 'proposal')" => (IN stage ('negotiation' 'proposal'))
+        "stage not in (1)" => (NOT IN stage (1))
+        "name LIKE 'a%'" => (LIKE name 'a%')
+        "name NOT ILIKE $p || '%'" => (NOT ILIKE name (|| $p '%'))
+        "name ilike 'A%' and x" => (AND (ILIKE name 'A%') x)
+        "#);
     }
 
     #[test]
     fn between_takes_its_own_and() {
-        insta::assert_snapshot!(e("a BETWEEN 1 AND 10"), @"(BETWEEN a 1 10)");
-        insta::assert_snapshot!(e("a between 1 and 10 and b"), @"(AND (BETWEEN a 1 10) b)");
-        insta::assert_snapshot!(e("a NOT BETWEEN -x + 1 AND y * 2 OR c"), @"(OR (NOT BETWEEN a (+ (- x) 1) (* y 2)) c)");
-        insta::assert_snapshot!(e("c AND a BETWEEN (b AND c) AND d"), @"(AND c (BETWEEN a (AND b c) d))");
+        insta::assert_snapshot!(cases(e, &[
+            "a BETWEEN 1 AND 10", "a between 1 and 10 and b", "a NOT BETWEEN -x + 1 AND y * 2 OR c",
+            "c AND a BETWEEN (b AND c) AND d",
+        ]), @r#"
+        "a BETWEEN 1 AND 10" => (BETWEEN a 1 10)
+        "a between 1 and 10 and b" => (AND (BETWEEN a 1 10) b)
+        "a NOT BETWEEN -x + 1 AND y * 2 OR c" => (OR (NOT BETWEEN a (+ (- x) 1) (* y 2)) c)
+        "c AND a BETWEEN (b AND c) AND d" => (AND c (BETWEEN a (AND b c) d))
+        "#);
     }
 
     #[test]
@@ -380,23 +432,35 @@ mod tests {
     fn parses_update_steps() {
         let o = origin();
         let s = |t: &str| step_update(&parse_update(t, &o).unwrap());
-        insta::assert_snapshot!(s("Contact"), @"(update Contact)");
-        insta::assert_snapshot!(s("Contact SET status = 'qualified'"), @"(update Contact (SET status 'qualified'))");
-        insta::assert_snapshot!(s("Order SET status = 'shipped', shipped_at = now()"), @"(update Order (SET status 'shipped') (SET shipped_at (call now)))");
-        insta::assert_snapshot!(s("Contact SET status = 'q', n = n + 1 WHERE x > 0"), @"(update Contact (SET status 'q') (SET n (+ n 1)) (WHERE (> x 0)))");
-        insta::assert_snapshot!(s("Opportunity set stage = ?"), @"(update Opportunity (SET stage ?))");
-        insta::assert_snapshot!(s("Contact WHERE Contact.company = $company"), @"(update Contact (WHERE (= Contact.company $company)))");
-        insta::assert_snapshot!(s("Task SET assignee = input.assignee"), @"(update Task (SET assignee input.assignee))");
-        insta::assert_snapshot!(s("T SET a = b = c"), @"(update T (SET a (= b c)))");
+        insta::assert_snapshot!(cases(s, &[
+            "Contact", "Contact SET status = 'qualified'",
+            "Order SET status = 'shipped', shipped_at = now()",
+            "Contact SET status = 'q', n = n + 1 WHERE x > 0", "Opportunity set stage = ?",
+            "Contact WHERE Contact.company = $company", "Task SET assignee = input.assignee",
+            "T SET a = b = c",
+        ]), @r#"
+        "Contact" => (update Contact)
+        "Contact SET status = 'qualified'" => (update Contact (SET status 'qualified'))
+        "Order SET status = 'shipped', shipped_at = now()" => (update Order (SET status 'shipped') (SET shipped_at (call now)))
+        "Contact SET status = 'q', n = n + 1 WHERE x > 0" => (update Contact (SET status 'q') (SET n (+ n 1)) (WHERE (> x 0)))
+        "Opportunity set stage = ?" => (update Opportunity (SET stage ?))
+        "Contact WHERE Contact.company = $company" => (update Contact (WHERE (= Contact.company $company)))
+        "Task SET assignee = input.assignee" => (update Task (SET assignee input.assignee))
+        "T SET a = b = c" => (update T (SET a (= b c)))
+        "#);
     }
 
     #[test]
     fn parses_insert_steps() {
         let o = origin();
         let s = |t: &str| step_insert(&parse_insert(t, &o).unwrap());
-        insta::assert_snapshot!(s("Contact"), @"(insert Contact)");
-        insta::assert_snapshot!(s("Contact { email: $email, status: 'lead' }"), @"(insert Contact {(email $email) (status 'lead')})");
-        insta::assert_snapshot!(s("Line{qty:item.qty}"), @"(insert Line {(qty item.qty)})");
+        insta::assert_snapshot!(cases(s, &[
+            "Contact", "Contact { email: $email, status: 'lead' }", "Line{qty:item.qty}",
+        ]), @r#"
+        "Contact" => (insert Contact)
+        "Contact { email: $email, status: 'lead' }" => (insert Contact {(email $email) (status 'lead')})
+        "Line{qty:item.qty}" => (insert Line {(qty item.qty)})
+        "#);
     }
 
     #[test]
@@ -485,24 +549,30 @@ mod tests {
     #[test]
     fn reports_expression_errors_where_they_are() {
         let o = origin();
-        insta::assert_snapshot!(err(parse_expr("status = )", &o)), @"9..10: expected an expression, found `)`");
-        insta::assert_snapshot!(err(parse_expr("status = ", &o)), @"9..9: expected an expression, found end of expression");
-        insta::assert_snapshot!(err(parse_expr("", &o)), @"0..0: expected an expression, found end of expression");
-        insta::assert_snapshot!(err(parse_expr("a b", &o)), @"2..3: expected an operator or end of expression, found `b`");
-        insta::assert_snapshot!(err(parse_expr("f(a b)", &o)), @"4..5: expected an operator, `,` or `)`, found `b`");
-        insta::assert_snapshot!(err(parse_expr("(a + 1", &o)), @"6..6: expected an operator or `)`, found end of expression");
-        insta::assert_snapshot!(err(parse_expr("a IS 1", &o)), @"5..6: expected `NOT` or `NULL`, found `1`");
-        insta::assert_snapshot!(err(parse_expr("a NOT x", &o)), @"6..7: expected `IN`, `LIKE`, `ILIKE` or `BETWEEN`, found `x`");
-        insta::assert_snapshot!(err(parse_expr("a IN 1", &o)), @"5..6: expected `(`, found `1`");
-        insta::assert_snapshot!(err(parse_expr("a IN ()", &o)), @"6..7: expected an expression, found `)`");
-        insta::assert_snapshot!(err(parse_expr("a BETWEEN 1 OR 2", &o)), @"12..14: expected an operator or `AND`, found `OR`");
-        insta::assert_snapshot!(err(parse_expr("a == b", &o)), @"3..4: expected an expression, found `=`");
-        insta::assert_snapshot!(err(parse_expr("$ key", &o)), @"1..2: expected a name, found a space");
-        insta::assert_snapshot!(err(parse_expr("input.", &o)), @"6..6: expected a name, found end of expression");
-        insta::assert_snapshot!(err(parse_expr("interval 1", &o)), @"9..10: expected a string literal, found `1`");
-        insta::assert_snapshot!(err(parse_expr("a = and", &o)), @"4..7: expected an expression, found `and`");
-        insta::assert_snapshot!(err(parse_expr("é = 1", &o)), @"0..2: expected an expression, found `é`");
-        insta::assert_snapshot!(err(parse_expr("a = 1 ; drop", &o)), @"6..7: expected an operator or end of expression, found `;`");
+        insta::assert_snapshot!(cases(|t| err(parse_expr(t, &o)), &[
+            "status = )", "status = ", "", "a b", "f(a b)", "(a + 1", "a IS 1", "a NOT x", "a IN 1",
+            "a IN ()", "a BETWEEN 1 OR 2", "a == b", "$ key", "input.", "interval 1", "a = and",
+            "é = 1", "a = 1 ; drop",
+        ]), @r#"
+        "status = )" => 9..10: expected an expression, found `)`
+        "status = " => 9..9: expected an expression, found end of expression
+        "" => 0..0: expected an expression, found end of expression
+        "a b" => 2..3: expected an operator or end of expression, found `b`
+        "f(a b)" => 4..5: expected an operator, `,` or `)`, found `b`
+        "(a + 1" => 6..6: expected an operator or `)`, found end of expression
+        "a IS 1" => 5..6: expected `NOT` or `NULL`, found `1`
+        "a NOT x" => 6..7: expected `IN`, `LIKE`, `ILIKE` or `BETWEEN`, found `x`
+        "a IN 1" => 5..6: expected `(`, found `1`
+        "a IN ()" => 6..7: expected an expression, found `)`
+        "a BETWEEN 1 OR 2" => 12..14: expected an operator or `AND`, found `OR`
+        "a == b" => 3..4: expected an expression, found `=`
+        "$ key" => 1..2: expected a name, found a space
+        "input." => 6..6: expected a name, found end of expression
+        "interval 1" => 9..10: expected a string literal, found `1`
+        "a = and" => 4..7: expected an expression, found `and`
+        "é = 1" => 0..2: expected an expression, found `é`
+        "a = 1 ; drop" => 6..7: expected an operator or end of expression, found `;`
+        "#);
     }
 
     #[test]
@@ -516,9 +586,13 @@ mod tests {
     #[test]
     fn rejects_chained_comparisons() {
         let o = origin();
-        insta::assert_snapshot!(err(parse_expr("a = b = c", &o)), @"6..7: comparison operators cannot be chained");
-        insta::assert_snapshot!(err(parse_expr("a IS NULL IS NULL", &o)), @"10..17: comparison operators cannot be chained");
-        insta::assert_snapshot!(err(parse_expr("a < b BETWEEN 1 AND 2", &o)), @"6..21: comparison operators cannot be chained");
+        insta::assert_snapshot!(cases(|t| err(parse_expr(t, &o)), &[
+            "a = b = c", "a IS NULL IS NULL", "a < b BETWEEN 1 AND 2",
+        ]), @r#"
+        "a = b = c" => 6..7: comparison operators cannot be chained
+        "a IS NULL IS NULL" => 10..17: comparison operators cannot be chained
+        "a < b BETWEEN 1 AND 2" => 6..21: comparison operators cannot be chained
+        "#);
         insta::assert_snapshot!(e("(a = b) = c"), @"(= (= a b) c)");
         insta::assert_snapshot!(e("a = b AND b = c"), @"(AND (= a b) (= b c))");
     }
@@ -542,30 +616,41 @@ mod tests {
 
     #[test]
     fn reports_step_errors_where_they_are() {
-        let o = origin();
-        insta::assert_snapshot!(err(parse_update("Contact foo", &o)), @"8..11: expected `SET`, `WHERE` or end of step, found `foo`");
-        insta::assert_snapshot!(err(parse_update("", &o)), @"0..0: expected an entity name, found end of step");
-        insta::assert_snapshot!(err(parse_update("Contact SET", &o)), @"11..11: expected a field name, found end of step");
-        insta::assert_snapshot!(err(parse_update("Contact SET where = 1", &o)), @"12..17: expected a field name, found `where`");
-        insta::assert_snapshot!(err(parse_update("Contact SET a 1", &o)), @"14..15: expected `=`, found `1`");
-        insta::assert_snapshot!(err(parse_update("Contact SET a = 1 b = 2", &o)), @"18..19: expected an operator, `,`, `WHERE` or end of step, found `b`");
-        insta::assert_snapshot!(err(parse_update("Contact WHERE", &o)), @"13..13: expected an expression, found end of step");
-        insta::assert_snapshot!(err(parse_update("Contact WHERE a SET b = 1", &o)), @"16..19: expected an operator or end of step, found `SET`");
-        insta::assert_snapshot!(err(parse_insert("Contact {}", &o)), @"9..10: expected a field name, found `}`");
-        insta::assert_snapshot!(err(parse_insert("Contact { a = 1 }", &o)), @"12..13: expected `:`, found `=`");
-        insta::assert_snapshot!(err(parse_insert("Contact { a: 1", &o)), @"14..14: expected an operator, `,` or `}`, found end of step");
-        insta::assert_snapshot!(err(parse_insert("Contact WHERE a", &o)), @"8..13: expected `{` or end of step, found `WHERE`");
-        insta::assert_snapshot!(err(parse_delete("Comment SET a = 1", &o)), @"8..11: expected `WHERE` or end of step, found `SET`");
-        insta::assert_snapshot!(err(parse_foreach("item $lines", &o)), @"5..6: expected `IN`, found `$`");
-        insta::assert_snapshot!(err(parse_foreach("item in lines", &o)), @"8..13: expected an input key (`$key` or `input.key`), found `lines`");
-        insta::assert_snapshot!(err(parse_foreach("in in $lines", &o)), @"0..2: expected a loop variable name, found `in`");
-        insta::assert_snapshot!(err(parse_call_target("billing", &o)), @"0..7: expected a function path (`schema.function`), found `billing`");
-        insta::assert_snapshot!(err(parse_call_target("billing.", &o)), @"8..8: expected a name, found end of step");
-        insta::assert_snapshot!(err(parse_call_target("a.b.c", &o)), @"3..4: expected end of step, found `.`");
-        insta::assert_snapshot!(err(parse_notify_channel("order shipped", &o)), @"6..13: expected end of step, found `shipped`");
-        insta::assert_snapshot!(err(parse_notify_channel("'x'", &o)), @"0..3: expected a channel name, found `'x'`");
-        insta::assert_snapshot!(err(parse_entity_name("Author.x", &o)), @"6..7: expected end of step, found `.`");
-        insta::assert_snapshot!(err(parse_entity_name("null", &o)), @"0..4: expected an entity name, found `null`");
+        // Each step head is written as in a spec, `kind: text`; offsets count from the text.
+        insta::assert_snapshot!(cases(step_err, &[
+            "update: Contact foo", "update: ", "update: Contact SET",
+            "update: Contact SET where = 1", "update: Contact SET a 1",
+            "update: Contact SET a = 1 b = 2", "update: Contact WHERE",
+            "update: Contact WHERE a SET b = 1", "insert: Contact {}", "insert: Contact { a = 1 }",
+            "insert: Contact { a: 1", "insert: Contact WHERE a", "delete: Comment SET a = 1",
+            "foreach: item $lines", "foreach: item in lines", "foreach: in in $lines",
+            "call: billing", "call: billing.", "call: a.b.c", "notify: order shipped",
+            "notify: 'x'", "select: Author.x", "select: null",
+        ]), @r#"
+        "update: Contact foo" => 8..11: expected `SET`, `WHERE` or end of step, found `foo`
+        "update: " => 0..0: expected an entity name, found end of step
+        "update: Contact SET" => 11..11: expected a field name, found end of step
+        "update: Contact SET where = 1" => 12..17: expected a field name, found `where`
+        "update: Contact SET a 1" => 14..15: expected `=`, found `1`
+        "update: Contact SET a = 1 b = 2" => 18..19: expected an operator, `,`, `WHERE` or end of step, found `b`
+        "update: Contact WHERE" => 13..13: expected an expression, found end of step
+        "update: Contact WHERE a SET b = 1" => 16..19: expected an operator or end of step, found `SET`
+        "insert: Contact {}" => 9..10: expected a field name, found `}`
+        "insert: Contact { a = 1 }" => 12..13: expected `:`, found `=`
+        "insert: Contact { a: 1" => 14..14: expected an operator, `,` or `}`, found end of step
+        "insert: Contact WHERE a" => 8..13: expected `{` or end of step, found `WHERE`
+        "delete: Comment SET a = 1" => 8..11: expected `WHERE` or end of step, found `SET`
+        "foreach: item $lines" => 5..6: expected `IN`, found `$`
+        "foreach: item in lines" => 8..13: expected an input key (`$key` or `input.key`), found `lines`
+        "foreach: in in $lines" => 0..2: expected a loop variable name, found `in`
+        "call: billing" => 0..7: expected a function path (`schema.function`), found `billing`
+        "call: billing." => 8..8: expected a name, found end of step
+        "call: a.b.c" => 3..4: expected end of step, found `.`
+        "notify: order shipped" => 6..13: expected end of step, found `shipped`
+        "notify: 'x'" => 0..3: expected a channel name, found `'x'`
+        "select: Author.x" => 6..7: expected end of step, found `.`
+        "select: null" => 0..4: expected an entity name, found `null`
+        "#);
     }
 
     #[test]

@@ -29,23 +29,17 @@ fn entity_dump(project: &Project, e: &Entity, out: &mut String) {
         let _ = writeln!(out, "  description {d:?}");
     }
     if !e.identifier_from.is_empty() {
-        let names: Vec<&str> = e
-            .identifier_from
-            .iter()
-            .map(|f| e.field(*f).name.as_str())
-            .collect();
-        let _ = writeln!(out, "  identifier from {}", names.join(", "));
+        let _ = writeln!(
+            out,
+            "  identifier from {}",
+            field_names(e, &e.identifier_from)
+        );
     }
     if let Some(p) = e.parent {
         let _ = writeln!(out, "  hierarchical, parent {}", e.field(p).name);
     }
     if !e.translated.is_empty() {
-        let names: Vec<&str> = e
-            .translated
-            .iter()
-            .map(|f| e.field(*f).name.as_str())
-            .collect();
-        let _ = writeln!(out, "  translations {}", names.join(", "));
+        let _ = writeln!(out, "  translations {}", field_names(e, &e.translated));
     }
     for f in &e.fields {
         let _ = write!(out, "  field {}: {}", f.name, field_type(project, &f.ty));
@@ -73,6 +67,12 @@ fn entity_dump(project: &Project, e: &Entity, out: &mut String) {
             steps_dump(project, steps, 2, out);
         }
     }
+}
+
+/// The names of some of `e`'s fields, comma-separated.
+fn field_names(e: &Entity, fields: &[FieldId]) -> String {
+    let names: Vec<&str> = fields.iter().map(|f| e.field(*f).name.as_str()).collect();
+    names.join(", ")
 }
 
 fn field_type(project: &Project, ty: &FieldType) -> String {

@@ -188,11 +188,7 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
     let pairs = table_pairs(&a, &b);
     for (old, new, _) in &pairs {
         for (i, constraint) in old.create.constraints.iter().enumerate() {
-            let role = a.constraint_role(old, i);
-            let keep = b
-                .constraint(new, &role)
-                .is_some_and(|(j, _)| new.constraints[j].template == old.constraints[i].template);
-            if !keep {
+            if !a.constraint_kept(old, i, &b, new) {
                 let sql = format!(
                     "ALTER TABLE {} DROP CONSTRAINT {};\n",
                     Qualified(&old.create.schema, &old.create.name),
@@ -273,11 +269,7 @@ pub fn evolve(from: &State, from_names: &Names, to: &State, to_names: &Names) ->
     // Constraints added to kept tables: NOT VALID, then validated.
     for (old, new, span) in &pairs {
         for (j, constraint) in new.create.constraints.iter().enumerate() {
-            let role = b.constraint_role(new, j);
-            let same = a
-                .constraint(old, &role)
-                .is_some_and(|(i, _)| old.constraints[i].template == new.constraints[j].template);
-            if same {
+            if b.constraint_kept(new, j, &a, old) {
                 continue;
             }
             let table = Qualified(&new.create.schema, &new.create.name).to_string();
@@ -525,6 +517,21 @@ impl<'a> Side<'a> {
         (0..table.constraints.len())
             .find(|&i| self.constraint_role(table, i) == role)
             .map(|i| (i, &table.create.constraints[i]))
+    }
+
+    /// Whether constraint `index` of `table` (on this side) stands unchanged in `other`
+    /// (on side `to`): the same role, the same template.
+    fn constraint_kept(
+        &self,
+        table: &Table,
+        index: usize,
+        to: &Side<'a>,
+        other: &'a Table,
+    ) -> bool {
+        let role = self.constraint_role(table, index);
+        to.constraint(other, &role).is_some_and(|(j, _)| {
+            other.constraints[j].template == table.constraints[index].template
+        })
     }
 
     fn column(&self, table: &'a Table, role: &str) -> Option<(usize, &'a ColumnDef)> {

@@ -270,12 +270,7 @@ pub fn render(stem: &str, migration: &Migration) -> (String, String) {
         );
     }
     for step in migration.up.iter().filter(|s| !s.sql.is_empty()) {
-        up.push('\n');
-        up.push_str(&format!(
-            "-- {}: {}\n",
-            effect_word(step.effect),
-            one_line(&step.what)
-        ));
+        up.push_str(&step_header(step));
         if step.effect == Effect::LosesData {
             up.push_str("-- confiture:irreversible data\n");
         }
@@ -298,18 +293,22 @@ pub fn render(stem: &str, migration: &Migration) -> (String, String) {
         );
     }
     for step in migration.down.iter().filter(|s| !s.sql.is_empty()) {
-        down.push('\n');
-        down.push_str(&format!(
-            "-- {}: {}\n",
-            effect_word(step.effect),
-            one_line(&step.what)
-        ));
+        down.push_str(&step_header(step));
         if lost.contains(&step.what.as_str()) && step.effect != Effect::LosesData {
             down.push_str("-- structure only: the data the up dropped cannot come back\n");
         }
         down.push_str(&step.sql);
     }
     (up, down)
+}
+
+/// The comment above a step's statement in a migration file, after a blank line.
+fn step_header(step: &Step) -> String {
+    format!(
+        "\n-- {}: {}\n",
+        effect_word(step.effect),
+        one_line(&step.what)
+    )
 }
 
 fn effect_word(effect: Effect) -> &'static str {

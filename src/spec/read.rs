@@ -127,6 +127,26 @@ fn required_text(node: &Node, diags: &mut Diagnostics) -> Option<Text> {
     optional_text(node, diags)
 }
 
+/// Reads a string that must be present into `slot`; whether there was one.
+fn set_required(slot: &mut Text, node: &Node, diags: &mut Diagnostics) -> bool {
+    match required_text(node, diags) {
+        Some(t) => {
+            *slot = t;
+            true
+        }
+        None => false,
+    }
+}
+
+/// A required text not read yet (its key may be missing): empty, at `origin`.
+fn unset(origin: crate::source::Origin) -> Text {
+    Text {
+        value: String::new(),
+        plain: true,
+        origin,
+    }
+}
+
 fn flag(node: &Node, diags: &mut Diagnostics) -> Option<Flag> {
     match node.as_scalar().and_then(Scalar::as_bool) {
         Some(value) => Some(Flag {
@@ -174,11 +194,7 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
         return Document::Other;
     }
     let mut doc = EntityDoc {
-        entity: Text {
-            value: String::new(),
-            plain: true,
-            origin: crate::source::Origin::opaque(node.span),
-        },
+        entity: unset(crate::source::Origin::opaque(node.span)),
         schema: None,
         description: None,
         tenant_scoped: None,
@@ -193,12 +209,7 @@ pub fn document(node: &Node, diags: &mut Diagnostics) -> Document {
     let mut has_name = false;
     for (key, value) in entries(node, "an entity", ENTITY_KEYS, diags) {
         match key.value.as_str() {
-            "entity" => {
-                if let Some(t) = required_text(value, diags) {
-                    doc.entity = t;
-                    has_name = true;
-                }
-            }
+            "entity" => has_name |= set_required(&mut doc.entity, value, diags),
             "schema" => doc.schema = required_text(value, diags),
             "description" => doc.description = optional_text(value, diags),
             "tenant_scoped" => doc.tenant_scoped = flag(value, diags),
@@ -278,6 +289,22 @@ fn translations(node: &Node, diags: &mut Diagnostics) -> Option<TranslationsDecl
     })
 }
 
+/// A field with its name and type text, nothing else set yet.
+fn field_decl(name: Text, ty: Text, short: bool) -> FieldDecl {
+    FieldDecl {
+        name,
+        ty,
+        short,
+        required: None,
+        nullable: None,
+        unique: None,
+        default: None,
+        description: None,
+        schema: None,
+        renamed_from: None,
+    }
+}
+
 fn field(key: &Scalar, value: &Node, diags: &mut Diagnostics) -> Option<FieldDecl> {
     let name = text(key);
     if let NodeKind::Scalar(s) = &value.kind {
@@ -288,44 +315,13 @@ fn field(key: &Scalar, value: &Node, diags: &mut Diagnostics) -> Option<FieldDec
             );
             return None;
         }
-        return Some(FieldDecl {
-            name,
-            ty: text(s),
-            short: true,
-            required: None,
-            nullable: None,
-            unique: None,
-            default: None,
-            description: None,
-            schema: None,
-            renamed_from: None,
-        });
+        return Some(field_decl(name, text(s), true));
     }
-    let mut decl = FieldDecl {
-        name,
-        ty: Text {
-            value: String::new(),
-            plain: true,
-            origin: key.origin.clone(),
-        },
-        short: false,
-        required: None,
-        nullable: None,
-        unique: None,
-        default: None,
-        description: None,
-        schema: None,
-        renamed_from: None,
-    };
+    let mut decl = field_decl(name, unset(key.origin.clone()), false);
     let mut has_type = false;
     for (k, v) in entries(value, &format!("field `{}`", key.value), FIELD_KEYS, diags) {
         match k.value.as_str() {
-            "type" => {
-                if let Some(t) = required_text(v, diags) {
-                    decl.ty = t;
-                    has_type = true;
-                }
-            }
+            "type" => has_type |= set_required(&mut decl.ty, v, diags),
             "required" => decl.required = flag(v, diags),
             "nullable" => decl.nullable = flag(v, diags),
             "unique" => decl.unique = flag(v, diags),
@@ -400,6 +396,20 @@ pub(crate) fn step_attributes(kind: &str) -> &'static [&'static str] {
     }
 }
 
+/// A step attribute that must be there (`then`, `do`), or E0105 at the step.
+fn required_attr<'a>(
+    value: Option<&'a Node>,
+    key: &str,
+    context: &str,
+    step: &Node,
+    diags: &mut Diagnostics,
+) -> Option<&'a Node> {
+    if value.is_none() {
+        diags.push(Diagnostic::missing_key(key, context, step.span));
+    }
+    value
+}
+
 fn step(node: &Node, diags: &mut Diagnostics) -> Option<StepDecl> {
     let NodeKind::Mapping(pairs) = &node.kind else {
         diags.push(Diagnostic::wrong_shape(
@@ -440,10 +450,7 @@ fn step(node: &Node, diags: &mut Diagnostics) -> Option<StepDecl> {
             message: attr("message").and_then(|v| required_text(v, diags)),
         },
         "if" => {
-            let Some(then) = attr("then") else {
-                diags.push(Diagnostic::missing_key("then", "an `if` step", node.span));
-                return None;
-            };
+            let then = required_attr(attr("then"), "then", "an `if` step", node, diags)?;
             StepDeclKind::If {
                 condition: head_text,
                 then: step_list(then, diags),
@@ -470,10 +477,7 @@ fn step(node: &Node, diags: &mut Diagnostics) -> Option<StepDecl> {
                 .unwrap_or_default(),
         },
         "foreach" => {
-            let Some(body) = attr("do") else {
-                diags.push(Diagnostic::missing_key("do", "a `foreach` step", node.span));
-                return None;
-            };
+            let body = required_attr(attr("do"), "do", "a `foreach` step", node, diags)?;
             StepDeclKind::Foreach {
                 head: head_text,
                 body: step_list(body, diags),

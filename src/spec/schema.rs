@@ -52,6 +52,11 @@ fn closed(keys: &[&str], describe: fn(&str) -> Value, required: &[&str]) -> Valu
         .iter()
         .map(|k| ((*k).to_string(), describe(k)))
         .collect();
+    object(properties, required)
+}
+
+/// An object with exactly these properties (plus `_`-keys).
+fn object(properties: Map<String, Value>, required: &[&str]) -> Value {
     json!({
         "type": "object",
         "properties": properties,
@@ -208,13 +213,7 @@ fn step(kind: &str) -> Value {
         "foreach" => required.push("do"),
         _ => {}
     }
-    json!({
-        "type": "object",
-        "properties": properties,
-        "patternProperties": {"^_": true},
-        "additionalProperties": false,
-        "required": required,
-    })
+    object(properties, &required)
 }
 
 #[cfg(test)]

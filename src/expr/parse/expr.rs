@@ -202,69 +202,43 @@ impl Cx<'_> {
         self.node(kind, span, depth, true)
     }
 
+    /// `IS [NOT] NULL`, `[NOT] IN (list)` and `[NOT] BETWEEN low AND high`: one shape, an
+    /// optional `NOT` and the expressions the operator holds, read in one pass.
     fn postfix(&self, operand: Operand, op: Pair<'_, Rule>, nesting: usize) -> Built {
         self.comparison(&operand, &op)?;
         let span = operand.expr.span.to(self.span(&op));
-        match op.as_rule() {
-            Rule::is_null => self.parse_is_null(operand, op, span),
-            Rule::in_list => self.parse_in_list(operand, op, span, nesting),
-            Rule::between => self.parse_between(operand, op, span, nesting),
-            rule => unreachable!("not a postfix operator: {rule:?}"),
-        }
-    }
-
-    fn parse_is_null(&self, operand: Operand, op: Pair<'_, Rule>, span: Span) -> Built {
-        let negated = op.into_inner().any(|p| p.as_rule() == Rule::NOT);
-        let kind = ExprKind::IsNull {
-            expr: Box::new(operand.expr),
-            negated,
-        };
-        self.node(kind, span, operand.depth, true)
-    }
-
-    fn parse_in_list(
-        &self,
-        operand: Operand,
-        op: Pair<'_, Rule>,
-        span: Span,
-        nesting: usize,
-    ) -> Built {
-        let negated = op.clone().into_inner().any(|p| p.as_rule() == Rule::NOT);
-        let list = self.fold_all(op.into_inner(), nesting)?;
-        let depth = list.iter().map(|e| e.depth).fold(operand.depth, usize::max);
-        let kind = ExprKind::InList {
-            expr: Box::new(operand.expr),
-            list: list.into_iter().map(|e| e.expr).collect(),
-            negated,
-        };
-        self.node(kind, span, depth, true)
-    }
-
-    fn parse_between(
-        &self,
-        operand: Operand,
-        op: Pair<'_, Rule>,
-        span: Span,
-        nesting: usize,
-    ) -> Built {
+        let rule = op.as_rule();
         let mut negated = false;
-        let mut bounds = Vec::with_capacity(2);
+        let mut held = Vec::new();
         for part in op.into_inner() {
             match part.as_rule() {
                 Rule::NOT => negated = true,
-                Rule::between_bound => bounds.push(self.fold(part, nesting + 1)?),
+                Rule::expr | Rule::between_bound => held.push(self.fold(part, nesting + 1)?),
                 _ => {}
             }
         }
-        let [low, high]: [Operand; 2] = bounds
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("the grammar guarantees two bounds"));
-        let depth = operand.depth.max(low.depth).max(high.depth);
-        let kind = ExprKind::Between {
-            expr: Box::new(operand.expr),
-            low: Box::new(low.expr),
-            high: Box::new(high.expr),
-            negated,
+        let depth = held.iter().map(|e| e.depth).fold(operand.depth, usize::max);
+        let expr = Box::new(operand.expr);
+        let mut held = held.into_iter().map(|e| e.expr);
+        let kind = match rule {
+            Rule::is_null => ExprKind::IsNull { expr, negated },
+            Rule::in_list => ExprKind::InList {
+                expr,
+                list: held.collect(),
+                negated,
+            },
+            Rule::between => {
+                let (Some(low), Some(high)) = (held.next(), held.next()) else {
+                    unreachable!("the grammar guarantees two bounds")
+                };
+                ExprKind::Between {
+                    expr,
+                    low: Box::new(low),
+                    high: Box::new(high),
+                    negated,
+                }
+            }
+            rule => unreachable!("not a postfix operator: {rule:?}"),
         };
         self.node(kind, span, depth, true)
     }
