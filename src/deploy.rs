@@ -18,13 +18,14 @@ use crate::report::{Reporter, Stop, write_stdout};
 /// `specqlc migrate new NAME PATH... -o DIR`; diagnostics point into `sources`.
 pub fn migrate_new(
     project: &Project,
+    facts: Facts,
     sources: &SourceMap,
     name: &str,
     root: &Path,
     options: migrate::Options,
     reporter: &mut Reporter,
 ) -> Result<(), Stop> {
-    match migrate::new(project, name, root, options) {
+    match migrate::new(project, facts, name, root, options) {
         Ok(Outcome::Written {
             up,
             down,

@@ -159,14 +159,17 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
                 allow_destructive,
             } = action;
             let Checked {
-                sources, project, ..
+                sources,
+                project,
+                facts,
+                ..
             } = load(reporter, paths, options, false)?;
-            let mut project = project.ok_or(Stop::Specs)?;
+            let (mut project, facts) = project.zip(facts).ok_or(Stop::Specs)?;
             project.grant_to = cli.grant_to.clone();
             let options = specqlc::migrate::Options {
                 allow_destructive: *allow_destructive,
             };
-            deploy::migrate_new(&project, &sources, name, output, options, reporter)
+            deploy::migrate_new(&project, facts, &sources, name, output, options, reporter)
         }
         Command::Apply {
             database_url,

@@ -23,6 +23,7 @@ pub mod state;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::analysis::Facts;
 use crate::diag::Diagnostic;
 use crate::ir;
 use crate::source::Span;
@@ -164,6 +165,7 @@ fn loss_words(step: &Step) -> String {
 /// Writes the next migration of `project`, named `name`, under `root`.
 pub fn new(
     project: &ir::Project,
+    facts: Facts,
     name: &str,
     root: &Path,
     options: Options,
@@ -185,7 +187,7 @@ pub fn new(
             return Err(Error::Incomplete { stem });
         }
     }
-    let current = State::of(project);
+    let current = State::of(project, facts);
     let fallback = project.entities.first().map(|e| e.span).unwrap_or_default();
 
     if let Some(index) = existing.iter().rposition(|m| m.name == name) {

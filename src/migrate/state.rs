@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::Facts;
 use crate::backend::postgres::ddl::{
     AlterTableAddForeignKey, ColumnDef, CommentTarget, CreateIndex, CreateTable, TableConstraint,
     TenantPolicy,
@@ -208,9 +209,10 @@ impl TypeModel {
 }
 
 impl State {
-    /// The state a database has after the compiled `project` was applied.
-    pub fn of(project: &Project) -> State {
-        let (plan, output) = crate::plan_and_emit(project);
+    /// The state a database has after the compiled `project` (whose action facts the
+    /// check computed) was applied.
+    pub fn of(project: &Project, facts: Facts) -> State {
+        let (plan, output) = crate::plan_and_emit_from(project, facts);
         State::of_output(project, &plan, &output)
     }
 
