@@ -158,13 +158,8 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
                 output,
                 allow_destructive,
             } = action;
-            let Checked {
-                sources,
-                project,
-                facts,
-                ..
-            } = load(reporter, paths, options, false)?;
-            let (mut project, facts) = project.zip(facts).ok_or(Stop::Specs)?;
+            let (sources, mut project, facts) =
+                project_and_sources(load(reporter, paths, options, false)?)?;
             project.grant_to = cli.grant_to.clone();
             let options = specqlc::migrate::Options {
                 allow_destructive: *allow_destructive,
@@ -176,13 +171,8 @@ fn run(cli: &Cli, reporter: &mut Reporter) -> Result<(), Stop> {
             allow_destructive,
             paths,
         } => {
-            let Checked {
-                sources,
-                project,
-                facts,
-                ..
-            } = load(reporter, paths, options, false)?;
-            let (mut project, facts) = project.zip(facts).ok_or(Stop::Specs)?;
+            let (sources, mut project, facts) =
+                project_and_sources(load(reporter, paths, options, false)?)?;
             project.grant_to = cli.grant_to.clone();
             let options = specqlc::apply::Options {
                 allow_destructive: *allow_destructive,
@@ -291,6 +281,15 @@ fn load(
 /// The checked project and its action facts.
 fn project(checked: Checked) -> Result<(Project, Facts), Stop> {
     checked.project.zip(checked.facts).ok_or(Stop::Specs)
+}
+
+/// [`project`] with the sources that later diagnostics point into.
+fn project_and_sources(
+    checked: Checked,
+) -> Result<(specqlc::source::SourceMap, Project, Facts), Stop> {
+    let sources = checked.sources;
+    let (project, facts) = checked.project.zip(checked.facts).ok_or(Stop::Specs)?;
+    Ok((sources, project, facts))
 }
 
 /// `error: the specs have 3 errors and 1 warning` after the reports, so a long run ends with a count.
