@@ -2,11 +2,11 @@
 //! declarations (a warning, no function).
 
 use super::expr::Scope;
-use super::names::check_sql_name;
 use super::steps::lower_steps;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::visit::{VisitorMut, walk_step_mut, walk_steps_mut};
 use crate::ir::{Action, ActionId, ActionKind, EntityId, Project, Step, StepKind};
+use crate::passes::declared;
 use crate::spec::syntax::EntityDoc;
 
 pub fn lower_actions(
@@ -21,8 +21,7 @@ pub fn lower_actions(
     for decl in &doc.actions {
         let name = decl.name.value.trim().to_string();
         let span = decl.name.span();
-        if let Err(d) = check_sql_name("action", &name, &[], span) {
-            diags.push(d);
+        if !declared::action(&name, span, diags) {
             continue;
         }
         let kind = match &decl.steps {

@@ -1,11 +1,21 @@
-//! Stage 4: whole-project checks over the IR, in this order:
-//! 1. `action_names_are_unique_per_schema`
-//! 2. `required_references_allow_an_insert`
-//! 3. `input_keys_name_one_input_each`
-//! 4. `generated_locals_fit`
-//! 5. `shared_entities_reference_only_shared_entities`
+//! The checks, one rule per file (as Squawk keeps one lint rule per file), each a
+//! function named as a sentence of its rule. Lowering builds the IR; whether a
+//! well-formed input is acceptable is decided here, at one of two moments:
+//!
+//! - [`declared`]: checks `lower` runs on each declaration as it reads it (names,
+//!   duplicates, the keys of a field, step names), because a refused declaration must stay
+//!   out of the IR so that later errors do not cascade from it. `declared/mod.rs` lists
+//!   them in the order lowering reaches them.
+//! - [`run`] (stage 4): whole-project checks over the lowered IR and its action facts,
+//!   in this order:
+//!   1. `action_names_are_unique_per_schema`
+//!   2. `required_references_allow_an_insert`
+//!   3. `input_keys_name_one_input_each`
+//!   4. `generated_locals_fit`
+//!   5. `shared_entities_reference_only_shared_entities`
 
 mod action_names;
+pub mod declared;
 mod input_keys;
 mod local_names;
 mod reference_cycles;
@@ -15,7 +25,8 @@ use crate::analysis::Facts;
 use crate::diag::Diagnostics;
 use crate::ir::Project;
 
-/// Runs every check over the project and its action facts; none of them changes either.
+/// Runs every stage-4 check over the project and its action facts; none of them changes
+/// either.
 pub fn run(project: &Project, facts: &Facts, diags: &mut Diagnostics) {
     action_names::action_names_are_unique_per_schema(project, diags);
     reference_cycles::required_references_allow_an_insert(project, diags);
