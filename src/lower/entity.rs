@@ -45,6 +45,11 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             fields: Vec::new(),
             actions: Vec::new(),
             parent: None,
+            hierarchical: doc
+                .hierarchical
+                .as_ref()
+                .filter(|f| f.value)
+                .map(|f| f.span),
             translated: Vec::new(),
             renamed_from: doc.renamed_from.as_ref().map(|r| Renamed {
                 from: r.value.trim().to_string(),
@@ -255,16 +260,7 @@ pub fn lower_options(
         .iter()
         .filter_map(|t| {
             let id = lookup(&t.value, t.span(), diags)?;
-            let field = entity.field(id);
-            if matches!(field.ty, FieldType::Ref(_) | FieldType::List(_)) {
-                diags.push(Diagnostic::non_scalar_identifier_source(
-                    &t.value,
-                    t.span(),
-                    field.type_span,
-                ));
-                return None;
-            }
-            Some(id)
+            declared::identifier_source(t, entity.field(id), diags).then_some(id)
         })
         .collect();
     let mut translated = Vec::new();
@@ -273,66 +269,23 @@ pub fn lower_options(
             let Some(field) = lookup(&item.value, item.span(), diags) else {
                 continue;
             };
-            if !entity.field(field).ty.is_text()
-                || matches!(entity.field(field).ty, FieldType::Enum(_))
+            if declared::translated_field(item, entity, entity.field(field), diags)
+                && !translated.contains(&field)
             {
-                diags.push(Diagnostic::untranslatable_field(
-                    &item.value,
-                    item.span(),
-                    entity.field(field).type_span,
-                ));
-                continue;
-            }
-            if item.value == "locale" {
-                diags.push(Diagnostic::translated_locale(
-                    &entity.snake,
-                    item.span(),
-                    entity.field(field).span,
-                ));
-                continue;
-            }
-            if !translated.contains(&field) {
                 translated.push(field);
             }
         }
-        if let Some(clash) = entity.field_by_name("translations") {
-            diags.push(Diagnostic::translations_key_clash(
-                entity.field(clash).span,
-                tr.span,
-            ));
-        }
-        if tr.fields.is_empty() {
-            diags.push(Diagnostic::no_translated_fields(tr.span));
-        }
+        declared::translations(tr, entity, diags);
     }
-    let mut parent = None;
-    if let Some(flag) = doc.hierarchical.as_ref().filter(|f| f.value) {
-        let self_refs: Vec<&Field> = entity
-            .fields
-            .iter()
-            .filter(|f| f.ty == FieldType::Ref(id))
-            .collect();
-        match self_refs[..] {
-            [field] if !field.required => parent = Some(field.id),
-            [field] => diags.push(Diagnostic::required_parent(
-                &field.name,
-                field.span,
-                flag.span,
-            )),
-            [] => diags.push(Diagnostic::hierarchy_without_parent(
-                &entity.name,
-                flag.span,
-            )),
-            _ => {
-                let refs: Vec<_> = self_refs.iter().map(|f| f.span).collect();
-                diags.push(Diagnostic::hierarchy_with_several_parents(
-                    &entity.name,
-                    flag.span,
-                    &refs,
-                ));
-            }
+    // A tree's parent is its one optional self-reference; without exactly that, the
+    // entity has none (and `passes` reports it).
+    let parent = entity.hierarchical.and_then(|_| {
+        let mut self_refs = entity.fields.iter().filter(|f| f.ty == FieldType::Ref(id));
+        match (self_refs.next(), self_refs.next()) {
+            (Some(field), None) if !field.required => Some(field.id),
+            _ => None,
         }
-    }
+    });
     let entity = &mut project.entities[id.0 as usize];
     entity.identifier_from = identifier_from;
     entity.translated = translated;

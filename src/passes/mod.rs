@@ -13,9 +13,11 @@
 //!   3. `input_keys_name_one_input_each`
 //!   4. `generated_locals_fit`
 //!   5. `shared_entities_reference_only_shared_entities`
+//!   6. `hierarchical_entities_have_one_optional_parent`
 
 mod action_names;
 pub mod declared;
+mod hierarchies;
 mod input_keys;
 mod local_names;
 mod reference_cycles;
@@ -33,4 +35,5 @@ pub fn run(project: &Project, facts: &Facts, diags: &mut Diagnostics) {
     input_keys::input_keys_name_one_input_each(project, facts, diags);
     local_names::generated_locals_fit(project, diags);
     shared_references::shared_entities_reference_only_shared_entities(project, diags);
+    hierarchies::hierarchical_entities_have_one_optional_parent(project, diags);
 }

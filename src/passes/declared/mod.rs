@@ -18,25 +18,34 @@
 //!    `schema_keys_name_the_referenced_schema`
 //! 6. [`field_among`] asks `field_names_are_unique_per_entity`,
 //!    `fields_take_distinct_input_keys`
-//! 7. [`action`] asks `action_names_are_plain_sql_names`
+//! 7. [`identifier_source`] asks `identifier_sources_are_scalar`
+//! 8. [`translated_field`] asks `translated_fields_are_text`, `locale_is_not_translated`
+//! 9. [`translations`] (never refuses) asks `translations_key_is_free`,
+//!    `enabled_translations_name_fields`
+//! 10. [`action`] asks `action_names_are_plain_sql_names`
 
 mod duplicate_entities;
 mod duplicate_fields;
 mod entity_names;
 mod field_keys;
+mod identifier_sources;
 mod nullability;
 mod reference_schemas;
 mod reserved_columns;
 mod sql_names;
 mod system_schemas;
 mod tenant_reference;
+mod translated_locale;
+mod translated_types;
+mod translations_fields;
+mod translations_key;
 
 pub use duplicate_entities::EntityNames;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Entity, Field, FieldType, Project};
 use crate::source::Span;
-use crate::spec::syntax::FieldDecl;
+use crate::spec::syntax::{FieldDecl, Text, TranslationsDecl};
 
 /// Whether `ok`; reports `refusal` when not. The shape of most checks here.
 fn accept(ok: bool, diags: &mut Diagnostics, refusal: impl FnOnce() -> Diagnostic) -> bool {
@@ -91,6 +100,28 @@ pub fn field_keys(
 pub fn field_among(accepted: &[Field], field: &Field, diags: &mut Diagnostics) -> bool {
     duplicate_fields::field_names_are_unique_per_entity(accepted, field, diags)
         && field_keys::fields_take_distinct_input_keys(accepted, field, diags)
+}
+
+/// A field named in `identifier:`.
+pub fn identifier_source(source: &Text, field: &Field, diags: &mut Diagnostics) -> bool {
+    identifier_sources::identifier_sources_are_scalar(source, field, diags)
+}
+
+/// A field named in enabled `translations:`.
+pub fn translated_field(
+    item: &Text,
+    entity: &Entity,
+    field: &Field,
+    diags: &mut Diagnostics,
+) -> bool {
+    translated_types::translated_fields_are_text(item, field, diags)
+        && translated_locale::locale_is_not_translated(item, entity, field, diags)
+}
+
+/// Enabled `translations:` as a whole, after its fields. Refuses nothing.
+pub fn translations(translations: &TranslationsDecl, entity: &Entity, diags: &mut Diagnostics) {
+    translations_key::translations_key_is_free(translations, entity, diags);
+    translations_fields::enabled_translations_name_fields(translations, diags);
 }
 
 /// An action's name, before its steps are read.
