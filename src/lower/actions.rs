@@ -1,9 +1,9 @@
 //! Actions: standard create/update/delete, custom actions with steps, and step-less
-//! declarations (a warning, no function).
+//! declarations (no function; `passes` warns about them).
 
 use super::expr::Scope;
 use super::steps::lower_steps;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::ir::visit::{VisitorMut, walk_step_mut, walk_steps_mut};
 use crate::ir::{Action, ActionId, ActionKind, EntityId, Project, Step, StepKind};
 use crate::passes::declared;
@@ -39,15 +39,8 @@ pub fn lower_actions(
             None if name == format!("create_{}", entity.snake) => ActionKind::Create,
             None if name == format!("update_{}", entity.snake) => ActionKind::Update,
             None if name == format!("delete_{}", entity.snake) => ActionKind::Delete,
-            None => {
-                diags.push(Diagnostic::declaration_only(
-                    &name,
-                    &entity.name,
-                    &entity.snake,
-                    span,
-                ));
-                ActionKind::Declaration
-            }
+            // No function; `passes` warns about it.
+            None => ActionKind::Declaration,
         };
         actions.push(Action {
             name,

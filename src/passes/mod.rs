@@ -14,6 +14,7 @@
 //!   4. `generated_locals_fit`
 //!   5. `shared_entities_reference_only_shared_entities`
 //!   6. `hierarchical_entities_have_one_optional_parent`
+//!   7. `actions_without_steps_are_standard`
 
 mod action_names;
 pub mod declared;
@@ -22,6 +23,7 @@ mod input_keys;
 mod local_names;
 mod reference_cycles;
 mod shared_references;
+mod step_less_actions;
 
 use crate::analysis::Facts;
 use crate::diag::Diagnostics;
@@ -36,4 +38,5 @@ pub fn run(project: &Project, facts: &Facts, diags: &mut Diagnostics) {
     local_names::generated_locals_fit(project, diags);
     shared_references::shared_entities_reference_only_shared_entities(project, diags);
     hierarchies::hierarchical_entities_have_one_optional_parent(project, diags);
+    step_less_actions::actions_without_steps_are_standard(project, diags);
 }

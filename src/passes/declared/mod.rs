@@ -23,12 +23,20 @@
 //! 9. [`translations`] (never refuses) asks `translations_key_is_free`,
 //!    `enabled_translations_name_fields`
 //! 10. [`action`] asks `action_names_are_plain_sql_names`
+//! 11. steps, as each is read: `error_codes_are_snake_case` (`validate`),
+//!     `steps_without_where_act_on_the_own_entity` (`update`, `delete`, `select`),
+//!     `fields_are_assigned_once` (each assignment), `call_names_are_plain_sql_names`
+//!     (`call`), `loop_variables_are_unambiguous` (`foreach`)
 
+mod call_names;
+mod duplicate_assignments;
 mod duplicate_entities;
 mod duplicate_fields;
 mod entity_names;
+mod error_codes;
 mod field_keys;
 mod identifier_sources;
+mod loop_variables;
 mod nullability;
 mod reference_schemas;
 mod reserved_columns;
@@ -39,8 +47,14 @@ mod translated_locale;
 mod translated_types;
 mod translations_fields;
 mod translations_key;
+mod unscoped_writes;
 
+pub use call_names::call_names_are_plain_sql_names;
+pub use duplicate_assignments::fields_are_assigned_once;
 pub use duplicate_entities::EntityNames;
+pub use error_codes::error_codes_are_snake_case;
+pub use loop_variables::loop_variables_are_unambiguous;
+pub use unscoped_writes::steps_without_where_act_on_the_own_entity;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Entity, Field, FieldType, Project};
