@@ -110,6 +110,9 @@ pub struct Entity {
     pub actions: Vec<Action>,
     /// The self-reference that makes this entity a tree, when `hierarchical: true`.
     pub parent: Option<FieldId>,
+    /// Span of `hierarchical: true`, when written (`passes` reports a tree without its
+    /// one optional self-reference there).
+    pub hierarchical: Option<Span>,
     /// Fields with per-locale values in `tl_<snake>`, when translations are enabled.
     pub translated: Vec<FieldId>,
     /// `renamed_from:`: the entity's name in an earlier version of the spec.

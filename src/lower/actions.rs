@@ -1,12 +1,12 @@
 //! Actions: standard create/update/delete, custom actions with steps, and step-less
-//! declarations (a warning, no function).
+//! declarations (no function; `passes` warns about them).
 
 use super::expr::Scope;
-use super::names::check_sql_name;
 use super::steps::lower_steps;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::ir::visit::{VisitorMut, walk_step_mut, walk_steps_mut};
 use crate::ir::{Action, ActionId, ActionKind, EntityId, Project, Step, StepKind};
+use crate::passes::declared;
 use crate::spec::syntax::EntityDoc;
 
 pub fn lower_actions(
@@ -21,8 +21,7 @@ pub fn lower_actions(
     for decl in &doc.actions {
         let name = decl.name.value.trim().to_string();
         let span = decl.name.span();
-        if let Err(d) = check_sql_name("action", &name, &[], span) {
-            diags.push(d);
+        if !declared::action(&name, span, diags) {
             continue;
         }
         let kind = match &decl.steps {
@@ -40,15 +39,8 @@ pub fn lower_actions(
             None if name == format!("create_{}", entity.snake) => ActionKind::Create,
             None if name == format!("update_{}", entity.snake) => ActionKind::Update,
             None if name == format!("delete_{}", entity.snake) => ActionKind::Delete,
-            None => {
-                diags.push(Diagnostic::declaration_only(
-                    &name,
-                    &entity.name,
-                    &entity.snake,
-                    span,
-                ));
-                ActionKind::Declaration
-            }
+            // No function; `passes` warns about it.
+            None => ActionKind::Declaration,
         };
         actions.push(Action {
             name,

@@ -4,29 +4,25 @@
 use std::collections::HashMap;
 
 use super::default::check_default;
-use super::names::{check_sql_name, is_reserved_column, snake_case};
+use super::names::{is_reserved_column, snake_case};
 use super::types::{TypeSyntax, parse_short_form};
-use crate::backend::postgres::naming;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Entity, EntityId, Field, FieldId, FieldType, Project, Renamed};
+use crate::passes::declared;
 use crate::source::Span;
 use crate::spec::syntax::{EntityDoc, FieldDecl};
 
-/// Phase 1: one IR entity per document with a usable name; duplicates reported.
+/// Phase 1: one IR entity per document with a usable name; the ones the declaration
+/// checks refuse (names, schemas, duplicates) are left out.
 pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project {
     let mut project = Project::default();
-    let mut by_name: HashMap<String, EntityId> = HashMap::new();
-    let mut by_table: HashMap<(String, String), EntityId> = HashMap::new();
+    let mut seen = declared::EntityNames::default();
     for doc in docs {
         let name = doc.entity.value.trim().to_string();
         let span = doc.entity.span();
-        if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            || !name.chars().all(|c| c.is_ascii_alphanumeric())
-        {
-            diags.push(Diagnostic::invalid_entity_name(&name, span));
+        if !declared::entity_name(&name, span, diags) {
             continue;
         }
-        let snake = snake_case(&name);
         let Some(schema) = &doc.schema else {
             diags.push(
                 Diagnostic::missing_key("schema", &format!("entity `{name}`"), span)
@@ -34,37 +30,11 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             );
             continue;
         };
-        let schema_name = schema.value.trim().to_string();
-        if let Err(d) = check_sql_name("schema", &schema_name, &[], schema.span()) {
-            diags.push(d);
-            continue;
-        }
-        // PostgreSQL refuses to create `pg_*` schemas (and owns `pg_catalog`, `pg_toast`,
-        // `pg_temp`); `information_schema` is the SQL standard's catalog view.
-        if schema_name.starts_with("pg_") || schema_name == "information_schema" {
-            diags.push(Diagnostic::system_schema(&schema_name, schema.span()));
-            continue;
-        }
-        let generated = naming::entity_names(&snake);
-        if let Err(d) = check_sql_name("entity", &snake, &generated, span) {
-            diags.push(d);
-            continue;
-        }
-        let clash = by_name
-            .get(&name)
-            .or_else(|| by_table.get(&(schema_name.clone(), snake.clone())));
-        if let Some(first) = clash.map(|id| project.entity(*id)) {
-            diags.push(Diagnostic::duplicate_entity(&name, span, first.span));
-            continue;
-        }
-        let id = EntityId(project.entities.len() as u32);
-        by_name.insert(name.clone(), id);
-        by_table.insert((schema_name.clone(), snake.clone()), id);
-        project.entities.push(Entity {
-            id,
+        let entity = Entity {
+            id: EntityId(project.entities.len() as u32),
+            snake: snake_case(&name),
             name,
-            snake,
-            schema: schema_name,
+            schema: schema.value.trim().to_string(),
             description: doc
                 .description
                 .as_ref()
@@ -75,6 +45,11 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             fields: Vec::new(),
             actions: Vec::new(),
             parent: None,
+            hierarchical: doc
+                .hierarchical
+                .as_ref()
+                .filter(|f| f.value)
+                .map(|f| f.span),
             translated: Vec::new(),
             renamed_from: doc.renamed_from.as_ref().map(|r| Renamed {
                 from: r.value.trim().to_string(),
@@ -82,7 +57,10 @@ pub fn declare_entities(docs: &[EntityDoc], diags: &mut Diagnostics) -> Project 
             }),
             span,
             schema_span: schema.span(),
-        });
+        };
+        if declared::entity(&entity, &mut seen, diags) {
+            project.entities.push(entity);
+        }
     }
     project
 }
@@ -154,23 +132,7 @@ pub fn lower_fields(
         let Some(field) = lower_field(decl, project, index, diags) else {
             continue;
         };
-        if let Some(first) = fields.iter().find(|f| f.name == field.name) {
-            diags.push(Diagnostic::duplicate_field(
-                &field.name,
-                field.span,
-                first.span,
-            ));
-            continue;
-        }
-        let key = field.public_key();
-        if let Some(first) = fields.iter().find(|f| f.public_key() == key) {
-            diags.push(Diagnostic::fields_share_public_key(
-                &first.name,
-                &field.name,
-                &key,
-                field.span,
-                first.span,
-            ));
+        if !declared::field_among(&fields, &field, diags) {
             continue;
         }
         let id = FieldId(fields.len() as u32);
@@ -185,15 +147,7 @@ fn lower_field(
     index: &EntityIndex,
     diags: &mut Diagnostics,
 ) -> Option<Field> {
-    let name = decl.name.value.clone();
-    let span = decl.name.span();
-    if is_reserved_column(&name) {
-        diags.push(Diagnostic::reserved_column(&name, span));
-        return None;
-    }
-    let generated = naming::field_names(&name);
-    if let Err(d) = check_sql_name("field", &name, &generated, span) {
-        diags.push(d);
+    if !declared::field_name(decl, diags) {
         return None;
     }
     let form = match parse_short_form(&decl.ty.value, &decl.ty.origin, decl.short) {
@@ -210,41 +164,14 @@ fn lower_field(
             return None;
         }
     };
-    // `tenant_id` is the one `<name>_id` that is also a column every table has.
-    // The action locals derived from a reference's name (`v_fk_<name>_id`, `v_out_<name>`)
-    // must fit too; a plain field's `in_<name>` is as long as `fk_<name>`.
-    if matches!(ty, FieldType::Ref(_)) {
-        let locals = [format!("v_fk_{name}_id"), format!("v_out_{name}")];
-        if let Err(d) = check_sql_name("reference", &name, &locals, span) {
-            diags.push(d);
-            return None;
-        }
-    }
-    if matches!(ty, FieldType::Ref(_)) && name == "tenant" {
-        diags.push(Diagnostic::reserved_reference_key(span));
+    if !declared::field_type(decl, &ty, diags) {
         return None;
     }
-    let required = match nullability(decl, form.required) {
-        Ok(required) => required,
-        Err(d) => {
-            diags.push(d);
-            form.required
-        }
-    };
-    if let (Some(schema), FieldType::Ref(target)) = (&decl.schema, &ty) {
-        let target = project.entity(*target);
-        if schema.value != target.schema {
-            diags.push(Diagnostic::ref_schema_mismatch(
-                &schema.value,
-                &target.name,
-                &target.schema,
-                schema.span(),
-                target.schema_span,
-            ));
-        }
-    } else if let Some(schema) = &decl.schema {
-        diags.push(Diagnostic::schema_without_reference(schema.span()));
-    }
+    // `!`, `required:` and `nullable:` combined; the two keys count only when they agree.
+    let keys_agree = declared::field_keys(decl, &ty, project, diags);
+    let stated = (decl.required.as_ref().map(|f| f.value))
+        .or_else(|| decl.nullable.as_ref().map(|f| !f.value));
+    let required = form.required || (keys_agree && stated == Some(true));
     let default = form
         .default
         .map(|(raw, span)| (raw, false, span))
@@ -264,7 +191,7 @@ fn lower_field(
         );
     Some(Field {
         id: FieldId(0),
-        name,
+        name: decl.name.value.clone(),
         ty,
         required,
         unique: decl.unique.as_ref().is_some_and(|u| u.value),
@@ -278,22 +205,9 @@ fn lower_field(
             from: r.value.trim().to_string(),
             span: r.span(),
         }),
-        span,
+        span: decl.name.span(),
         type_span: decl.ty.span(),
     })
-}
-
-/// `!`, `required:` and `nullable:` combined; disagreement is an error.
-fn nullability(decl: &FieldDecl, bang: bool) -> Result<bool, Diagnostic> {
-    let from_required = decl.required.as_ref().map(|f| (f.value, f.span));
-    let from_nullable = decl.nullable.as_ref().map(|f| (!f.value, f.span));
-    match (from_required, from_nullable) {
-        (Some((a, span_a)), Some((b, span_b))) if a != b => Err(
-            Diagnostic::conflicting_nullability(&decl.name.value, a, !b, span_b, span_a),
-        ),
-        (Some((required, _)), _) | (None, Some((required, _))) => Ok(required || bang),
-        (None, None) => Ok(bang),
-    }
 }
 
 fn resolve_type(
@@ -346,16 +260,7 @@ pub fn lower_options(
         .iter()
         .filter_map(|t| {
             let id = lookup(&t.value, t.span(), diags)?;
-            let field = entity.field(id);
-            if matches!(field.ty, FieldType::Ref(_) | FieldType::List(_)) {
-                diags.push(Diagnostic::non_scalar_identifier_source(
-                    &t.value,
-                    t.span(),
-                    field.type_span,
-                ));
-                return None;
-            }
-            Some(id)
+            declared::identifier_source(t, entity.field(id), diags).then_some(id)
         })
         .collect();
     let mut translated = Vec::new();
@@ -364,66 +269,23 @@ pub fn lower_options(
             let Some(field) = lookup(&item.value, item.span(), diags) else {
                 continue;
             };
-            if !entity.field(field).ty.is_text()
-                || matches!(entity.field(field).ty, FieldType::Enum(_))
+            if declared::translated_field(item, entity, entity.field(field), diags)
+                && !translated.contains(&field)
             {
-                diags.push(Diagnostic::untranslatable_field(
-                    &item.value,
-                    item.span(),
-                    entity.field(field).type_span,
-                ));
-                continue;
-            }
-            if item.value == "locale" {
-                diags.push(Diagnostic::translated_locale(
-                    &entity.snake,
-                    item.span(),
-                    entity.field(field).span,
-                ));
-                continue;
-            }
-            if !translated.contains(&field) {
                 translated.push(field);
             }
         }
-        if let Some(clash) = entity.field_by_name("translations") {
-            diags.push(Diagnostic::translations_key_clash(
-                entity.field(clash).span,
-                tr.span,
-            ));
-        }
-        if tr.fields.is_empty() {
-            diags.push(Diagnostic::no_translated_fields(tr.span));
-        }
+        declared::translations(tr, entity, diags);
     }
-    let mut parent = None;
-    if let Some(flag) = doc.hierarchical.as_ref().filter(|f| f.value) {
-        let self_refs: Vec<&Field> = entity
-            .fields
-            .iter()
-            .filter(|f| f.ty == FieldType::Ref(id))
-            .collect();
-        match self_refs[..] {
-            [field] if !field.required => parent = Some(field.id),
-            [field] => diags.push(Diagnostic::required_parent(
-                &field.name,
-                field.span,
-                flag.span,
-            )),
-            [] => diags.push(Diagnostic::hierarchy_without_parent(
-                &entity.name,
-                flag.span,
-            )),
-            _ => {
-                let refs: Vec<_> = self_refs.iter().map(|f| f.span).collect();
-                diags.push(Diagnostic::hierarchy_with_several_parents(
-                    &entity.name,
-                    flag.span,
-                    &refs,
-                ));
-            }
+    // A tree's parent is its one optional self-reference; without exactly that, the
+    // entity has none (and `passes` reports it).
+    let parent = entity.hierarchical.and_then(|_| {
+        let mut self_refs = entity.fields.iter().filter(|f| f.ty == FieldType::Ref(id));
+        match (self_refs.next(), self_refs.next()) {
+            (Some(field), None) if !field.required => Some(field.id),
+            _ => None,
         }
-    }
+    });
     let entity = &mut project.entities[id.0 as usize];
     entity.identifier_from = identifier_from;
     entity.translated = translated;

@@ -1,8 +1,5 @@
-//! Naming rules: snake_case of entity names and the identifier checks that keep every
-//! generated SQL name a plain, unquoted PostgreSQL identifier.
-
-use crate::diag::Diagnostic;
-use crate::source::Span;
+//! Naming rules: snake_case of entity names, what a plain SQL name is, the columns the
+//! Trinity pattern reserves. The checks that use them are `passes::declared`.
 
 /// PostgreSQL truncates identifiers longer than this many bytes.
 pub const MAX_IDENTIFIER_BYTES: usize = crate::backend::postgres::naming::MAX_NAME;
@@ -36,55 +33,6 @@ pub fn is_sql_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some('a'..='z' | '_'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
-}
-
-/// Checks that `name` (a schema, field or action name as written) is a plain SQL name and
-/// that each generated name derived from it fits in 63 bytes.
-pub fn check_sql_name(
-    what: &str,
-    name: &str,
-    generated: &[String],
-    span: Span,
-) -> Result<(), Diagnostic> {
-    if !is_sql_name(name) {
-        return Err(Diagnostic::invalid_sql_name(
-            what,
-            name,
-            &suggest_sql_name(name),
-            span,
-        ));
-    }
-    if let Some(long) = generated
-        .iter()
-        .chain(std::iter::once(&name.to_string()))
-        .find(|g| g.len() > MAX_IDENTIFIER_BYTES)
-    {
-        return Err(Diagnostic::name_too_long(
-            what,
-            name,
-            long,
-            MAX_IDENTIFIER_BYTES,
-            span,
-        ));
-    }
-    Ok(())
-}
-
-fn suggest_sql_name(name: &str) -> String {
-    let mut out = String::new();
-    for c in snake_case(name).chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let out = out.trim_matches('_').to_string();
-    match out.chars().next() {
-        Some(c) if c.is_ascii_digit() => format!("_{out}"),
-        None => "name".into(),
-        _ => out,
-    }
 }
 
 /// True when `name` is a column the Trinity pattern reserves.

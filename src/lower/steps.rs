@@ -5,7 +5,7 @@ use super::expr::{Scope, check_enum_literal, lower};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::expr::{self, ast};
 use crate::ir::{Assignment, EntityId, Expr, ExprKind, FieldRef, Step, StepKind, Ty};
-use crate::source::Span;
+use crate::passes::declared;
 use crate::spec::syntax::{StepDecl, StepDeclKind, Text};
 
 pub fn lower_steps(decls: &[StepDecl], scope: &Scope, diags: &mut Diagnostics) -> Vec<Step> {
@@ -46,21 +46,26 @@ fn entity(ident: &ast::Ident, scope: &Scope, diags: &mut Diagnostics) -> Option<
     found
 }
 
-/// Steps without WHERE act on the action's row, which only exists for the own entity.
-fn own_entity_only(
-    target: EntityId,
+/// The step's target entity, when a step without `WHERE` (which acts on the action's
+/// row) may act on it.
+fn own_row_target(
     step: &str,
-    span: Span,
+    has_where: bool,
+    ident: &ast::Ident,
     scope: &Scope,
     diags: &mut Diagnostics,
-) -> Option<()> {
-    if target == scope.entity {
-        return Some(());
-    }
-    let own = &scope.project.entity(scope.entity).name;
-    let other = &scope.project.entity(target).name;
-    diags.push(Diagnostic::unscoped_write(step, other, own, span));
-    None
+) -> Option<EntityId> {
+    let target = entity(ident, scope, diags)?;
+    declared::steps_without_where_act_on_the_own_entity(
+        step,
+        has_where,
+        target,
+        scope.entity,
+        scope.project,
+        ident.span,
+        diags,
+    )
+    .then_some(target)
 }
 
 fn assignments(
@@ -94,11 +99,7 @@ fn assignments(
             ok = false;
             continue;
         };
-        if out.iter().any(|x: &Assignment| x.field == field) {
-            diags.push(Diagnostic::duplicate_assignment(
-                &a.field.name,
-                a.field.span,
-            ));
+        if !declared::fields_are_assigned_once(&out, field, &a.field, diags) {
             ok = false;
             continue;
         }
@@ -199,14 +200,12 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
             message,
         } => {
             let condition = condition(text, scope, diags)?;
-            let error = match error {
-                Some(code) if super::names::is_sql_name(&code.value) => code.value.clone(),
-                Some(code) => {
-                    diags.push(Diagnostic::invalid_error_code(&code.value, code.span()));
-                    return None;
-                }
-                None => "validation_failed".to_string(),
-            };
+            if !declared::error_codes_are_snake_case(error.as_ref(), diags) {
+                return None;
+            }
+            let error = error
+                .as_ref()
+                .map_or_else(|| "validation_failed".to_string(), |c| c.value.clone());
             let message = message
                 .as_ref()
                 .map(|m| m.value.clone())
@@ -233,10 +232,8 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
         }
         StepDeclKind::Update(text) => {
             let step = parsed(expr::parse_update(&text.value, &text.origin), diags)?;
-            let target = entity(&step.entity, scope, diags)?;
-            if step.filter.is_none() {
-                own_entity_only(target, "update", step.entity.span, scope, diags)?;
-            }
+            let has_where = step.filter.is_some();
+            let target = own_row_target("update", has_where, &step.entity, scope, diags)?;
             let set = assignments(&step.set, target, scope, diags);
             let filter = filter(step.filter.as_ref(), target, scope, diags);
             Some(StepKind::Update {
@@ -260,10 +257,8 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
         }
         StepDeclKind::Delete(text) => {
             let step = parsed(expr::parse_delete(&text.value, &text.origin), diags)?;
-            let target = entity(&step.entity, scope, diags)?;
-            if step.filter.is_none() {
-                own_entity_only(target, "delete", step.entity.span, scope, diags)?;
-            }
+            let has_where = step.filter.is_some();
+            let target = own_row_target("delete", has_where, &step.entity, scope, diags)?;
             let filter = filter(step.filter.as_ref(), target, scope, diags)?;
             Some(StepKind::Delete {
                 entity: target,
@@ -272,8 +267,7 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
         }
         StepDeclKind::Select(text) => {
             let ident = parsed(expr::parse_entity_name(&text.value, &text.origin), diags)?;
-            let target = entity(&ident, scope, diags)?;
-            own_entity_only(target, "select", ident.span, scope, diags)?;
+            let target = own_row_target("select", false, &ident, scope, diags)?;
             Some(StepKind::Select { entity: target })
         }
         StepDeclKind::Return(text) => Some(StepKind::Return {
@@ -284,21 +278,8 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
                 expr::parse_call_target(&target.value, &target.origin),
                 diags,
             )?;
-            for ident in [&path.schema, &path.function] {
-                if !super::names::is_sql_name(&ident.name) {
-                    diags.push(Diagnostic::invalid_call_name("", &ident.name, ident.span));
-                    return None;
-                }
-            }
-            for (key, _) in args {
-                if !super::names::is_sql_name(&key.value) {
-                    diags.push(Diagnostic::invalid_call_name(
-                        "argument name ",
-                        &key.value,
-                        key.span(),
-                    ));
-                    return None;
-                }
+            if !declared::call_names_are_plain_sql_names(&path, args, diags) {
+                return None;
             }
             let args = expr_map(args, scope, diags)?;
             Some(StepKind::Call {
@@ -322,16 +303,7 @@ fn lower_step(decl: &StepDecl, scope: &Scope, diags: &mut Diagnostics) -> Option
         }
         StepDeclKind::Foreach { head, body } => {
             let head = parsed(expr::parse_foreach(&head.value, &head.origin), diags)?;
-            // `input.key` means the input, and an inner `a` would hide the outer `a`:
-            // either way some `<var>.key` could not be read as written.
-            let var = &head.var.name;
-            if var == "input" || scope.items.contains(var) {
-                let why = if var == "input" {
-                    "`input.<key>` reads the action's input, so `input` cannot name a loop variable"
-                } else {
-                    "an enclosing `foreach` already uses this name, whose items would be hidden"
-                };
-                diags.push(Diagnostic::ambiguous_loop_variable(var, why, head.var.span));
+            if !declared::loop_variables_are_unambiguous(&head.var, &scope.items, diags) {
                 return None;
             }
             let mut inner = scope.clone();

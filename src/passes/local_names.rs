@@ -2,8 +2,8 @@
 //! item keys fit in 63 bytes (LANGUAGE §7). PostgreSQL would truncate a longer name,
 //! silently, and two truncated names could meet ("duplicate declaration") or one could
 //! capture another; the name is refused instead, at the text that gives it. Field names
-//! are checked with the other names derived from them in `lower`. The local names are
-//! the backend's (`in_<key>`, `it<n>_<key>` for loop number `n`).
+//! are checked with the other names derived from them in `passes::declared`. The local
+//! names are the backend's (`in_<key>`, `it<n>_<key>` for loop number `n`).
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};

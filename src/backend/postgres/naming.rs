@@ -129,8 +129,8 @@ pub fn unique_key(table: &str, columns: &[&str]) -> String {
 /// The one policy of every tenant-scoped table.
 pub const TENANT_POLICY: &str = "tenant_isolation";
 
-/// The unbounded names made from an entity's snake name, which `lower` checks against
-/// [`MAX_NAME`] (the longest table, key and helper names).
+/// The unbounded names made from an entity's snake name, which `passes::declared` checks
+/// against [`MAX_NAME`] (the longest table, key and helper names).
 pub fn entity_names(snake: &str) -> Vec<String> {
     vec![
         table(snake),
@@ -140,7 +140,7 @@ pub fn entity_names(snake: &str) -> Vec<String> {
     ]
 }
 
-/// The unbounded names made from a field's name, which `lower` checks against
+/// The unbounded names made from a field's name, which `passes::declared` checks against
 /// [`MAX_NAME`].
 pub fn field_names(field: &str) -> Vec<String> {
     vec![ref_column(field), ref_key(field)]
