@@ -8,7 +8,7 @@
 //! http(s) URL; `domainName` dot-separated labels of letters, digits and inner hyphens with
 //! an alphabetic TLD, at most 253 characters; `money` excludes NaN and ±Infinity.
 
-use super::quote::{Ident, Literal};
+use super::ddl::{Op, SqlExpr};
 use crate::ir::{FieldType, Rich, Scalar};
 
 pub const EMAIL: &str = "^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$";
@@ -22,16 +22,24 @@ pub const COLOR: &str = "^#[0-9A-Fa-f]{6}$";
 pub const DOMAIN: &str = "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.])+[A-Za-z]{2,63}$";
 pub const LOCALE: &str = "^[a-z]{2,3}(-[A-Z]{2})?$";
 
-/// The CHECK expression for a column of this type, if the type has one.
-pub fn check(column: &str, ty: &FieldType) -> Option<String> {
-    let c = Ident(column).to_string();
+/// The CHECK rule of a column of this type, if the type has one.
+pub fn rule(ty: &FieldType) -> Option<SqlExpr> {
     match ty {
-        FieldType::Scalar(s) => scalar(&c, *s, ""),
-        FieldType::Rich(r) => rich(&c, *r, ""),
-        FieldType::Enum(values) => Some(format!("{c} IN ({})", literals(values))),
+        FieldType::Scalar(s) => scalar(*s),
+        FieldType::Rich(r) => rich(*r),
+        FieldType::Enum(values) => Some(SqlExpr::InTexts {
+            value: Box::new(SqlExpr::Subject),
+            texts: values.clone(),
+            negated: false,
+        }),
         FieldType::Ref(_) => None,
-        FieldType::List(inner) => list(&c, inner),
+        FieldType::List(inner) => list(inner),
     }
+}
+
+/// The CHECK expression for column `column` of this type, if the type has one.
+pub fn check(column: &str, ty: &FieldType) -> Option<String> {
+    rule(ty).map(|rule| rule.check_on(column).to_string())
 }
 
 /// The same rule as [`check`] over a value held in the PL/pgSQL local `local` (SQL
@@ -39,15 +47,16 @@ pub fn check(column: &str, ty: &FieldType) -> Option<String> {
 /// §4.4: `invalid_input` naming the key). Functions are `pg_catalog`-qualified. Enums
 /// are left out: the input reader checks them with its own message.
 pub fn value_check(local: &str, ty: &FieldType) -> Option<String> {
-    match ty {
+    let rule = match ty {
         // A JSON number is never NaN or infinite.
         FieldType::Rich(Rich::Money) => None,
         FieldType::List(inner) if **inner == FieldType::Rich(Rich::Money) => None,
-        FieldType::Scalar(s) => scalar(local, *s, "pg_catalog."),
-        FieldType::Rich(r) => rich(local, *r, "pg_catalog."),
-        FieldType::List(inner) if !matches!(**inner, FieldType::Enum(_)) => list(local, inner),
+        FieldType::Scalar(s) => scalar(*s),
+        FieldType::Rich(r) => rich(*r),
+        FieldType::List(inner) if !matches!(**inner, FieldType::Enum(_)) => list(inner),
         _ => None,
-    }
+    };
+    rule.map(|rule| rule.test_of(local).to_string())
 }
 
 /// What a value of `ty` must be, in words, for the rules [`value_check`] tests.
@@ -85,34 +94,39 @@ pub fn rule_text(ty: &FieldType) -> Option<String> {
 
 /// `locale` of translation tables.
 pub fn locale(column: &str) -> String {
-    matches(&Ident(column).to_string(), LOCALE)
+    matches(LOCALE).check_on(column).to_string()
 }
 
-fn literals(values: &[String]) -> String {
-    values
-        .iter()
-        .map(|v| Literal(v).to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+fn matches(pattern: &str) -> SqlExpr {
+    SqlExpr::compare(SqlExpr::Subject, Op::Matches, SqlExpr::Text(pattern.into()))
 }
 
-fn matches(c: &str, pattern: &str) -> String {
-    format!("{c} ~ {}", Literal(pattern))
+/// `low <= subject AND subject <= high`, either side optional.
+fn range(min: Option<i64>, max: Option<i64>) -> Option<SqlExpr> {
+    let bound = |limit: Option<i64>, op| {
+        limit.map(|n| SqlExpr::compare(SqlExpr::Subject, op, SqlExpr::Integer(n)))
+    };
+    SqlExpr::and(
+        bound(min, Op::Ge)
+            .into_iter()
+            .chain(bound(max, Op::Le))
+            .collect(),
+    )
 }
 
-fn range(c: &str, min: Option<i64>, max: Option<i64>) -> Option<String> {
-    match (min, max) {
-        (Some(lo), Some(hi)) => Some(format!("{c} >= {lo} AND {c} <= {hi}")),
-        (Some(lo), None) => Some(format!("{c} >= {lo}")),
-        (None, Some(hi)) => Some(format!("{c} <= {hi}")),
-        (None, None) => None,
-    }
+/// `char_length(subject) <= n`
+fn at_most_chars(n: u32) -> SqlExpr {
+    SqlExpr::compare(
+        SqlExpr::Builtin("char_length", vec![SqlExpr::Subject]),
+        Op::Le,
+        SqlExpr::Integer(n.into()),
+    )
 }
 
-fn scalar(c: &str, s: Scalar, fns: &str) -> Option<String> {
+fn scalar(s: Scalar) -> Option<SqlExpr> {
     match s {
-        Scalar::Text { max_len: Some(n) } => Some(format!("{fns}char_length({c}) <= {n}")),
-        Scalar::Integer { min, max } => range(c, min, max),
+        Scalar::Text { max_len: Some(n) } => Some(at_most_chars(n)),
+        Scalar::Integer { min, max } => range(min, max),
         _ => None,
     }
 }
@@ -142,53 +156,70 @@ fn bounds(r: Rich) -> Option<(i64, i64)> {
     }
 }
 
-fn rich(c: &str, r: Rich, fns: &str) -> Option<String> {
+fn rich(r: Rich) -> Option<SqlExpr> {
     if r == Rich::DomainName {
-        return Some(format!(
-            "{fns}char_length({c}) <= 253 AND {}",
-            matches(c, DOMAIN)
-        ));
+        return SqlExpr::and(vec![at_most_chars(253), matches(DOMAIN)]);
     }
     if let Some(p) = pattern(r) {
-        return Some(matches(c, p));
+        return Some(matches(p));
     }
     if let Some((lo, hi)) = bounds(r) {
         // NaN sorts above every number, so it fails the upper bound.
-        return range(c, Some(lo), Some(hi));
+        return range(Some(lo), Some(hi));
     }
     match r {
-        Rich::Money => Some(format!("{c} NOT IN ('NaN', 'Infinity', '-Infinity')")),
-        Rich::Coordinates => Some(format!(
-            "{c}[0] BETWEEN -90 AND 90 AND {c}[1] BETWEEN -180 AND 180"
-        )),
+        Rich::Money => Some(SqlExpr::InTexts {
+            value: Box::new(SqlExpr::Subject),
+            texts: NOT_FINITE.iter().map(|t| t.to_string()).collect(),
+            negated: true,
+        }),
+        Rich::Coordinates => {
+            let within = |index, bound: i64| {
+                SqlExpr::Between(
+                    Box::new(SqlExpr::Element(Box::new(SqlExpr::Subject), index)),
+                    -bound,
+                    bound,
+                )
+            };
+            SqlExpr::and(vec![within(0, 90), within(1, 180)])
+        }
         _ => None,
     }
 }
 
-fn list(c: &str, inner: &FieldType) -> Option<String> {
+/// The numeric values that are not numbers a money amount may hold.
+const NOT_FINITE: [&str; 3] = ["NaN", "Infinity", "-Infinity"];
+
+fn list(inner: &FieldType) -> Option<SqlExpr> {
+    let every = |lo: Option<i64>, hi: Option<i64>| {
+        let lo = lo.map(|n| SqlExpr::all(SqlExpr::Integer(n), Op::Le));
+        let hi = hi.map(|n| SqlExpr::all(SqlExpr::Integer(n), Op::Ge));
+        SqlExpr::and(lo.into_iter().chain(hi).collect())
+    };
     match inner {
-        FieldType::Enum(values) => Some(format!("{c} <@ ARRAY[{}]::TEXT[]", literals(values))),
-        FieldType::Scalar(Scalar::Text { max_len: Some(n) }) => {
-            Some(format!("app.array_max_length({c}, {n})"))
-        }
-        FieldType::Scalar(Scalar::Integer { min, max }) => {
-            let parts: Vec<String> = min
-                .map(|lo| format!("{lo} <= ALL ({c})"))
-                .into_iter()
-                .chain(max.map(|hi| format!("{hi} >= ALL ({c})")))
-                .collect();
-            (!parts.is_empty()).then(|| parts.join(" AND "))
-        }
-        FieldType::Rich(Rich::Money) => Some(format!(
-            "'NaN' <> ALL ({c}) AND 'Infinity' <> ALL ({c}) AND '-Infinity' <> ALL ({c})"
+        FieldType::Enum(values) => Some(SqlExpr::compare(
+            SqlExpr::Subject,
+            Op::ContainedIn,
+            SqlExpr::TextArray(values.clone()),
         )),
-        FieldType::Rich(r) => {
-            if let Some(p) = pattern(*r) {
-                Some(format!("app.array_all_match({c}, {})", Literal(p)))
-            } else {
-                bounds(*r).map(|(lo, hi)| format!("{lo} <= ALL ({c}) AND {hi} >= ALL ({c})"))
-            }
-        }
+        FieldType::Scalar(Scalar::Text { max_len: Some(n) }) => Some(SqlExpr::App(
+            "array_max_length",
+            vec![SqlExpr::Subject, SqlExpr::Integer((*n).into())],
+        )),
+        FieldType::Scalar(Scalar::Integer { min, max }) => every(*min, *max),
+        FieldType::Rich(Rich::Money) => SqlExpr::and(
+            NOT_FINITE
+                .iter()
+                .map(|t| SqlExpr::all(SqlExpr::Text(t.to_string()), Op::Ne))
+                .collect(),
+        ),
+        FieldType::Rich(r) => match pattern(*r) {
+            Some(p) => Some(SqlExpr::App(
+                "array_all_match",
+                vec![SqlExpr::Subject, SqlExpr::Text(p.into())],
+            )),
+            None => bounds(*r).and_then(|(lo, hi)| every(Some(lo), Some(hi))),
+        },
         _ => None,
     }
 }

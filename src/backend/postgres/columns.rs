@@ -1,7 +1,6 @@
 //! Field types to PostgreSQL column types and typed default expressions (LANGUAGE §2).
 
-use super::ddl::SqlType;
-use super::quote::Literal;
+use super::ddl::{SqlExpr, SqlType};
 use crate::ir::{FieldType, Rich, Scalar, Value};
 
 /// The column type of a field (`INTEGER` for a reference: the `fk_*` column).
@@ -58,19 +57,23 @@ fn rich(r: Rich) -> SqlType {
 /// A default value as a typed SQL expression: text-typed columns take a plain literal,
 /// other types a literal cast to the column type; numbers are emitted bare only when
 /// they are plain numerals (anything else is quoted and cast, so it cannot break out).
-pub fn default_expr(ty: &FieldType, value: &Value) -> String {
-    let cast = |text: &str| format!("{}::{}", Literal(text), sql_type(ty));
+pub fn default_value(ty: &FieldType, value: &Value) -> SqlExpr {
     match value {
-        Value::Null => "NULL".into(),
-        Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-        Value::Interval(text) => format!("INTERVAL {}", Literal(text)),
-        Value::Number(n) if is_numeral(n) => n.clone(),
-        Value::Number(n) => cast(n),
+        Value::Null => SqlExpr::Null,
+        Value::Bool(b) => SqlExpr::Bool(*b),
+        Value::Interval(text) => SqlExpr::Interval(text.clone()),
+        Value::Number(n) if is_numeral(n) => SqlExpr::Numeral(n.clone()),
+        Value::Number(n) => SqlExpr::Cast(n.clone(), sql_type(ty)),
         Value::Text(text) if ty.is_text() && !matches!(ty, FieldType::List(_)) => {
-            Literal(text).to_string()
+            SqlExpr::Text(text.clone())
         }
-        Value::Text(text) => cast(text),
+        Value::Text(text) => SqlExpr::Cast(text.clone(), sql_type(ty)),
     }
+}
+
+/// [`default_value`] as the text of a column's `DEFAULT`.
+pub fn default_expr(ty: &FieldType, value: &Value) -> String {
+    default_value(ty, value).to_string()
 }
 
 fn is_numeral(n: &str) -> bool {

@@ -8,6 +8,7 @@ mod guard;
 mod index;
 mod policy;
 mod schema;
+mod sql_expr;
 mod sql_type;
 mod table;
 
@@ -17,5 +18,6 @@ pub use guard::{CreateCompositeType, DoIfAbsent, Probe};
 pub use index::CreateIndex;
 pub use policy::{TENANT_POLICY, TenantPolicy};
 pub use schema::CreateSchema;
+pub use sql_expr::{Op, SqlExpr};
 pub use sql_type::SqlType;
 pub use table::{AlterTableAddForeignKey, ColumnDef, CreateTable, TableConstraint};
