@@ -18,7 +18,7 @@ use std::fmt;
 
 use super::ddl::{
     AlterTableAddForeignKey, CommentOn, CommentTarget, CreateFunction, CreateIndex, CreateSchema,
-    CreateTable, TenantPolicy,
+    CreateTable, Signature, TenantPolicy,
 };
 use super::plan::{Object, Target};
 use super::prelude;
@@ -239,12 +239,13 @@ impl fmt::Display for DropObject {
             DropObject::Comment(target) => writeln!(f, "COMMENT ON {target} IS NULL;"),
             DropObject::Policy(policy) => f.write_str(&policy.drop()),
             DropObject::Revoke(sql) => f.write_str(sql),
-            DropObject::Function { schema, name, args } => writeln!(
-                f,
-                "DROP FUNCTION IF EXISTS {}({});",
-                Qualified(schema, name),
-                args.join(", ")
-            ),
+            DropObject::Function { schema, name, args } => {
+                writeln!(
+                    f,
+                    "DROP FUNCTION IF EXISTS {};",
+                    Signature(schema, name, args)
+                )
+            }
         }
     }
 }
@@ -269,11 +270,8 @@ impl fmt::Display for DropPrelude {
         }
         body.push_str("    DROP TYPE IF EXISTS app.mutation_result;\n");
         for (name, args) in &self.functions {
-            body.push_str(&format!(
-                "    DROP FUNCTION IF EXISTS {}({});\n",
-                Qualified("app", name),
-                args.join(", ")
-            ));
+            let function = Signature("app", name, args);
+            body.push_str(&format!("    DROP FUNCTION IF EXISTS {function};\n"));
         }
         for schema in prelude::SCHEMAS.iter().rev() {
             body.push_str(&format!("    DROP SCHEMA IF EXISTS {};\n", Ident(schema)));

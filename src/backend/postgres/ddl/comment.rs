@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::Signature;
 use crate::backend::postgres::quote::{Ident, Literal, Qualified};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,12 +43,9 @@ impl fmt::Display for CommentTarget {
                 table,
                 column,
             } => write!(f, "COLUMN {}.{}", Qualified(schema, table), Ident(column)),
-            CommentTarget::Function { schema, name, args } => write!(
-                f,
-                "FUNCTION {}({})",
-                Qualified(schema, name),
-                args.join(", ")
-            ),
+            CommentTarget::Function { schema, name, args } => {
+                write!(f, "FUNCTION {}", Signature(schema, name, args))
+            }
         }
     }
 }

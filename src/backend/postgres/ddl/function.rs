@@ -74,12 +74,26 @@ pub struct RevokeFromPublic {
 
 impl fmt::Display for RevokeFromPublic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "REVOKE ALL ON FUNCTION {}({}) FROM PUBLIC;",
-            Qualified(&self.schema, &self.name),
-            self.arg_types.join(", ")
-        )
+        let function = Signature(&self.schema, &self.name, &self.arg_types);
+        writeln!(f, "REVOKE ALL ON FUNCTION {function} FROM PUBLIC;")
+    }
+}
+
+/// `schema.name(type, ...)`: a function as `COMMENT ON`, `REVOKE` and `DROP` name it
+/// (by its argument types, which tell overloads apart).
+#[derive(Clone, Copy, Debug)]
+pub struct Signature<'a>(pub &'a str, pub &'a str, pub &'a [String]);
+
+impl fmt::Display for Signature<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(", Qualified(self.0, self.1))?;
+        for (i, ty) in self.2.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(ty)?;
+        }
+        f.write_str(")")
     }
 }
 

@@ -13,7 +13,7 @@ mod sql_type;
 mod table;
 
 pub use comment::{CommentOn, CommentTarget};
-pub use function::{CreateFunction, RevokeFromPublic, Volatility};
+pub use function::{CreateFunction, RevokeFromPublic, Signature, Volatility};
 pub use guard::{CreateCompositeType, DoIfAbsent, Probe};
 pub use index::CreateIndex;
 pub use policy::{TENANT_POLICY, TenantPolicy};
