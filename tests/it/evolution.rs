@@ -86,13 +86,10 @@ fn seed(db: &TestDb, version: &Version) {
     };
     for call in calls {
         let (schema, name) = call["call"].as_str().unwrap().split_once('.').unwrap();
-        let result = db.call_action(
-            schema,
-            name,
-            Some(TENANT),
-            Some(USER),
-            call["input"].clone(),
-        );
+        let result = db
+            .caller(schema, TENANT)
+            .user(Some(USER))
+            .call(name, call["input"].clone());
         assert!(
             result.success,
             "{} at {}: {result:?}",

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
 use crate::support::db::next_notification;
-use crate::support::specs::{TENANT_A, USER_1, check, compile, source};
+use crate::support::specs::{TENANT_A, check, compile, source};
 
 /// Every character sequence that could end a literal, a dollar-quoted body, a
 /// statement or start a comment, and a classic injection payload.
@@ -123,13 +123,11 @@ fn db() -> TestDb {
 }
 
 fn call(db: &TestDb, action: &str, input: Value) -> ActionResult {
-    db.call_action("hostile", action, Some(TENANT_A), Some(USER_1), input)
+    db.caller("hostile", TENANT_A).call(action, input)
 }
 
 fn create(db: &TestDb, input: Value) -> Value {
-    let result = call(db, "create_thing", input);
-    assert!(result.success, "{result:?}");
-    result.object_data.expect("object_data")
+    db.caller("hostile", TENANT_A).ok("create_thing", input)
 }
 
 fn assert_canary_alive(db: &TestDb) {

@@ -2,6 +2,7 @@
 //! the `specqlc` binary ([`cli`]), insta settings, and isolated PostgreSQL databases
 //! ([`db`]).
 
+pub mod actions;
 pub mod cli;
 pub mod cluster;
 pub mod db;
