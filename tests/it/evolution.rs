@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::confiture::{TempDir, confiture, confiture_ok, specqlc_ok, user_schemas};
+use crate::confiture::{TempDir, confiture, confiture_ok, user_schemas};
 use crate::support::TestDb;
-use crate::support::cli::{specqlc, text};
+use crate::support::cli::{specqlc, specqlc_exits, specqlc_ok, text};
 use specqlc::catalog::Catalog;
 
 const TENANT: &str = "00000000-0000-0000-0000-00000000000a";
@@ -424,8 +424,7 @@ fn diff_reports_missing_extra_and_changed_objects_in_the_specs_words() {
     let url = db.url();
     let spec = version.dir.to_str().unwrap();
     specqlc_ok(&["apply", "--database-url", &url, spec]);
-    let clean = specqlc(&["diff", "--database-url", &url, spec]);
-    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
+    let clean = specqlc_exits(0, &["diff", "--database-url", &url, spec]);
     assert_eq!(text(&clean.stdout), "");
 
     db.batch(
@@ -433,8 +432,7 @@ fn diff_reports_missing_extra_and_changed_objects_in_the_specs_words() {
          DROP INDEX crm.uq_tb_contact_identifier;
          ALTER TABLE crm.tb_contact ALTER COLUMN status SET DEFAULT 'customer';",
     );
-    let out = specqlc(&["diff", "--database-url", &url, spec]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = specqlc_exits(1, &["diff", "--database-url", &url, spec]);
     let report = text(&out.stdout);
     for expected in [
         "extra: `hacked`, not a field of entity Contact, (column crm.tb_contact.hacked)",

@@ -11,15 +11,16 @@
 //! stored verbatim (in rows and notification payloads) or refused, never executed.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
 use crate::support::TestDb;
+use crate::support::cli::specqlc_ok;
 use crate::support::db::ActionResult;
 use crate::support::db::next_notification;
 use crate::support::specs::{TENANT_A, check, compile, source};
+use crate::support::tools::{pg_bin, run_ok};
 
 /// Every character sequence that could end a literal, a dollar-quoted body, a
 /// statement or start a comment, and a classic injection payload.
@@ -320,37 +321,21 @@ fn applied(via: Via, standard_conforming_strings: bool) {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("hostile.yaml");
     std::fs::write(&path, spec("hostile", &text)).unwrap();
-    let specqlc = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("specqlc runs");
-        assert!(
-            out.status.success(),
-            "specqlc {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let specqlc = |args: &[&str]| specqlc_ok(args).stdout;
     let spec_path = path.to_str().unwrap();
     let script = match via {
         Via::Psql => Some(specqlc(&["compile", "-o", "-", spec_path])),
         Via::ConfitureBuild => {
             let project = dir.join("project");
             specqlc(&["compile", spec_path, "-o", project.to_str().unwrap()]);
-            let out = Command::new(crate::confiture::confiture_path())
-                .args(["build", "--env", "local"])
-                .current_dir(&project)
-                .env("NO_COLOR", "1")
-                .env_remove("DATABASE_URL")
-                .env_remove("CONFITURE_DATABASE_URL")
-                .output()
-                .expect("confiture runs");
-            assert!(
-                out.status.success(),
-                "confiture build: {}",
-                String::from_utf8_lossy(&out.stderr)
+            run_ok(
+                Command::new(crate::confiture::confiture_path())
+                    .args(["build", "--env", "local"])
+                    .current_dir(&project)
+                    .env("NO_COLOR", "1")
+                    .env_remove("DATABASE_URL")
+                    .env_remove("CONFITURE_DATABASE_URL"),
+                "confiture build",
             );
             Some(std::fs::read(project.join("db/generated/schema_local.sql")).unwrap())
         }
@@ -365,7 +350,7 @@ fn applied(via: Via, standard_conforming_strings: bool) {
             !script.iter().any(|&b| b != b'\n' && b.is_ascii_control()),
             "the script holds no raw control character but newlines"
         );
-        let mut psql = Command::new(psql())
+        let mut psql = Command::new(pg_bin("psql"))
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -382,15 +367,6 @@ fn applied(via: Via, standard_conforming_strings: bool) {
         );
     }
     assert_spec_text_round_trips(&db, &text);
-}
-
-fn psql() -> PathBuf {
-    let debian = PathBuf::from("/usr/lib/postgresql/15/bin/psql");
-    if debian.is_file() {
-        debian
-    } else {
-        PathBuf::from("psql")
-    }
 }
 
 #[test]

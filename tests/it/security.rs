@@ -8,9 +8,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use postgres::Client;
 use serde_json::json;
 
-use crate::confiture::specqlc_ok;
 use crate::support::TestDb;
-use crate::support::cli::text;
+use crate::support::cli::{specqlc_ok, text};
 
 const A: &str = "00000000-0000-0000-0000-0000000000aa";
 const B: &str = "00000000-0000-0000-0000-0000000000bb";

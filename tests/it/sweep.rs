@@ -20,8 +20,6 @@
 //! (`SECURITY DEFINER`) run under row-level security as they would in production.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
@@ -29,6 +27,7 @@ use specqlc::ir::ActionKind;
 
 use crate::support::TestDb;
 use crate::support::specs::{TENANT_A, TENANT_B, USER_1, check, compiled, manifest, sources_in};
+use crate::support::tools::schema_dump;
 
 /// One step of a scenario.
 pub(crate) enum Step {
@@ -954,7 +953,7 @@ impl Catalog {
             })
             .collect();
         Catalog {
-            dump: schema_dump(db),
+            dump: schema_dump(db, &[]),
             oids,
             rows,
         }
@@ -1000,37 +999,6 @@ fn diff_lines(before: &str, after: &str) -> Vec<String> {
         .map(|l| format!("- {l}"))
         .chain(new.difference(&old).map(|l| format!("+ {l}")))
         .collect()
-}
-
-/// `pg_dump --schema-only` of `db`, without the per-run `\restrict` keys of recent
-/// pg_dump releases.
-fn schema_dump(db: &TestDb) -> String {
-    let out = Command::new(pg_dump())
-        .args(["--schema-only", "--no-owner", "--dbname"])
-        .arg(db.url())
-        .output()
-        .expect("pg_dump runs");
-    assert!(
-        out.status.success(),
-        "pg_dump failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("pg_dump prints UTF-8")
-        .lines()
-        .filter(|line| !line.starts_with("\\restrict") && !line.starts_with("\\unrestrict"))
-        .map(|line| format!("{line}\n"))
-        .collect()
-}
-
-/// Debian's PostgreSQL 15 `pg_dump`, else the one on PATH.
-fn pg_dump() -> PathBuf {
-    let debian = PathBuf::from("/usr/lib/postgresql/15/bin/pg_dump");
-    if debian.is_file() {
-        debian
-    } else {
-        PathBuf::from("pg_dump")
-    }
 }
 
 /// A new ok case or a corpus project that starts to check clean must join the sweep.

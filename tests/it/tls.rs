@@ -7,6 +7,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::support::cluster::{Cluster, SUPERUSER};
+use crate::support::tools::run_ok;
 
 /// A CA, a server certificate it signed (for `localhost` and 127.0.0.1) and a second,
 /// unrelated CA, made in a scratch directory and read into memory; the scratch directory
@@ -101,15 +102,9 @@ impl Certificates {
 }
 
 fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI runs");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new("openssl").args(args).current_dir(dir),
+        &format!("openssl {args:?}"),
     );
 }
 

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cluster;
 pub mod db;
 pub mod specs;
+pub mod tools;
 
 pub use db::TestDb;
 
