@@ -16,10 +16,8 @@ use serde_json::Value;
 use crate::confiture::{TempDir, confiture, confiture_ok, user_schemas};
 use crate::support::TestDb;
 use crate::support::cli::{specqlc, specqlc_exits, specqlc_ok, text};
+use crate::support::specs::TENANT_A;
 use specqlc::catalog::Catalog;
-
-const TENANT: &str = "00000000-0000-0000-0000-00000000000a";
-const USER: &str = "00000000-0000-0000-0000-0000000000ff";
 
 struct Version {
     name: String,
@@ -87,8 +85,7 @@ fn seed(db: &TestDb, version: &Version) {
     for call in calls {
         let (schema, name) = call["call"].as_str().unwrap().split_once('.').unwrap();
         let result = db
-            .caller(schema, TENANT)
-            .user(Some(USER))
+            .caller(schema, TENANT_A)
             .call(name, call["input"].clone());
         assert!(
             result.success,
@@ -119,6 +116,17 @@ fn up(db: &TestDb, project: &TempDir, destructive: bool) {
 
 fn down(db: &TestDb, project: &TempDir) {
     confiture_ok(project, &["migrate", "down", "--database-url", &db.url()]);
+}
+
+/// Runs `confiture migrate <direction>` (`up` or `down`), which must fail: `applied`
+/// says what it would have applied. Returns what Confiture printed.
+fn refused(db: &TestDb, project: &TempDir, direction: &str, applied: &str) -> String {
+    let out = confiture(
+        project,
+        &["migrate", direction, "--database-url", &db.url()],
+    );
+    assert!(!out.status.success(), "{applied} applied");
+    text(&out.stdout) + &text(&out.stderr)
 }
 
 /// Every version of `name` up (seeding and checking), then every down, then up again.
@@ -157,11 +165,7 @@ fn evolve(name: &str) {
         snapshot(&project, name, i + 1, &version.name);
         if version.destructive {
             // ...and Confiture refuses the gated file without its own flag.
-            let refused = confiture(&project, &["migrate", "up", "--database-url", &db.url()]);
-            assert!(
-                !refused.status.success(),
-                "confiture applied a destructive migration ungated"
-            );
+            refused(&db, &project, "up", "a destructive migration ungated");
             assert_catalog(&fresh[i - 1], &db, "after the refused up");
         }
         up(&db, &project, version.destructive);
@@ -267,28 +271,23 @@ fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
     up(&db, &project, false);
     seed(&db, &versions[0]);
     db.batch(&format!(
-        "SELECT set_config('specql.tenant_id', '{TENANT}', false)"
+        "SELECT set_config('specql.tenant_id', '{TENANT_A}', false)"
     ));
     db.batch("UPDATE inv.tb_item SET qty = 40000, rating = 9 WHERE name = 'Hammer'");
 
     // The down narrows qty back to smallint and the rating CHECK to 0..5: both fail.
-    let refused = confiture(&project, &["migrate", "down", "--database-url", &db.url()]);
-    assert!(
-        !refused.status.success(),
-        "a down over values that do not fit applied"
-    );
-    let report = text(&refused.stdout) + &text(&refused.stderr);
+    let report = refused(&db, &project, "down", "a down over values that do not fit");
     assert!(report.contains("out of range"), "{report}");
     assert_catalog(&fresh[1], &db, "after the failed down");
     assert_eq!(db.count("SELECT 1 FROM inv.tb_item WHERE qty = 40000"), 1);
 
     db.batch("UPDATE inv.tb_item SET qty = 4 WHERE qty = 40000");
-    let refused = confiture(&project, &["migrate", "down", "--database-url", &db.url()]);
-    assert!(
-        !refused.status.success(),
-        "a down over a rating the CHECK refuses applied"
+    let report = refused(
+        &db,
+        &project,
+        "down",
+        "a down over a rating the CHECK refuses",
     );
-    let report = text(&refused.stdout) + &text(&refused.stderr);
     assert!(report.contains("tb_item_rating_check"), "{report}");
     assert_catalog(&fresh[1], &db, "after the second failed down");
 
@@ -314,12 +313,7 @@ fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
         "-o",
         project.str(),
     ]);
-    let refused = confiture(&project, &["migrate", "up", "--database-url", &db.url()]);
-    assert!(
-        !refused.status.success(),
-        "SET NOT NULL over a NULL applied"
-    );
-    let report = text(&refused.stdout) + &text(&refused.stderr);
+    let report = refused(&db, &project, "up", "SET NOT NULL over a NULL");
     assert!(report.contains("label"), "{report}");
     // 0002 (pending again after the down) applies; 0003 fails whole.
     assert_catalog(&fresh[1], &db, "after the failed up");

@@ -255,24 +255,22 @@ fn every_hazard() -> String {
     format!("{HOSTILE} {CONTROL}")
 }
 
-#[test]
-fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_on() {
-    applied(Via::Psql, true);
+/// One test per way in and `standard_conforming_strings` setting: `name: via, setting`.
+macro_rules! round_trips {
+    ($($test:ident: $via:expr, $setting:expr;)*) => {$(
+        #[test]
+        fn $test() {
+            applied($via, $setting);
+        }
+    )*};
 }
 
-#[test]
-fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_off() {
-    applied(Via::Psql, false);
-}
-
-#[test]
-fn every_literal_slot_round_trips_through_confiture_build_with_standard_conforming_strings_off() {
-    applied(Via::ConfitureBuild, false);
-}
-
-#[test]
-fn every_literal_slot_round_trips_through_apply_with_standard_conforming_strings_off() {
-    applied(Via::Apply, false);
+round_trips! {
+    every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_on: Via::Psql, true;
+    every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_off: Via::Psql, false;
+    every_literal_slot_round_trips_through_confiture_build_with_standard_conforming_strings_off:
+        Via::ConfitureBuild, false;
+    every_literal_slot_round_trips_through_apply_with_standard_conforming_strings_off: Via::Apply, false;
 }
 
 /// How the compiled spec reaches the database.

@@ -32,24 +32,29 @@ impl Project {
         std::fs::create_dir_all(root.join("v1")).unwrap();
         std::fs::create_dir_all(root.join("v2")).unwrap();
         std::fs::write(root.join("v1/item.yaml"), BASE).unwrap();
-        let out = specqlc(&[
-            "migrate",
-            "new",
-            "init",
-            path(&root.join("v1")),
-            "-o",
-            path(&root.join("proj")),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        Project { root }
+        let project = Project { root };
+        let (code, report) = project.migrate_new("init", "v1", &[]);
+        assert_eq!(code, Some(0), "{report}");
+        project
     }
 
     /// `migrate new next` with `spec` as the second version: (exit code, stderr with the
     /// temporary path replaced).
     fn next(&self, spec: &str, extra: &[&str]) -> (Option<i32>, String) {
+        self.next_named("next", spec, extra)
+    }
+
+    /// [`Project::next`] under another migration name.
+    fn next_named(&self, name: &str, spec: &str, extra: &[&str]) -> (Option<i32>, String) {
         std::fs::write(self.root.join("v2/item.yaml"), spec).unwrap();
-        let (v2, proj) = (self.root.join("v2"), self.root.join("proj"));
-        let mut args = vec!["migrate", "new", "next", path(&v2), "-o", path(&proj)];
+        self.migrate_new(name, "v2", extra)
+    }
+
+    /// `migrate new <name>` of the specs in the folder `version`: (exit code, stderr with
+    /// the temporary path replaced).
+    fn migrate_new(&self, name: &str, version: &str, extra: &[&str]) -> (Option<i32>, String) {
+        let (specs, proj) = (self.root.join(version), self.root.join("proj"));
+        let mut args = vec!["migrate", "new", name, path(&specs), "-o", path(&proj)];
         args.extend_from_slice(extra);
         let out = specqlc(&args);
         let stderr = text(&out.stderr).replace(path(&self.root), "<DIR>");
@@ -180,20 +185,8 @@ fn spec_text_that_looks_like_a_marker_cannot_forge_the_recorded_state() {
         std::fs::read_to_string(project.root.join("proj/db/migrations/0002_next.up.sql")).unwrap();
     assert!(!up.contains("DROP TABLE"), "{up}");
     // The next migration of the same specs has nothing to do.
-    std::fs::write(project.root.join("v2/item.yaml"), &spec).unwrap();
-    let out = specqlc(&[
-        "migrate",
-        "new",
-        "again",
-        path(&project.root.join("v2")),
-        "-o",
-        path(&project.root.join("proj")),
-    ]);
-    assert!(
-        text(&out.stderr).contains("nothing written"),
-        "{}",
-        text(&out.stderr)
-    );
+    let (_, report) = project.next_named("again", &spec, &[]);
+    assert!(report.contains("nothing written"), "{report}");
     assert!(
         !project
             .root
@@ -249,16 +242,8 @@ fn a_role_no_longer_granted_is_revoked_and_the_down_grants_it_again() {
         up.contains("GRANT EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) TO app_rw;"),
         "{up}"
     );
-    std::fs::write(project.root.join("v2/item.yaml"), BASE).unwrap();
-    let out = specqlc(&[
-        "migrate",
-        "new",
-        "ungrant",
-        path(&project.root.join("v2")),
-        "-o",
-        path(&project.root.join("proj")),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (code, report) = project.next_named("ungrant", BASE, &[]);
+    assert_eq!(code, Some(0), "{report}");
     let up = std::fs::read_to_string(dir.join("0003_ungrant.up.sql")).unwrap();
     assert!(
         up.contains("REVOKE EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) FROM app_rw;"),
