@@ -40,6 +40,16 @@ fn node(db: &TestDb, name: &str, parent: Option<&str>) -> String {
         .id("create_node", json!({"name": name, "parent_id": parent}))
 }
 
+/// Nodes named `names`, each the child of the one before: their ids.
+fn chain<const N: usize>(db: &TestDb, names: [&str; N]) -> [String; N] {
+    let mut parent: Option<String> = None;
+    names.map(|name| {
+        let id = node(db, name, parent.as_deref());
+        parent = Some(id.clone());
+        id
+    })
+}
+
 /// name → parent's name, for every row.
 fn tree(db: &TestDb) -> Value {
     db.query_json(
@@ -63,9 +73,7 @@ fn cycles(db: &TestDb) -> i64 {
 fn a_row_cannot_become_its_own_parent_or_ancestor() {
     let db = db();
     let nodes = db.caller("tree", TENANT_A);
-    let a = node(&db, "a", None);
-    let b = node(&db, "b", Some(&a));
-    let c = node(&db, "c", Some(&b));
+    let [a, b, c] = chain(&db, ["a", "b", "c"]);
     let before = tree(&db);
     let cases = [
         ("move_node", json!({"id": a, "parent_id": a})),
@@ -107,9 +115,7 @@ fn a_row_cannot_become_its_own_parent_or_ancestor() {
 fn a_filtered_update_checks_every_row_it_reparents() {
     let db = db();
     let nodes = db.caller("tree", TENANT_A);
-    let root = node(&db, "root", None);
-    let b = node(&db, "b", Some(&root));
-    let c = node(&db, "c", Some(&b));
+    let [root, b, c] = chain(&db, ["root", "b", "c"]);
     node(&db, "d", Some(&b));
     let before = tree(&db);
     // Moving b's children (c, d) under c would make c its own parent.

@@ -43,16 +43,26 @@ fn input_modes_a_key_read_before_or_after_an_insert_resolves_and_defaults_alike(
     );
 }
 
+/// A fresh database with two writers: Ursula of tenant A and another of tenant B; their
+/// ids.
+fn with_writers() -> (TestDb, String, String) {
+    let db = database_from("input_modes.yaml");
+    let ursula = db
+        .caller("lib", TENANT_A)
+        .id("create_writer", json!({"name": "Ursula"}));
+    let foreign = db
+        .caller("lib", TENANT_B)
+        .id("create_writer", json!({"name": "Other"}));
+    (db, ursula, foreign)
+}
+
 #[test]
 fn input_modes_a_key_read_as_plain_value_keeps_the_fields_checks() {
-    let db = database_from("input_modes.yaml");
-    let lib_b = db.caller("lib", TENANT_B);
+    let (db, ursula, foreign) = with_writers();
     let lib = db.caller("lib", TENANT_A);
-    let ursula = lib.id("create_writer", json!({"name": "Ursula"}));
-    let other_tenants = lib_b.id("create_writer", json!({"name": "Octavia"}));
     for action in INSERTS {
-        let foreign = lib.call(action, json!({"title": "T", "author_id": other_tenants}));
-        assert_error(&foreign, "reference_not_found", "author_id");
+        let refused = lib.call(action, json!({"title": "T", "author_id": foreign}));
+        assert_error(&refused, "reference_not_found", "author_id");
         let missing = lib.call(action, json!({"title": "T"}));
         assert_error(&missing, "no_author", "$author_id");
         let zero = lib.call(
@@ -68,12 +78,9 @@ fn input_modes_a_key_read_as_plain_value_keeps_the_fields_checks() {
 
 #[test]
 fn input_modes_a_key_read_before_or_after_set_from_input_resolves_alike() {
-    let db = database_from("input_modes.yaml");
-    let lib_b = db.caller("lib", TENANT_B);
+    let (db, ursula, foreign) = with_writers();
     let lib = db.caller("lib", TENANT_A);
-    let ursula = lib.id("create_writer", json!({"name": "Ursula"}));
     let octavia = lib.id("create_writer", json!({"name": "Octavia"}));
-    let foreign = lib_b.id("create_writer", json!({"name": "Other"}));
     let book = lib.ok("create_book", json!({"title": "Dune", "author_id": ursula}))["id"].clone();
     for (action, to) in MOVES.iter().zip([&octavia, &ursula]) {
         let row = lib.ok(action, json!({"id": book, "author_id": to}));

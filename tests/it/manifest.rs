@@ -230,19 +230,31 @@ fn validator(schema: &Value) -> jsonschema::Validator {
         .unwrap_or_else(|e| panic!("not a valid JSON Schema ({e}): {schema}"))
 }
 
+/// The text field `a` of the manifest's `action` beside its `b`.
+fn pair<'a>(action: &'a Value, a: &str, b: &str) -> (&'a str, &'a str) {
+    let text = |key: &str| {
+        action[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no text `{key}` in {action}"))
+    };
+    (text(a), text(b))
+}
+
+/// The array of strings `value[key]`, as a set.
+fn string_set<'a>(value: &'a Value, key: &str) -> BTreeSet<&'a str> {
+    value[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no array `{key}` in {value}"))
+        .iter()
+        .map(|item| item.as_str().expect("a string"))
+        .collect()
+}
+
 fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
     let schema = &action["input"];
-    let entity = (
-        action["schema"].as_str().unwrap(),
-        action["entity"].as_str().unwrap(),
-    );
+    let entity = pair(action, "schema", "entity");
     let properties = schema["properties"].as_object().expect("properties");
-    let required: BTreeSet<&str> = schema["required"]
-        .as_array()
-        .expect("required")
-        .iter()
-        .map(|k| k.as_str().unwrap())
-        .collect();
+    let required = string_set(schema, "required");
     let all: Map<String, Value> = properties
         .iter()
         .map(|(k, s)| (k.clone(), generator.valid(k, s, entity)))
@@ -384,16 +396,8 @@ fn sweep(path: &str) {
     let mut observed = BTreeSet::new();
     let mut problems = Vec::new();
     for action in manifest["actions"].as_array().expect("actions") {
-        let (schema, name) = (
-            action["schema"].as_str().unwrap(),
-            action["name"].as_str().unwrap(),
-        );
-        let codes: BTreeSet<&str> = action["error_codes"]
-            .as_array()
-            .expect("error_codes")
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
+        let (schema, name) = pair(action, "schema", "name");
+        let codes = string_set(action, "error_codes");
         let validator = validator(&action["input"]);
         for case in cases(&generator, action) {
             let what = format!("{schema}.{name} with {} {}", case.what, case.input);

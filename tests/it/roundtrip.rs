@@ -14,6 +14,11 @@ fn create_contact(db: &TestDb, input: serde_json::Value) -> crate::support::db::
     db.caller("crm", TENANT_A).call("create_contact", input)
 }
 
+/// Creates Jane (as USER_1 of tenant A); her id.
+fn create_jane(db: &TestDb) -> String {
+    db.caller("crm", TENANT_A).id("create_contact", jane())
+}
+
 fn jane() -> serde_json::Value {
     json!({"email": "jane@example.com", "first_name": "Jane", "last_name": "Doe"})
 }
@@ -100,8 +105,7 @@ fn test_trinity_resolution_database_execution() {
 fn test_update_action_database_execution() {
     let db = contact_db();
     let crm_2 = db.caller("crm", TENANT_A).user(Some(USER_2));
-    let created = create_contact(&db, jane()).object_data.unwrap();
-    let id = created["id"].as_str().unwrap();
+    let id = create_jane(&db);
     db.batch("UPDATE crm.tb_contact SET updated_at = updated_at - interval '1 hour'");
     let result = crm_2.call("update_contact", json!({"id": id, "last_name": "Smith"}));
     assert!(result.success, "{result:?}");
@@ -130,8 +134,7 @@ fn test_soft_delete_database_execution() {
     let db = contact_db();
     let crm = db.caller("crm", TENANT_A);
     let crm_2 = crm.user(Some(USER_2));
-    let created = create_contact(&db, jane()).object_data.unwrap();
-    let id = created["id"].as_str().unwrap();
+    let id = create_jane(&db);
     let result = crm_2.call("delete_contact", json!({"id": id}));
     assert!(result.success, "{result:?}");
     let row = &db.query_json("SELECT deleted_at IS NOT NULL AS deleted, deleted_by::text, updated_by::text FROM crm.tb_contact")[0];
@@ -157,8 +160,7 @@ fn test_soft_delete_database_execution() {
 fn test_custom_action_database_execution() {
     let db = contact_db();
     let crm_2 = db.caller("crm", TENANT_A).user(Some(USER_2));
-    let created = create_contact(&db, jane()).object_data.unwrap();
-    let id = created["id"].as_str().unwrap();
+    let id = create_jane(&db);
     let result = crm_2.call("qualify_lead", json!({"id": id}));
     assert!(result.success, "{result:?}");
     assert_eq!(result.object_data.unwrap()["status"], "qualified");
