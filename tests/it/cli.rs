@@ -5,17 +5,18 @@ use std::process::{Command, Output, Stdio};
 
 use specqlc::diag::codes;
 
-use crate::support::cli::{command, specqlc, specqlc_exits, text};
+use crate::support::assert_contains;
+use crate::support::cli::{command, specqlc, specqlc_exits, specqlc_stderr_is, text};
 use crate::support::settings;
 
 #[test]
 fn check_of_clean_specs_prints_a_one_line_summary() {
-    let out = specqlc_exits(0, &["check", "tests/cases/ok/crm_contact.yaml"]);
-    assert!(out.stdout.is_empty());
-    assert_eq!(
-        text(&out.stderr),
-        "checked 1 file: 2 entities, 7 actions, 0 warnings\n"
+    let out = specqlc_stderr_is(
+        0,
+        &["check", "tests/cases/ok/crm_contact.yaml"],
+        "checked 1 file: 2 entities, 7 actions, 0 warnings\n",
     );
+    assert!(out.stdout.is_empty());
     let warned = specqlc_exits(
         0,
         &["check", "tests/cases/ok/shared_table_and_warnings.yaml"],
@@ -79,10 +80,10 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn unreadable_path_is_an_environment_error() {
-    let out = specqlc_exits(3, &["check", "tests/cases/does-not-exist.yaml"]);
-    assert_eq!(
-        text(&out.stderr),
-        "error[E0101]: cannot read `tests/cases/does-not-exist.yaml`: no such file or directory\n\n"
+    specqlc_stderr_is(
+        3,
+        &["check", "tests/cases/does-not-exist.yaml"],
+        "error[E0101]: cannot read `tests/cases/does-not-exist.yaml`: no such file or directory\n\n",
     );
 }
 
@@ -304,15 +305,15 @@ fn explain_list_gives_every_code_with_its_title() {
         assert!(line.ends_with(codes::title(entry)), "{line}");
         assert!(codes::title(entry).len() > 10, "{line}");
     }
-    assert!(listing.contains("E0301  unknown-entity"), "{listing}");
+    assert_contains(&listing, "E0301  unknown-entity");
 }
 
 #[test]
 fn explain_of_an_unknown_code_points_to_the_list() {
-    let out = specqlc_exits(2, &["explain", "E9999"]);
-    assert_eq!(
-        text(&out.stderr),
-        "error[E0001]: unknown diagnostic code `E9999`\n = note: `specqlc explain --list` lists every code\n\n"
+    specqlc_stderr_is(
+        2,
+        &["explain", "E9999"],
+        "error[E0001]: unknown diagnostic code `E9999`\n = note: `specqlc explain --list` lists every code\n\n",
     );
 }
 
@@ -352,8 +353,8 @@ fn a_file_without_any_entity_is_an_input_error() {
     );
     assert!(out.stdout.is_empty(), "no prelude-only script");
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("warning[W0101]"), "{stderr}");
-    assert!(stderr.contains("error[E0107]"), "{stderr}");
+    assert_contains(&stderr, "warning[W0101]");
+    assert_contains(&stderr, "error[E0107]");
 }
 
 /// `specqlc --format json <args>` with `env`: the exit code and the report on stderr.
@@ -544,10 +545,10 @@ fn init_then_check_and_compile_succeed() {
         "https://json-schema.org/draft/2020-12/schema"
     );
     let specs = root.join("specs");
-    let check = specqlc_exits(0, &["check", specs.to_str().unwrap()]);
-    assert_eq!(
-        text(&check.stderr),
-        "checked 1 file: 1 entity, 4 actions, 0 warnings\n"
+    specqlc_stderr_is(
+        0,
+        &["check", specs.to_str().unwrap()],
+        "checked 1 file: 1 entity, 4 actions, 0 warnings\n",
     );
     specqlc_exits(0, &["compile", specs.to_str().unwrap(), "-o", dir]);
     assert!(root.join("db/schema").is_dir());
@@ -570,11 +571,7 @@ fn init_never_overwrites() {
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("README.md"), "mine\n").unwrap();
     let out = specqlc_exits(3, &["init", root.to_str().unwrap()]);
-    assert!(
-        text(&out.stderr).contains("never overwrites"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_contains(&text(&out.stderr), "never overwrites");
     assert_eq!(
         std::fs::read_to_string(root.join("README.md")).unwrap(),
         "mine\n"
@@ -652,13 +649,10 @@ fn a_compiler_bug_is_reported_like_any_error() {
         .expect("specqlc runs");
     assert_eq!(human.status.code(), Some(101));
     let stderr = text(&human.stderr);
-    assert!(
-        stderr.contains("SPECQLC_PANIC_FOR_TESTS is set"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("error[E0901]: internal compiler error: specqlc has a bug"),
-        "{stderr}"
+    assert_contains(&stderr, "SPECQLC_PANIC_FOR_TESTS is set");
+    assert_contains(
+        &stderr,
+        "error[E0901]: internal compiler error: specqlc has a bug",
     );
 }
 
@@ -683,9 +677,9 @@ fn recompiling_over_an_edited_generated_file_is_a_conflict_and_writes_nothing() 
     ]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(
-        stderr.contains("db/schema/30_tables/crm/tb_contact.sql was edited since specqlc wrote it"),
-        "{stderr}"
+    assert_contains(
+        &stderr,
+        "db/schema/30_tables/crm/tb_contact.sql was edited since specqlc wrote it",
     );
     assert_eq!(
         std::fs::read_to_string(&edited).unwrap(),

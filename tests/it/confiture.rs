@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::Value;
 
 use crate::support::TestDb;
+use crate::support::assert_contains;
 use crate::support::cli::{command, specqlc_exits, specqlc_ok, text};
 use crate::support::tools::{self, assert_success};
 
@@ -108,14 +109,14 @@ fn test_confiture_fallback_when_unavailable() {
         text(&out.stderr)
     };
     let first = apply(&db);
-    assert!(first.contains("applying "), "{first}");
-    assert!(first.contains("applied "), "{first}");
+    assert_contains(&first, "applying ");
+    assert_contains(&first, "applied ");
     assert!(db.table_exists("crm", "tb_contact"));
     assert!(db.function_exists("crm", "qualify_lead"));
     assert_eq!(schema_dump(&db), schema_dump(&reference));
 
     let again = apply(&db);
-    assert!(again.contains("already applied"), "{again}");
+    assert_contains(&again, "already applied");
     assert_eq!(db.count("SELECT FROM specqlc.applied"), 1);
     assert_eq!(schema_dump(&db), schema_dump(&reference));
 }
@@ -162,17 +163,9 @@ fn a_migration_generated_twice_is_byte_identical() {
 
     // Asking again changes nothing, and writes no second migration.
     let out = specqlc_ok(&["migrate", "new", "init", SPEC, "-o", first.str()]);
-    assert!(
-        text(&out.stderr).contains("up to date"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_contains(&text(&out.stderr), "up to date");
     let out = specqlc_ok(&["migrate", "new", "again", SPEC, "-o", first.str()]);
-    assert!(
-        text(&out.stderr).contains("nothing written"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_contains(&text(&out.stderr), "nothing written");
     assert_eq!(migration_files(&first), files);
 
     // The same name for other specs is refused, and the file is left alone.
@@ -182,11 +175,7 @@ fn a_migration_generated_twice_is_byte_identical() {
         3,
         &["migrate", "new", "init", SECOND_SPEC, "-o", first.str()],
     );
-    assert!(
-        text(&out.stderr).contains("already exists with different content"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_contains(&text(&out.stderr), "already exists with different content");
     assert_eq!(read(&up), before);
 }
 
@@ -213,7 +202,7 @@ fn a_second_migration_holds_only_the_changes() {
         !up.contains("crm.tb_contact"),
         "only the new objects:\n{up}"
     );
-    assert!(up.contains("-- create: table library."), "{up}");
+    assert_contains(&up, "-- create: table library.");
 
     confiture_ok(&project, &["migrate", "up", "--database-url", &url]);
     assert!(db.table_exists("crm", "tb_contact"));

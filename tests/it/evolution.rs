@@ -16,7 +16,9 @@ use serde_json::Value;
 use crate::confiture::{TempDir, confiture, confiture_ok, user_schemas};
 use crate::support::TestDb;
 use crate::support::cli::{specqlc, specqlc_exits, specqlc_ok, text};
+use crate::support::db::set_tenant;
 use crate::support::specs::TENANT_A;
+use crate::support::{assert_contains, assert_contains_all};
 use specqlc::catalog::Catalog;
 
 struct Version {
@@ -153,7 +155,7 @@ fn evolve(name: &str) {
             let refused = specqlc(&args);
             let stderr = text(&refused.stderr);
             assert_eq!(refused.status.code(), Some(1), "{}: {stderr}", version.name);
-            assert!(stderr.contains("E0701"), "{stderr}");
+            assert_contains(&stderr, "E0701");
             assert_eq!(
                 before,
                 files(&project),
@@ -270,14 +272,12 @@ fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
     db.batch("UPDATE inv.tb_item SET rating = NULL");
     up(&db, &project, false);
     seed(&db, &versions[0]);
-    db.batch(&format!(
-        "SELECT set_config('specql.tenant_id', '{TENANT_A}', false)"
-    ));
+    db.batch(&set_tenant(TENANT_A));
     db.batch("UPDATE inv.tb_item SET qty = 40000, rating = 9 WHERE name = 'Hammer'");
 
     // The down narrows qty back to smallint and the rating CHECK to 0..5: both fail.
     let report = refused(&db, &project, "down", "a down over values that do not fit");
-    assert!(report.contains("out of range"), "{report}");
+    assert_contains(&report, "out of range");
     assert_catalog(&fresh[1], &db, "after the failed down");
     assert_eq!(db.count("SELECT 1 FROM inv.tb_item WHERE qty = 40000"), 1);
 
@@ -288,7 +288,7 @@ fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
         "down",
         "a down over a rating the CHECK refuses",
     );
-    assert!(report.contains("tb_item_rating_check"), "{report}");
+    assert_contains(&report, "tb_item_rating_check");
     assert_catalog(&fresh[1], &db, "after the second failed down");
 
     db.batch("UPDATE inv.tb_item SET rating = 5 WHERE rating = 9");
@@ -314,7 +314,7 @@ fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
         project.str(),
     ]);
     let report = refused(&db, &project, "up", "SET NOT NULL over a NULL");
-    assert!(report.contains("label"), "{report}");
+    assert_contains(&report, "label");
     // 0002 (pending again after the down) applies; 0003 fails whole.
     assert_catalog(&fresh[1], &db, "after the failed up");
     db.batch("UPDATE inv.tb_item SET label = 'fixed'");
@@ -368,11 +368,8 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
             let out = apply(version, false);
             let stderr = text(&out.stderr);
             assert_eq!(out.status.code(), Some(3), "{when}: {stderr}");
-            assert!(stderr.contains("E0604"), "{stderr}");
-            assert!(
-                stderr.contains("extra: column crm.tb_contact.hacked"),
-                "{stderr}"
-            );
+            assert_contains(&stderr, "E0604");
+            assert_contains(&stderr, "extra: column crm.tb_contact.hacked");
             assert!(
                 db.table_exists("crm", "tb_company"),
                 "{when}: drift left alone"
@@ -383,7 +380,7 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
             let out = apply(version, false);
             let stderr = text(&out.stderr);
             assert_eq!(out.status.code(), Some(1), "{when}: {stderr}");
-            assert!(stderr.contains("E0701"), "{stderr}");
+            assert_contains(&stderr, "E0701");
             assert!(db.table_exists("crm", "tb_deal"), "{when}: nothing applied");
         }
         let out = apply(version, version.destructive);
@@ -401,11 +398,7 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
         seed(&db, version);
         check(&db, version, &when);
         let again = apply(version, false);
-        assert!(
-            text(&again.stderr).contains("already applied"),
-            "{}",
-            text(&again.stderr)
-        );
+        assert_contains(&text(&again.stderr), "already applied");
     }
 }
 
@@ -428,14 +421,15 @@ fn diff_reports_missing_extra_and_changed_objects_in_the_specs_words() {
     );
     let out = specqlc_exits(1, &["diff", "--database-url", &url, spec]);
     let report = text(&out.stdout);
-    for expected in [
-        "extra: `hacked`, not a field of entity Contact, (column crm.tb_contact.hacked)",
-        "missing: index crm.uq_tb_contact_identifier",
-        "changed: field Contact.status (column crm.tb_contact.status)",
-        "DEFAULT 'customer'::text",
-    ] {
-        assert!(report.contains(expected), "{expected:?} in:\n{report}");
-    }
+    assert_contains_all(
+        &report,
+        &[
+            "extra: `hacked`, not a field of entity Contact, (column crm.tb_contact.hacked)",
+            "missing: index crm.uq_tb_contact_identifier",
+            "changed: field Contact.status (column crm.tb_contact.status)",
+            "DEFAULT 'customer'::text",
+        ],
+    );
 
     let out = specqlc(&["--format", "json", "diff", "--database-url", &url, spec]);
     let items: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");

@@ -5,6 +5,7 @@ use postgres::NoTls;
 use serde_json::json;
 
 use crate::support::TestDb;
+use crate::support::assert_contains;
 
 const TENANT: &str = "11111111-1111-1111-1111-111111111111";
 const USER: &str = "22222222-2222-2222-2222-222222222222";
@@ -210,10 +211,7 @@ fn a_failing_batch_points_at_the_line_and_rolls_back() {
         .expect_err("the column is missing");
     assert_eq!(error.code, "42703");
     let report = error.to_string();
-    assert!(
-        report.contains("LINE 2: SELECT nope FROM t;\n               ^"),
-        "{report}"
-    );
+    assert_contains(&report, "LINE 2: SELECT nope FROM t;\n               ^");
     // A script is one implicit transaction.
     assert!(!db.table_exists("public", "t"));
     // A script that fails inside its own BEGIN does not poison the next call.

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::cli::{specqlc, text};
+use crate::support::{assert_contains, assert_contains_all};
 
 const BASE: &str = "entity: Item
 schema: inv
@@ -89,8 +90,8 @@ fn a_dropped_field_is_refused_with_a_rename_hint_and_nothing_is_written() {
     let spec = BASE.replace("  note: text\n", "  remark: text\n");
     let (code, report) = project.next(&spec, &[]);
     assert_eq!(code, Some(1), "{report}");
-    assert!(report.contains("error[E0701]"), "{report}");
-    assert!(report.contains("renamed_from: note"), "{report}");
+    assert_contains(&report, "error[E0701]");
+    assert_contains(&report, "renamed_from: note");
     assert_eq!(project.migrations(), before, "nothing written");
     snapshot("migrate_destructive_drop_field", &report);
 
@@ -98,10 +99,10 @@ fn a_dropped_field_is_refused_with_a_rename_hint_and_nothing_is_written() {
     assert_eq!(code, Some(0), "{report}");
     let up =
         std::fs::read_to_string(project.root.join("proj/db/migrations/0002_next.up.sql")).unwrap();
-    assert!(up.contains("-- confiture:destructive\n"), "{up}");
-    assert!(
-        up.contains("-- confiture:irreversible data\nALTER TABLE inv.tb_item DROP COLUMN note;"),
-        "{up}"
+    assert_contains(&up, "-- confiture:destructive\n");
+    assert_contains(
+        &up,
+        "-- confiture:irreversible data\nALTER TABLE inv.tb_item DROP COLUMN note;",
     );
 }
 
@@ -114,7 +115,7 @@ fn a_rename_that_does_not_apply_is_an_error_at_the_key() {
     );
     let (code, report) = project.next(&spec, &[]);
     assert_eq!(code, Some(1), "{report}");
-    assert!(report.contains("error[E0702]"), "{report}");
+    assert_contains(&report, "error[E0702]");
     snapshot("migrate_invalid_rename", &report);
 }
 
@@ -131,14 +132,15 @@ fn every_statement_that_locks_a_table_with_rows_is_warned_of_at_its_field() {
         .replace("  size: integer\n", "  size: integer(0, 10)\n");
     let (code, report) = project.next(&spec, &["--allow-destructive"]);
     assert_eq!(code, Some(0), "{report}");
-    for expected in [
-        "warning[W0701]",
-        "warning[W0702]",
-        "warning[W0703]",
-        "warning[W0704]",
-    ] {
-        assert!(report.contains(expected), "{expected} in {report}");
-    }
+    assert_contains_all(
+        &report,
+        &[
+            "warning[W0701]",
+            "warning[W0702]",
+            "warning[W0703]",
+            "warning[W0704]",
+        ],
+    );
     snapshot("migrate_hazards", &report);
 }
 
@@ -186,7 +188,7 @@ fn spec_text_that_looks_like_a_marker_cannot_forge_the_recorded_state() {
     assert!(!up.contains("DROP TABLE"), "{up}");
     // The next migration of the same specs has nothing to do.
     let (_, report) = project.next_named("again", &spec, &[]);
-    assert!(report.contains("nothing written"), "{report}");
+    assert_contains(&report, "nothing written");
     assert!(
         !project
             .root
@@ -220,15 +222,9 @@ fn a_change_of_tenant_scope_is_refused_as_data_loss() {
     let spec = BASE.replace("schema: inv\n", "schema: inv\ntenant_scoped: false\n");
     let (code, report) = project.next(&spec, &[]);
     assert_eq!(code, Some(1), "{report}");
-    assert!(report.contains("error[E0701]"), "{report}");
-    assert!(
-        report.contains("tenant scope of table inv.tb_item"),
-        "{report}"
-    );
-    assert!(
-        report.contains("column inv.tb_item.tenant_id is dropped"),
-        "{report}"
-    );
+    assert_contains(&report, "error[E0701]");
+    assert_contains(&report, "tenant scope of table inv.tb_item");
+    assert_contains(&report, "column inv.tb_item.tenant_id is dropped");
 }
 
 #[test]
@@ -238,20 +234,17 @@ fn a_role_no_longer_granted_is_revoked_and_the_down_grants_it_again() {
     assert_eq!(code, Some(0), "{report}");
     let dir = project.root.join("proj/db/migrations");
     let up = std::fs::read_to_string(dir.join("0002_next.up.sql")).unwrap();
-    assert!(
-        up.contains("GRANT EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) TO app_rw;"),
-        "{up}"
+    assert_contains(
+        &up,
+        "GRANT EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) TO app_rw;",
     );
     let (code, report) = project.next_named("ungrant", BASE, &[]);
     assert_eq!(code, Some(0), "{report}");
     let up = std::fs::read_to_string(dir.join("0003_ungrant.up.sql")).unwrap();
-    assert!(
-        up.contains("REVOKE EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) FROM app_rw;"),
-        "{up}"
+    assert_contains(
+        &up,
+        "REVOKE EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) FROM app_rw;",
     );
     let down = std::fs::read_to_string(dir.join("0003_ungrant.down.sql")).unwrap();
-    assert!(
-        down.contains("GRANT USAGE ON SCHEMA app, inv TO app_rw;"),
-        "{down}"
-    );
+    assert_contains(&down, "GRANT USAGE ON SCHEMA app, inv TO app_rw;");
 }

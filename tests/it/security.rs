@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::support::TestDb;
 use crate::support::actions::id_of;
 use crate::support::cli::{specqlc_ok, text};
+use crate::support::db::set_tenant;
 use crate::support::specs::{TENANT_A, TENANT_B, USER_1};
 
 /// A database whose specs were applied by an owner role, with an application role that
@@ -168,10 +169,7 @@ fn a_hand_written_query_without_a_tenant_sees_and_changes_nothing() {
         .execute("UPDATE crm.tb_company SET name = 'x'", &[])
         .unwrap();
     assert_eq!(changed, 0, "no tenant set: no row changed");
-    app.batch_execute(&format!(
-        "SELECT set_config('specql.tenant_id', '{TENANT_A}', false)"
-    ))
-    .unwrap();
+    app.batch_execute(&set_tenant(TENANT_A)).unwrap();
     let names: Vec<String> = app
         .query("SELECT name FROM crm.tb_company", &[])
         .unwrap()
@@ -204,11 +202,7 @@ fn a_forged_cross_tenant_reference_is_refused_by_the_composite_key() {
         .as_i64()
         .unwrap() as i32;
     let mut owner = s.as_role(&s.owner);
-    owner
-        .batch_execute(&format!(
-            "SELECT set_config('specql.tenant_id', '{TENANT_B}', false)"
-        ))
-        .unwrap();
+    owner.batch_execute(&set_tenant(TENANT_B)).unwrap();
     let forged = owner
         .execute(
             &format!("UPDATE crm.tb_contact SET fk_company = {acme_pk}"),

@@ -43,3 +43,11 @@ pub fn specqlc_ok(args: &[&str]) -> Output {
     super::tools::assert_success(&format!("specqlc {}", args.join(" ")), &out);
     out
 }
+
+/// Runs `specqlc args`, asserts that it exits with `code` and that its stderr is exactly
+/// `stderr`.
+pub fn specqlc_stderr_is(code: i32, args: &[&str], stderr: &str) -> Output {
+    let out = specqlc_exits(code, args);
+    assert_eq!(text(&out.stderr), stderr, "specqlc {}", args.join(" "));
+    out
+}

@@ -284,6 +284,12 @@ impl TestDb {
     }
 }
 
+/// The statement that names `tenant` for the rest of the session, as a hand-written
+/// session would: row-level security reads `specql.tenant_id`.
+pub fn set_tenant(tenant: &str) -> String {
+    format!("SELECT set_config('specql.tenant_id', '{tenant}', false)")
+}
+
 /// The payload of the next notification `listener` (a client that ran `LISTEN`)
 /// receives; panics when none comes within 5 s.
 pub fn next_notification(listener: &mut Client) -> String {

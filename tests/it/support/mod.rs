@@ -19,3 +19,16 @@ pub fn settings() -> insta::Settings {
     settings.set_prepend_module_to_snapshot(false);
     settings
 }
+
+/// Asserts that `text` (a report, an output) contains `expected`; the failure shows both.
+pub fn assert_contains(text: &str, expected: &str) {
+    assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+}
+
+/// Asserts that `text` contains every one of `expected`; the failure names the first
+/// one missing and shows the text.
+pub fn assert_contains_all(text: &str, expected: &[&str]) {
+    for expected in expected {
+        assert_contains(text, expected);
+    }
+}
