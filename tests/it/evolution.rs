@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::confiture::{TempDir, confiture, confiture_ok, user_schemas};
 use crate::support::TestDb;
 use crate::support::cli::{specqlc, specqlc_exits, specqlc_ok, text};
-use crate::support::db::set_tenant;
+use crate::support::db::{set_tenant, texts};
 use crate::support::specs::TENANT_A;
 use crate::support::{assert_contains, assert_contains_all};
 use specqlc::catalog::Catalog;
@@ -433,12 +433,7 @@ fn diff_reports_missing_extra_and_changed_objects_in_the_specs_words() {
 
     let out = specqlc(&["--format", "json", "diff", "--database-url", &url, spec]);
     let items: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-    let kinds: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["kind"].as_str().unwrap())
-        .collect();
+    let kinds = texts(&items, "kind");
     assert_eq!(kinds.len(), 3, "{items:#}");
     for kind in ["missing", "extra", "changed"] {
         assert!(kinds.contains(&kind), "{kind} in {items:#}");

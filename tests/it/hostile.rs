@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::support::TestDb;
 use crate::support::cli::specqlc_ok;
 use crate::support::db::ActionResult;
-use crate::support::db::next_notification;
+use crate::support::db::{next_notification, texts};
 use crate::support::specs::{TENANT_A, check, compile, source};
 use crate::support::tools::{pg_bin, run_ok};
 
@@ -236,14 +236,8 @@ fn assert_spec_text_round_trips(db: &TestDb, expected: &str) {
         "SELECT nspname AS name FROM pg_namespace \
          WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'specqlc') ORDER BY 1",
     );
-    let names: Vec<&str> = schemas
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        texts(&schemas, "name"),
         [
             "app", "benign", "canary", "common", "core", "hostile", "public"
         ]

@@ -74,6 +74,24 @@ struct Case {
     twice: bool,
 }
 
+impl Case {
+    fn valid(what: impl Into<String>, input: Value) -> Case {
+        Case {
+            what: what.into(),
+            input,
+            valid: true,
+            twice: false,
+        }
+    }
+
+    fn invalid(what: impl Into<String>, input: Value) -> Case {
+        Case {
+            valid: false,
+            ..Case::valid(what, input)
+        }
+    }
+}
+
 struct Gen<'a> {
     db: &'a TestDb,
     project: &'a Project,
@@ -273,38 +291,6 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
             (k.clone(), if nullable { Value::Null } else { v.clone() })
         })
         .collect();
-    let mut out = vec![
-        Case {
-            what: "required keys only".into(),
-            input: Value::Object(minimal.clone()),
-            valid: true,
-            twice: false,
-        },
-        Case {
-            what: "every key".into(),
-            input: Value::Object(all.clone()),
-            valid: true,
-            twice: false,
-        },
-        Case {
-            what: "optional keys null".into(),
-            input: Value::Object(nulls),
-            valid: true,
-            twice: false,
-        },
-        Case {
-            what: "a JSON array instead of an object".into(),
-            input: json!([minimal.clone()]),
-            valid: false,
-            twice: false,
-        },
-    ];
-    out.push(Case {
-        what: "every key, twice in one transaction".into(),
-        input: Value::Object(all.clone()),
-        valid: true,
-        twice: true,
-    });
     let nowhere: Map<String, Value> = all
         .iter()
         .map(|(k, v)| {
@@ -313,66 +299,63 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
             (k.clone(), if uuid { json!(NOWHERE) } else { v.clone() })
         })
         .collect();
-    out.push(Case {
-        what: "every key, ids of no row".into(),
-        input: Value::Object(nowhere),
-        valid: true,
-        twice: false,
-    });
+    // Every key, with `key` set to `value`.
+    let all_with = |key: &str, value: Value| {
+        let mut input = all.clone();
+        input.insert(key.to_string(), value);
+        Value::Object(input)
+    };
     let mut unknown = minimal.clone();
     unknown.insert("zz_no_such_key".into(), json!(1));
-    out.push(Case {
-        what: "an unknown key".into(),
-        input: Value::Object(unknown),
-        valid: false,
-        twice: false,
-    });
+    let mut out = vec![
+        Case::valid("required keys only", Value::Object(minimal.clone())),
+        Case::valid("every key", Value::Object(all.clone())),
+        Case::valid("optional keys null", Value::Object(nulls)),
+        Case::invalid(
+            "a JSON array instead of an object",
+            json!([minimal.clone()]),
+        ),
+        Case {
+            twice: true,
+            ..Case::valid(
+                "every key, twice in one transaction",
+                Value::Object(all.clone()),
+            )
+        },
+        Case::valid("every key, ids of no row", Value::Object(nowhere)),
+        Case::invalid("an unknown key", Value::Object(unknown)),
+    ];
     for key in &required {
         let mut input = all.clone();
         input.remove(*key);
-        out.push(Case {
-            what: format!("required key `{key}` missing"),
-            input: Value::Object(input),
-            valid: false,
-            twice: false,
-        });
+        out.push(Case::invalid(
+            format!("required key `{key}` missing"),
+            Value::Object(input),
+        ));
     }
     for (key, s) in properties {
         if let Some(bad) = wrong_type(s) {
-            let mut input = all.clone();
-            input.insert(key.clone(), bad);
-            out.push(Case {
-                what: format!("key `{key}` of the wrong JSON type"),
-                input: Value::Object(input),
-                valid: false,
-                twice: false,
-            });
+            out.push(Case::invalid(
+                format!("key `{key}` of the wrong JSON type"),
+                all_with(key, bad),
+            ));
         }
         if is_enum(s) {
-            let mut input = all.clone();
             let bad = if s["type"] == "array" || s["anyOf"][0]["type"] == "array" {
                 json!(["zz-not-a-value"])
             } else {
                 json!("zz-not-a-value")
             };
-            input.insert(key.clone(), bad);
-            out.push(Case {
-                what: format!("key `{key}` outside its enum"),
-                input: Value::Object(input),
-                valid: false,
-                twice: false,
-            });
+            out.push(Case::invalid(
+                format!("key `{key}` outside its enum"),
+                all_with(key, bad),
+            ));
         }
-        // A list of enum values: the enum sits on the items.
         if s["anyOf"][0]["items"].get("enum").is_some() || s["items"].get("enum").is_some() {
-            let mut input = all.clone();
-            input.insert(key.clone(), json!(["zz-not-a-value"]));
-            out.push(Case {
-                what: format!("key `{key}` with an element outside its enum"),
-                input: Value::Object(input),
-                valid: false,
-                twice: false,
-            });
+            out.push(Case::invalid(
+                format!("key `{key}` with an element outside its enum"),
+                all_with(key, json!(["zz-not-a-value"])),
+            ));
         }
     }
     out

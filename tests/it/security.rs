@@ -76,6 +76,12 @@ impl Secured {
     }
 }
 
+/// Runs `sql` on `client`, which the server must refuse with SQLSTATE `code`.
+fn assert_refused(client: &mut Client, sql: &str, code: &str) {
+    let error = client.execute(sql, &[]).unwrap_err();
+    assert_eq!(error.code().unwrap().code(), code, "{sql}: {error}");
+}
+
 impl Drop for Secured {
     fn drop(&mut self) {
         // Roles are cluster-wide: drop what they own in this database, then them.
@@ -113,8 +119,7 @@ fn actions_through_a_non_superuser_role_keep_tenants_apart_and_tables_closed() {
 
     // The application role has no table privilege at all: actions are the only way in.
     let mut app = s.as_role(&s.app);
-    let denied = app.query("SELECT * FROM crm.tb_contact", &[]).unwrap_err();
-    assert_eq!(denied.code().unwrap().code(), "42501", "{denied}");
+    assert_refused(&mut app, "SELECT * FROM crm.tb_contact", "42501");
     // Nor can a role that was not granted the actions call them (nothing is PUBLIC).
     let stranger = format!("{}_stranger", s.app);
     s.db.batch(&format!("CREATE ROLE {stranger} NOSUPERUSER"));
@@ -178,13 +183,8 @@ fn a_hand_written_query_without_a_tenant_sees_and_changes_nothing() {
         .collect();
     assert_eq!(names, ["Acme"], "tenant A sees only its own row");
     // Moving a row to another tenant is refused by the policy's WITH CHECK.
-    let moved = app
-        .execute(
-            &format!("UPDATE crm.tb_company SET tenant_id = '{TENANT_B}'"),
-            &[],
-        )
-        .unwrap_err();
-    assert_eq!(moved.code().unwrap().code(), "42501", "{moved}");
+    let move_to_b = format!("UPDATE crm.tb_company SET tenant_id = '{TENANT_B}'");
+    assert_refused(&mut app, &move_to_b, "42501");
 }
 
 #[test]
@@ -203,11 +203,6 @@ fn a_forged_cross_tenant_reference_is_refused_by_the_composite_key() {
         .unwrap() as i32;
     let mut owner = s.as_role(&s.owner);
     owner.batch_execute(&set_tenant(TENANT_B)).unwrap();
-    let forged = owner
-        .execute(
-            &format!("UPDATE crm.tb_contact SET fk_company = {acme_pk}"),
-            &[],
-        )
-        .unwrap_err();
-    assert_eq!(forged.code().unwrap().code(), "23503", "{forged}");
+    let forge = format!("UPDATE crm.tb_contact SET fk_company = {acme_pk}");
+    assert_refused(&mut owner, &forge, "23503");
 }

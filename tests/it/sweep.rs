@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 use specqlc::ir::ActionKind;
 
 use crate::support::TestDb;
+use crate::support::db::texts;
 use crate::support::specs::{TENANT_A, TENANT_B, USER_1, check, compiled, manifest, sources_in};
 use crate::support::tools::schema_dump;
 
@@ -847,12 +848,9 @@ fn mutation_functions(db: &TestDb, schemas: &[String]) -> BTreeSet<String> {
     )))
 }
 
+/// The text column `v` of every row.
 fn strings(rows: Value) -> BTreeSet<String> {
-    rows.as_array()
-        .expect("rows")
-        .iter()
-        .map(|row| row["v"].as_str().expect("a text column v").to_string())
-        .collect()
+    texts(&rows, "v").into_iter().map(String::from).collect()
 }
 
 /// What a second apply must leave alone.

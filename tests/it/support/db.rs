@@ -284,6 +284,19 @@ impl TestDb {
     }
 }
 
+/// The text in `column` of every row of `rows` (as [`TestDb::query_json`] returns them).
+pub fn texts<'a>(rows: &'a Value, column: &str) -> Vec<&'a str> {
+    rows.as_array()
+        .unwrap_or_else(|| panic!("not rows: {rows}"))
+        .iter()
+        .map(|row| {
+            row[column]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text `{column}` in {row}"))
+        })
+        .collect()
+}
+
 /// The statement that names `tenant` for the rest of the session, as a hand-written
 /// session would: row-level security reads `specql.tenant_id`.
 pub fn set_tenant(tenant: &str) -> String {
