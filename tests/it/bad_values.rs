@@ -7,14 +7,8 @@
 
 use serde_json::{Value, json};
 
-use crate::strict_input::ok;
 use crate::support::TestDb;
-use crate::support::db::ActionResult;
 use crate::support::specs::{TENANT_A, USER_1, assert_error, database_from};
-
-fn call(db: &TestDb, action: &str, input: Value) -> ActionResult {
-    db.call_action("crm", action, Some(TENANT_A), Some(USER_1), input)
-}
 
 fn with_name(extra: Value) -> Value {
     let mut input = json!({"name": "Ada"});
@@ -28,8 +22,9 @@ fn with_name(extra: Value) -> Value {
 /// both are `invalid_input` naming the key, never a constraint, and change nothing.
 fn assert_refused(db: &TestDb, id: &str, key: &str, value: Value) {
     let before = db.query_json("SELECT * FROM crm.tb_contact ORDER BY pk_contact");
-    let created = call(db, "create_contact", with_name(json!({key: value})));
-    let updated = call(db, "update_contact", json!({"id": id, key: value}));
+    let crm = db.caller("crm", TENANT_A);
+    let created = crm.call("create_contact", with_name(json!({key: value})));
+    let updated = crm.call("update_contact", json!({"id": id, key: value}));
     for result in [created, updated] {
         assert_error(&result, "invalid_input", &format!("key \"{key}\""));
         let message = result.error_message.unwrap();
@@ -44,14 +39,16 @@ fn assert_refused(db: &TestDb, id: &str, key: &str, value: Value) {
 
 fn seeded() -> (TestDb, String) {
     let db = database_from("bad_values.yaml");
-    let row = ok(call(&db, "create_contact", json!({"name": "Seed"})));
-    let id = row["id"].as_str().unwrap().to_string();
+    let id = db
+        .caller("crm", TENANT_A)
+        .id("create_contact", json!({"name": "Seed"}));
     (db, id)
 }
 
 #[test]
 fn bad_values_field_rules_are_invalid_input_naming_the_key() {
     let (db, id) = seeded();
+    let crm = db.caller("crm", TENANT_A);
     let cases = [
         ("email", json!("not an email")),
         ("phone", json!("0612345678")),
@@ -73,8 +70,7 @@ fn bad_values_field_rules_are_invalid_input_naming_the_key() {
         assert_refused(&db, &id, key, value);
     }
     // The boundaries themselves are values.
-    let row = ok(call(
-        &db,
+    let row = crm.ok(
         "create_contact",
         with_name(json!({
             "email": "a@b.co", "phone": "+14155550123", "country": "FR",
@@ -83,7 +79,7 @@ fn bad_values_field_rules_are_invalid_input_naming_the_key() {
             "location": {"latitude": 90, "longitude": -180},
             "emails": [], "nicks": ["abc"], "levels": [1, 3],
         })),
-    ));
+    );
     assert_eq!(row["nick"], json!("fivec"));
     assert_eq!(row["location"], json!({"latitude": 90, "longitude": -180}));
 }
@@ -91,13 +87,13 @@ fn bad_values_field_rules_are_invalid_input_naming_the_key() {
 #[test]
 fn bad_values_interval_and_time_zone_overflow_are_invalid_input() {
     let (db, id) = seeded();
+    let crm = db.caller("crm", TENANT_A);
     assert_refused(&db, &id, "waits", json!("100000000000 years"));
     assert_refused(&db, &id, "seen_at", json!("2024-01-01 00:00+25:00"));
-    let row = ok(call(
-        &db,
+    let row = crm.ok(
         "create_contact",
         with_name(json!({"waits": "2 days", "seen_at": "2024-01-01T00:00:00+14:00"})),
-    ));
+    );
     assert_eq!(row["waits"], json!("2 days"));
 }
 
@@ -121,30 +117,29 @@ fn incompressible_from(seed: u64, len: usize) -> String {
 #[test]
 fn bad_values_too_long_for_a_unique_index_are_invalid_input() {
     let (db, id) = seeded();
+    let crm = db.caller("crm", TENANT_A);
     let long = incompressible(9000);
     assert_refused(&db, &id, "code", json!(long));
     // The derived identifier's index refuses it: its source key is named.
-    let created = call(&db, "create_contact", json!({"name": long}));
+    let created = crm.call("create_contact", json!({"name": long}));
     assert_error(&created, "invalid_input", "key \"name\"");
-    let renamed = call(&db, "update_contact", json!({"id": id, "name": long}));
+    let renamed = crm.call("update_contact", json!({"id": id, "name": long}));
     assert_error(&renamed, "invalid_input", "key \"name\"");
     // An identifier taken from input.
-    let tag = call(&db, "create_tag", json!({"label": "x", "identifier": long}));
+    let tag = crm.call("create_tag", json!({"label": "x", "identifier": long}));
     assert_error(&tag, "invalid_input", "key \"identifier\"");
     assert_eq!(db.count("SELECT FROM crm.tb_tag"), 0);
     assert_eq!(db.count("SELECT FROM crm.tb_contact"), 1);
     // The limit is a plain byte count (whether a longer value would fit the index
     // depends on how it compresses), and values up to it are stored.
     assert_refused(&db, &id, "code", json!(incompressible(2601)));
-    let row = ok(call(
-        &db,
+    let row = crm.ok(
         "create_contact",
         json!({"name": incompressible(2600), "code": incompressible(2600)}),
-    ));
+    );
     assert_eq!(row["code"].as_str().unwrap().len(), 2600);
     // A computed value that the index refuses names the field's key too.
-    let joined = call(
-        &db,
+    let joined = crm.call(
         "join_code",
         json!({"id": id, "head": incompressible(2000), "tail": incompressible_from(7, 2000)}),
     );
@@ -158,6 +153,7 @@ fn bad_values_too_long_for_a_unique_index_are_invalid_input() {
 #[test]
 fn bad_values_lenient_casts_are_refused() {
     let (db, id) = seeded();
+    let crm = db.caller("crm", TENANT_A);
     for (key, value) in [
         ("born_on", json!("now")),
         ("born_on", json!("today")),
@@ -177,15 +173,14 @@ fn bad_values_lenient_casts_are_refused() {
     ] {
         assert_refused(&db, &id, key, value);
     }
-    let row = ok(call(
-        &db,
+    let row = crm.ok(
         "create_contact",
         with_name(json!({
             "born_on": "2024-02-29", "seen_at": "2024-01-31T09:30:00Z",
             "opens_at": "09:30", "days": ["2024-01-01"],
             "price": 1.50, "amount": 0.0001, "prices": [1.5, 2.0],
         })),
-    ));
+    );
     assert_eq!(row["born_on"], json!("2024-02-29"));
     // `1e2` is the JSON number 100 (jsonb keeps the number, not its spelling).
     let sql = format!(
@@ -202,18 +197,19 @@ fn bad_values_lenient_casts_are_refused() {
 #[test]
 fn bad_values_every_function_passes_plpgsql_check() {
     let db = database_from("bad_values.yaml");
-    assert_eq!(db.plpgsql_check("crm"), Vec::<String>::new());
+    db.assert_plpgsql_clean("crm");
 }
 
 #[test]
 fn bad_values_items_of_a_foreach_array_follow_their_fields_rules() {
     let db = database_from("bad_values.yaml");
+    let crm = db.caller("crm", TENANT_A);
     for (row, item_key) in [
         (json!({"label": "b", "email": "nope"}), "email"),
         (json!({"label": "b", "rank": 4}), "rank"),
     ] {
         let rows = json!([{"label": "a", "email": "a@b.co", "rank": 1}, row]);
-        let result = call(&db, "import_tags", json!({"rows": rows}));
+        let result = crm.call("import_tags", json!({"rows": rows}));
         assert_error(
             &result,
             "invalid_input",
@@ -226,7 +222,7 @@ fn bad_values_items_of_a_foreach_array_follow_their_fields_rules() {
         );
     }
     let rows = json!([{"label": "a", "email": "a@b.co", "rank": 3}]);
-    let result = call(&db, "import_tags", json!({"rows": rows}));
+    let result = crm.call("import_tags", json!({"rows": rows}));
     assert!(result.success, "{result:?}");
     assert_eq!(db.count("SELECT FROM crm.tb_tag"), 1);
 }

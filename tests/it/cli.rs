@@ -5,20 +5,22 @@ use std::process::{Command, Output, Stdio};
 
 use specqlc::diag::codes;
 
-use crate::support::cli::{command, specqlc, text};
+use crate::support::assert_contains;
+use crate::support::cli::{command, specqlc, specqlc_exits, specqlc_stderr_is, text};
 use crate::support::settings;
 
 #[test]
 fn check_of_clean_specs_prints_a_one_line_summary() {
-    let out = specqlc(&["check", "tests/cases/ok/crm_contact.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(out.stdout.is_empty());
-    assert_eq!(
-        text(&out.stderr),
-        "checked 1 file: 2 entities, 7 actions, 0 warnings\n"
+    let out = specqlc_stderr_is(
+        0,
+        &["check", "tests/cases/ok/crm_contact.yaml"],
+        "checked 1 file: 2 entities, 7 actions, 0 warnings\n",
     );
-    let warned = specqlc(&["check", "tests/cases/ok/shared_table_and_warnings.yaml"]);
-    assert_eq!(warned.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let warned = specqlc_exits(
+        0,
+        &["check", "tests/cases/ok/shared_table_and_warnings.yaml"],
+    );
     assert!(
         text(&warned.stderr).ends_with("checked 1 file: 1 entity, 2 actions, 2 warnings\n"),
         "{}",
@@ -28,21 +30,22 @@ fn check_of_clean_specs_prints_a_one_line_summary() {
 
 #[test]
 fn check_reports_every_error_and_exits_one() {
-    let out = specqlc(&["check", "tests/cases/err/many_errors.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = specqlc_exits(1, &["check", "tests/cases/err/many_errors.yaml"]);
     assert!(out.stdout.is_empty(), "diagnostics never go to stdout");
     settings().bind(|| insta::assert_snapshot!("cli_many_errors", text(&out.stderr)));
 }
 
 #[test]
 fn json_format_gives_positions() {
-    let out = specqlc(&[
-        "check",
-        "--format",
-        "json",
-        "tests/cases/err/unknown_entity_ref.yaml",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = specqlc_exits(
+        1,
+        &[
+            "check",
+            "--format",
+            "json",
+            "tests/cases/err/unknown_entity_ref.yaml",
+        ],
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is JSON");
     let first = &report[0];
     assert_eq!(first["code"], "E0301");
@@ -62,11 +65,9 @@ fn json_format_gives_positions() {
 #[test]
 fn warnings_keep_exit_zero_unless_denied() {
     let path = "tests/cases/ok/shared_table_and_warnings.yaml";
-    let out = specqlc(&["check", path]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = specqlc_exits(0, &["check", path]);
     assert!(text(&out.stderr).contains("warning[W0401]"));
-    let denied = specqlc(&["check", "--deny-warnings", path]);
-    assert_eq!(denied.status.code(), Some(1));
+    let denied = specqlc_exits(1, &["check", "--deny-warnings", path]);
     assert!(text(&denied.stderr).contains("error[W0401]"));
 }
 
@@ -79,32 +80,28 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn unreadable_path_is_an_environment_error() {
-    let out = specqlc(&["check", "tests/cases/does-not-exist.yaml"]);
-    assert_eq!(out.status.code(), Some(3));
-    assert_eq!(
-        text(&out.stderr),
-        "error[E0101]: cannot read `tests/cases/does-not-exist.yaml`: no such file or directory\n\n"
+    specqlc_stderr_is(
+        3,
+        &["check", "tests/cases/does-not-exist.yaml"],
+        "error[E0101]: cannot read `tests/cases/does-not-exist.yaml`: no such file or directory\n\n",
     );
 }
 
 #[test]
 fn explain_prints_the_registry_entry() {
-    let out = specqlc(&["explain", "e0402"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = specqlc_exits(0, &["explain", "e0402"]);
     assert!(text(&out.stdout).starts_with("E0402 (not-in-enum)"));
 }
 
 #[test]
 fn help_is_stable() {
-    let out = specqlc(&["--help"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = specqlc_exits(0, &["--help"]);
     settings().bind(|| insta::assert_snapshot!("cli_help", text(&out.stdout)));
 }
 
 #[test]
 fn debug_ir_dumps_the_project() {
-    let out = specqlc(&["debug", "ir", "tests/cases/ok/library_lending.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = specqlc_exits(0, &["debug", "ir", "tests/cases/ok/library_lending.yaml"]);
     assert!(text(&out.stdout).contains("entity library.Book"));
 }
 
@@ -115,22 +112,26 @@ fn compile_to_a_directory_writes_a_confiture_tree_or_nothing() {
     let target = root.join("out");
     let target_str = target.to_str().unwrap();
 
-    let failed = specqlc(&[
-        "compile",
-        "tests/cases/err/not_in_enum.yaml",
-        "-o",
-        target_str,
-    ]);
-    assert_eq!(failed.status.code(), Some(1));
+    specqlc_exits(
+        1,
+        &[
+            "compile",
+            "tests/cases/err/not_in_enum.yaml",
+            "-o",
+            target_str,
+        ],
+    );
     assert!(!target.exists(), "a failed compile leaves no partial tree");
 
-    let ok = specqlc(&[
-        "compile",
-        "tests/cases/ok/crm_contact.yaml",
-        "-o",
-        target_str,
-    ]);
-    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let ok = specqlc_exits(
+        0,
+        &[
+            "compile",
+            "tests/cases/ok/crm_contact.yaml",
+            "-o",
+            target_str,
+        ],
+    );
     assert!(
         ok.stdout.is_empty(),
         "artifacts go to the directory, not stdout"
@@ -294,8 +295,7 @@ fn a_full_disk_on_stdout_is_an_environment_error() {
 
 #[test]
 fn explain_list_gives_every_code_with_its_title() {
-    let out = specqlc(&["explain", "--list"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = specqlc_exits(0, &["explain", "--list"]);
     let listing = text(&out.stdout);
     let lines: Vec<&str> = listing.lines().collect();
     assert_eq!(lines.len(), codes::REGISTRY.len());
@@ -305,23 +305,21 @@ fn explain_list_gives_every_code_with_its_title() {
         assert!(line.ends_with(codes::title(entry)), "{line}");
         assert!(codes::title(entry).len() > 10, "{line}");
     }
-    assert!(listing.contains("E0301  unknown-entity"), "{listing}");
+    assert_contains(&listing, "E0301  unknown-entity");
 }
 
 #[test]
 fn explain_of_an_unknown_code_points_to_the_list() {
-    let out = specqlc(&["explain", "E9999"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        text(&out.stderr),
-        "error[E0001]: unknown diagnostic code `E9999`\n = note: `specqlc explain --list` lists every code\n\n"
+    specqlc_stderr_is(
+        2,
+        &["explain", "E9999"],
+        "error[E0001]: unknown diagnostic code `E9999`\n = note: `specqlc explain --list` lists every code\n\n",
     );
 }
 
 #[test]
 fn every_argument_has_help_text() {
-    let out = specqlc(&["compile", "--help"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = specqlc_exits(0, &["compile", "--help"]);
     settings().bind(|| insta::assert_snapshot!("cli_compile_help", text(&out.stdout)));
     for command in [
         &["check", "--help"][..],
@@ -349,16 +347,24 @@ fn every_argument_has_help_text() {
 
 #[test]
 fn a_file_without_any_entity_is_an_input_error() {
-    let out = specqlc(&["compile", "tests/cases/err/no_entities.yaml", "-o", "-"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = specqlc_exits(
+        1,
+        &["compile", "tests/cases/err/no_entities.yaml", "-o", "-"],
+    );
     assert!(out.stdout.is_empty(), "no prelude-only script");
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("warning[W0101]"), "{stderr}");
-    assert!(stderr.contains("error[E0107]"), "{stderr}");
+    assert_contains(&stderr, "warning[W0101]");
+    assert_contains(&stderr, "error[E0107]");
 }
 
-/// `--format json` output with the machine's temporary paths and process ids kept out.
+/// `specqlc --format json <args>` with `env`: the exit code and the report on stderr.
 fn json_report(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
+    report_of(&[&["--format", "json"], args].concat(), env)
+}
+
+/// The exit code and the JSON report on stderr of `specqlc <args>` with `env` and
+/// without `DATABASE_URL`.
+fn report_of(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
     let out = command()
         .args(args)
         .env_remove("DATABASE_URL")
@@ -372,66 +378,34 @@ fn json_report(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, serde_json:
 
 #[test]
 fn json_for_a_usage_error() {
-    let (code, report) = json_report(&["--format", "json", "check"], &[]);
+    let (code, report) = json_report(&["check"], &[]);
     assert_eq!(code, Some(2));
     settings().bind(|| insta::assert_json_snapshot!("cli_json_usage", report));
-    let (code, report) = json_report(&["--format=json", "explain", "E9999"], &[]);
+    let (code, report) = report_of(&["--format=json", "explain", "E9999"], &[]);
     assert_eq!(code, Some(2));
     assert_eq!(report[0]["code"], "E0001");
-    let (code, report) = json_report(
-        &[
-            "--format",
-            "json",
-            "apply",
-            "tests/cases/ok/crm_contact.yaml",
-        ],
-        &[],
-    );
+    let (code, report) = json_report(&["apply", "tests/cases/ok/crm_contact.yaml"], &[]);
     assert_eq!(code, Some(2), "no --database-url and no DATABASE_URL");
     assert_eq!(report[0]["code"], "E0001");
 }
 
 #[test]
 fn json_for_an_unreadable_path() {
-    let (code, report) = json_report(
-        &[
-            "--format",
-            "json",
-            "compile",
-            "tests/cases/does-not-exist.yaml",
-        ],
-        &[],
-    );
+    let (code, report) = json_report(&["compile", "tests/cases/does-not-exist.yaml"], &[]);
     assert_eq!(code, Some(3));
     settings().bind(|| insta::assert_json_snapshot!("cli_json_io", report));
 }
 
 #[test]
 fn json_for_inputs_without_entities() {
-    let (code, report) = json_report(
-        &[
-            "--format",
-            "json",
-            "check",
-            "tests/cases/err/no_entities.yaml",
-        ],
-        &[],
-    );
+    let (code, report) = json_report(&["check", "tests/cases/err/no_entities.yaml"], &[]);
     assert_eq!(code, Some(1));
     settings().bind(|| insta::assert_json_snapshot!("cli_json_no_entities", report));
 }
 
 #[test]
 fn json_for_spec_errors_has_end_positions() {
-    let (code, report) = json_report(
-        &[
-            "--format",
-            "json",
-            "check",
-            "tests/cases/err/not_in_enum.yaml",
-        ],
-        &[],
-    );
+    let (code, report) = json_report(&["check", "tests/cases/err/not_in_enum.yaml"], &[]);
     assert_eq!(code, Some(1));
     settings().bind(|| insta::assert_json_snapshot!("cli_json_spec", report));
     for item in report.as_array().unwrap() {
@@ -445,12 +419,7 @@ fn json_for_spec_errors_has_end_positions() {
 fn json_for_a_refused_connection() {
     // Port 1 on the loopback: nothing listens there, the kernel refuses at once.
     let (code, report) = json_report(
-        &[
-            "--format",
-            "json",
-            "apply",
-            "tests/cases/ok/crm_contact.yaml",
-        ],
+        &["apply", "tests/cases/ok/crm_contact.yaml"],
         &[(
             "DATABASE_URL",
             "postgres://nobody@127.0.0.1:1/none?connect_timeout=5",
@@ -470,8 +439,7 @@ fn json_for_a_migration_conflict() {
     let _ = std::fs::remove_dir_all(&root);
     let dir = root.to_str().unwrap();
     let spec = "tests/cases/ok/crm_contact.yaml";
-    let first = specqlc(&["migrate", "new", "init", spec, "-o", dir]);
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    specqlc_exits(0, &["migrate", "new", "init", spec, "-o", dir]);
     let migrations = root.join("db/migrations");
     for entry in std::fs::read_dir(&migrations).unwrap() {
         let path = entry.unwrap().path();
@@ -481,8 +449,6 @@ fn json_for_a_migration_conflict() {
     }
     let (code, mut report) = json_report(
         &[
-            "--format",
-            "json",
             "migrate",
             "new",
             "more",
@@ -508,21 +474,25 @@ fn every_compiled_script_starts_with_the_generated_by_header() {
         "-- generated by specqlc {} from SpecQL specs; edit the specs and recompile instead of this file\n",
         env!("CARGO_PKG_VERSION")
     );
-    let out = specqlc(&["compile", "tests/cases/ok/crm_contact.yaml", "-o", "-"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = specqlc_exits(
+        0,
+        &["compile", "tests/cases/ok/crm_contact.yaml", "-o", "-"],
+    );
     let script = text(&out.stdout);
     assert!(script.starts_with(&header), "{}", &script[..200]);
     assert!(script[header.len()..].starts_with("BEGIN;\n"));
 
     let root = std::env::temp_dir().join(format!("specqlc-header-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let ok = specqlc(&[
-        "compile",
-        "tests/cases/ok/crm_contact.yaml",
-        "-o",
-        root.to_str().unwrap(),
-    ]);
-    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    specqlc_exits(
+        0,
+        &[
+            "compile",
+            "tests/cases/ok/crm_contact.yaml",
+            "-o",
+            root.to_str().unwrap(),
+        ],
+    );
     fn sql_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -548,8 +518,7 @@ fn init_then_check_and_compile_succeed() {
     let root = std::env::temp_dir().join(format!("specqlc-init-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let dir = root.to_str().unwrap();
-    let out = specqlc(&["init", dir]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    specqlc_exits(0, &["init", dir]);
     for file in [
         "specs/contact.yaml",
         "db/environments/local.yaml",
@@ -565,8 +534,7 @@ fn init_then_check_and_compile_succeed() {
         spec.starts_with("# yaml-language-server: $schema=../.specqlc/spec.schema.json\n"),
         "{spec}"
     );
-    let schema = specqlc(&["schema"]);
-    assert_eq!(schema.status.code(), Some(0));
+    let schema = specqlc_exits(0, &["schema"]);
     assert_eq!(
         text(&schema.stdout),
         std::fs::read_to_string(root.join(".specqlc/spec.schema.json")).unwrap()
@@ -577,14 +545,12 @@ fn init_then_check_and_compile_succeed() {
         "https://json-schema.org/draft/2020-12/schema"
     );
     let specs = root.join("specs");
-    let check = specqlc(&["check", specs.to_str().unwrap()]);
-    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
-    assert_eq!(
-        text(&check.stderr),
-        "checked 1 file: 1 entity, 4 actions, 0 warnings\n"
+    specqlc_stderr_is(
+        0,
+        &["check", specs.to_str().unwrap()],
+        "checked 1 file: 1 entity, 4 actions, 0 warnings\n",
     );
-    let compile = specqlc(&["compile", specs.to_str().unwrap(), "-o", dir]);
-    assert_eq!(compile.status.code(), Some(0), "{}", text(&compile.stderr));
+    specqlc_exits(0, &["compile", specs.to_str().unwrap(), "-o", dir]);
     assert!(root.join("db/schema").is_dir());
     assert!(
         root.join("specs/contact.yaml").is_file() && root.join("README.md").is_file(),
@@ -604,13 +570,8 @@ fn init_never_overwrites() {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("README.md"), "mine\n").unwrap();
-    let out = specqlc(&["init", root.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        text(&out.stderr).contains("never overwrites"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = specqlc_exits(3, &["init", root.to_str().unwrap()]);
+    assert_contains(&text(&out.stderr), "never overwrites");
     assert_eq!(
         std::fs::read_to_string(root.join("README.md")).unwrap(),
         "mine\n"
@@ -626,8 +587,6 @@ fn json_for_an_unwritable_output_directory() {
     let target = file.join("out");
     let (code, mut report) = json_report(
         &[
-            "--format",
-            "json",
             "compile",
             "tests/cases/ok/crm_contact.yaml",
             "-o",
@@ -652,12 +611,7 @@ fn json_for_an_unwritable_output_directory() {
 #[test]
 fn json_is_one_array_for_warnings_and_a_failure_together() {
     let (code, report) = json_report(
-        &[
-            "--format",
-            "json",
-            "apply",
-            "tests/cases/ok/shared_table_and_warnings.yaml",
-        ],
+        &["apply", "tests/cases/ok/shared_table_and_warnings.yaml"],
         &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
     );
     assert_eq!(code, Some(3));
@@ -678,15 +632,7 @@ fn a_compiler_bug_is_reported_like_any_error() {
         return;
     }
     let panic = [("SPECQLC_PANIC_FOR_TESTS", "1")];
-    let (code, report) = json_report(
-        &[
-            "--format",
-            "json",
-            "check",
-            "tests/cases/ok/crm_contact.yaml",
-        ],
-        &panic,
-    );
+    let (code, report) = json_report(&["check", "tests/cases/ok/crm_contact.yaml"], &panic);
     assert_eq!(code, Some(101));
     assert_eq!(report[0]["code"], "E0901", "{report}");
     assert!(
@@ -703,13 +649,10 @@ fn a_compiler_bug_is_reported_like_any_error() {
         .expect("specqlc runs");
     assert_eq!(human.status.code(), Some(101));
     let stderr = text(&human.stderr);
-    assert!(
-        stderr.contains("SPECQLC_PANIC_FOR_TESTS is set"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("error[E0901]: internal compiler error: specqlc has a bug"),
-        "{stderr}"
+    assert_contains(&stderr, "SPECQLC_PANIC_FOR_TESTS is set");
+    assert_contains(
+        &stderr,
+        "error[E0901]: internal compiler error: specqlc has a bug",
     );
 }
 
@@ -734,9 +677,9 @@ fn recompiling_over_an_edited_generated_file_is_a_conflict_and_writes_nothing() 
     ]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(
-        stderr.contains("db/schema/30_tables/crm/tb_contact.sql was edited since specqlc wrote it"),
-        "{stderr}"
+    assert_contains(
+        &stderr,
+        "db/schema/30_tables/crm/tb_contact.sql was edited since specqlc wrote it",
     );
     assert_eq!(
         std::fs::read_to_string(&edited).unwrap(),
@@ -810,12 +753,13 @@ fn odd_paths_are_input_errors_not_hangs() {
 /// each code only where the action can produce it.
 #[test]
 fn manifest_lists_each_actions_input_schema_and_error_codes() {
-    let out = specqlc(&["manifest", "tests/cases/ok/hierarchy_and_translations.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = specqlc_exits(
+        0,
+        &["manifest", "tests/cases/ok/hierarchy_and_translations.yaml"],
+    );
     settings().bind(|| insta::assert_snapshot!("cli_manifest_hierarchy", text(&out.stdout)));
 
-    let out = specqlc(&["manifest", "tests/cases/ok/order_steps.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = specqlc_exits(0, &["manifest", "tests/cases/ok/order_steps.yaml"]);
     let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let codes = |name: &str| -> Vec<String> {
         let action = manifest["actions"]
@@ -838,7 +782,6 @@ fn manifest_lists_each_actions_input_schema_and_error_codes() {
         assert!(codes("schedule_order").contains(&code), "{code}");
     }
 
-    let out = specqlc(&["manifest", "tests/cases/err/unknown_entity_ref.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = specqlc_exits(1, &["manifest", "tests/cases/err/unknown_entity_ref.yaml"]);
     assert!(out.stdout.is_empty(), "no manifest of specs with errors");
 }

@@ -11,45 +11,15 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use postgres::Client;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::strict_input::ok;
 use crate::support::TestDb;
 use crate::support::db::ActionResult;
-use crate::support::specs::{TENANT_A, TENANT_B, USER_1, apply};
+use crate::support::specs::{TENANT_A, TENANT_B, apply};
 
 const LIBRARY: &str = include_str!("../cases/ok/library_lending.yaml");
 
 const THREADS: usize = 8;
-
-/// Calls `schema.action` on `client` as USER_1 of `tenant`.
-pub(crate) fn call_on(
-    client: &mut Client,
-    schema: &str,
-    action: &str,
-    tenant: &str,
-    input: &Value,
-) -> ActionResult {
-    let sql = format!(
-        "SELECT success, error_code, error_message, object_data::text, _meta::text \
-         FROM {schema}.{action}($1::text::uuid, $2::text::uuid, $3::text::jsonb)"
-    );
-    let input = input.to_string();
-    let row = client
-        .query_one(&sql, &[&tenant, &USER_1, &input])
-        .unwrap_or_else(|error| panic!("{schema}.{action} raised: {error}"));
-    let json = |column: usize| {
-        row.get::<_, Option<String>>(column)
-            .map(|text| serde_json::from_str(&text).expect("valid JSON"))
-    };
-    ActionResult {
-        success: row.get(0),
-        error_code: row.get(1),
-        error_message: row.get(2),
-        object_data: json(3),
-        meta: json(4),
-    }
-}
 
 /// Runs `calls` calls of `f(client, n)` spread over [`THREADS`] threads, each with its
 /// own connection, all starting together; returns every result and the elapsed time.
@@ -84,25 +54,21 @@ fn run_parallel(
     (results, start.elapsed())
 }
 
-fn create_book(db: &TestDb, title: &str) -> String {
-    let row = ok(db.call_action(
-        "library",
-        "create_book",
-        Some(TENANT_A),
-        Some(USER_1),
-        json!({"title": title}),
-    ));
-    row["id"].as_str().unwrap().to_string()
+/// A fresh database with the library spec applied.
+fn library_db() -> TestDb {
+    let db = TestDb::new();
+    apply(&db, LIBRARY);
+    db
 }
 
 #[test]
 fn eight_hundred_concurrent_increments_lose_none() {
-    let db = TestDb::new();
-    apply(&db, LIBRARY);
-    let id = create_book(&db, "Counter");
+    let db = library_db();
+    let library = db.caller("library", TENANT_A);
+    let id = library.id("create_book", json!({"title": "Counter"}));
     let input = json!({"id": id});
     let (results, elapsed) = run_parallel(&db, 800, |client, _| {
-        call_on(client, "library", "count_visit", TENANT_A, &input)
+        library.call_on(client, "count_visit", &input)
     });
     eprintln!("800 increments over {THREADS} connections: {elapsed:?}");
     assert_eq!(results.len(), 800);
@@ -118,12 +84,12 @@ fn eight_hundred_concurrent_increments_lose_none() {
 
 #[test]
 fn two_hundred_concurrent_lends_of_one_book_succeed_exactly_once() {
-    let db = TestDb::new();
-    apply(&db, LIBRARY);
-    let id = create_book(&db, "Only copy");
+    let db = library_db();
+    let library = db.caller("library", TENANT_A);
+    let id = library.id("create_book", json!({"title": "Only copy"}));
     let (results, elapsed) = run_parallel(&db, 200, |client, n| {
         let input = json!({"id": id, "borrower": format!("reader {n}")});
-        call_on(client, "library", "lend_book", TENANT_A, &input)
+        library.call_on(client, "lend_book", &input)
     });
     eprintln!("200 concurrent lends over {THREADS} connections: {elapsed:?}");
     let winners: Vec<&ActionResult> = results.iter().filter(|r| r.success).collect();
@@ -143,19 +109,15 @@ fn two_hundred_concurrent_lends_of_one_book_succeed_exactly_once() {
 
 #[test]
 fn four_hundred_concurrent_creates_of_one_name_get_distinct_suffixes() {
-    let db = TestDb::new();
-    apply(&db, LIBRARY);
+    let db = library_db();
+    let library = db.caller("library", TENANT_A);
     // Another tenant's row of the same name changes nothing in tenant A.
-    ok(db.call_action(
-        "library",
-        "create_book",
-        Some(TENANT_B),
-        Some(USER_1),
-        json!({"title": "Dune"}),
-    ));
+    library
+        .tenant(Some(TENANT_B))
+        .ok("create_book", json!({"title": "Dune"}));
     let input = json!({"title": "Dune"});
     let (results, elapsed) = run_parallel(&db, 400, |client, _| {
-        call_on(client, "library", "create_book", TENANT_A, &input)
+        library.call_on(client, "create_book", &input)
     });
     eprintln!("400 concurrent creates of one name over {THREADS} connections: {elapsed:?}");
     let failed: Vec<&ActionResult> = results.iter().filter(|r| !r.success).collect();

@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::Value;
 
 use crate::support::TestDb;
-use crate::support::cli::{command, specqlc, text};
+use crate::support::assert_contains;
+use crate::support::cli::{command, specqlc_exits, specqlc_ok, text};
+use crate::support::tools::{self, assert_success};
 
 /// The seed's Contact and Company, with standard actions and a custom one.
 const SPEC: &str = "tests/cases/ok/crm_contact.yaml";
@@ -107,14 +109,14 @@ fn test_confiture_fallback_when_unavailable() {
         text(&out.stderr)
     };
     let first = apply(&db);
-    assert!(first.contains("applying "), "{first}");
-    assert!(first.contains("applied "), "{first}");
+    assert_contains(&first, "applying ");
+    assert_contains(&first, "applied ");
     assert!(db.table_exists("crm", "tb_contact"));
     assert!(db.function_exists("crm", "qualify_lead"));
     assert_eq!(schema_dump(&db), schema_dump(&reference));
 
     let again = apply(&db);
-    assert!(again.contains("already applied"), "{again}");
+    assert_contains(&again, "already applied");
     assert_eq!(db.count("SELECT FROM specqlc.applied"), 1);
     assert_eq!(schema_dump(&db), schema_dump(&reference));
 }
@@ -161,29 +163,19 @@ fn a_migration_generated_twice_is_byte_identical() {
 
     // Asking again changes nothing, and writes no second migration.
     let out = specqlc_ok(&["migrate", "new", "init", SPEC, "-o", first.str()]);
-    assert!(
-        text(&out.stderr).contains("up to date"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_contains(&text(&out.stderr), "up to date");
     let out = specqlc_ok(&["migrate", "new", "again", SPEC, "-o", first.str()]);
-    assert!(
-        text(&out.stderr).contains("nothing written"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_contains(&text(&out.stderr), "nothing written");
     assert_eq!(migration_files(&first), files);
 
     // The same name for other specs is refused, and the file is left alone.
     let up = first.migrations().join("0001_init.up.sql");
     let before = read(&up);
-    let out = specqlc(&["migrate", "new", "init", SECOND_SPEC, "-o", first.str()]);
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("already exists with different content"),
-        "{}",
-        text(&out.stderr)
+    let out = specqlc_exits(
+        3,
+        &["migrate", "new", "init", SECOND_SPEC, "-o", first.str()],
     );
+    assert_contains(&text(&out.stderr), "already exists with different content");
     assert_eq!(read(&up), before);
 }
 
@@ -210,7 +202,7 @@ fn a_second_migration_holds_only_the_changes() {
         !up.contains("crm.tb_contact"),
         "only the new objects:\n{up}"
     );
-    assert!(up.contains("-- create: table library."), "{up}");
+    assert_contains(&up, "-- create: table library.");
 
     confiture_ok(&project, &["migrate", "up", "--database-url", &url]);
     assert!(db.table_exists("crm", "tb_contact"));
@@ -247,12 +239,6 @@ fn confiture_build_of_compile_output_applies_to_an_empty_database() {
     db.batch(&built);
     assert!(db.table_exists("crm", "tb_contact"));
     assert!(db.function_exists("crm", "qualify_lead"));
-}
-
-pub(crate) fn specqlc_ok(args: &[&str]) -> Output {
-    let out = specqlc(args);
-    assert_success(&format!("specqlc {}", args.join(" ")), &out);
-    out
 }
 
 /// Runs the real Confiture in `project`; fails the test on any non-zero exit.
@@ -322,36 +308,15 @@ fn path_without(program: &str) -> OsString {
     std::env::join_paths(kept).expect("PATH entries rejoin")
 }
 
-/// The schema of `db` as `pg_dump --schema-only` prints it, without the tracking tables
-/// and without the per-run `\restrict` keys of recent pg_dump releases.
+/// The schema of `db` as `pg_dump --schema-only` prints it, without the tracking tables.
 fn schema_dump(db: &TestDb) -> String {
-    let mut command = Command::new(pg_dump());
-    command.args(["--schema-only", "--no-owner", "--exclude-schema=specqlc"]);
-    for table in CONFITURE_TABLES {
-        command.arg(format!("--exclude-table={table}"));
-    }
-    let out = command
-        .arg("--dbname")
-        .arg(db.url())
-        .output()
-        .expect("pg_dump runs");
-    assert_success("pg_dump", &out);
-    text(&out.stdout)
-        .lines()
-        .filter(|line| !line.starts_with("\\restrict") && !line.starts_with("\\unrestrict"))
-        .map(|line| format!("{line}\n"))
-        .collect()
-}
-
-/// `pg_dump` from PATH, else from Debian's PostgreSQL 15.
-fn pg_dump() -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    find_on(&path, "pg_dump")
-        .or_else(|| {
-            let debian = PathBuf::from("/usr/lib/postgresql/15/bin/pg_dump");
-            debian.is_file().then_some(debian)
-        })
-        .unwrap_or_else(|| panic!("pg_dump is not installed: run scripts/setup.sh"))
+    let mut args = vec!["--exclude-schema=specqlc".to_string()];
+    args.extend(
+        CONFITURE_TABLES
+            .iter()
+            .map(|table| format!("--exclude-table={table}")),
+    );
+    tools::schema_dump(db, &args)
 }
 
 /// Schemas other than the system's and the tracking ones, sorted.
@@ -385,16 +350,6 @@ fn migration_files(project: &TempDir) -> Vec<String> {
     walk(&project.migrations(), "", &mut names);
     names.sort();
     names
-}
-
-pub(crate) fn assert_success(what: &str, out: &Output) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{}{}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
 }
 
 fn read(path: &Path) -> String {

@@ -13,13 +13,13 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::confiture::{TempDir, confiture, confiture_ok, specqlc_ok, user_schemas};
+use crate::confiture::{TempDir, confiture, confiture_ok, user_schemas};
 use crate::support::TestDb;
-use crate::support::cli::{specqlc, text};
+use crate::support::cli::{specqlc, specqlc_exits, specqlc_ok, text};
+use crate::support::db::{set_tenant, texts};
+use crate::support::specs::TENANT_A;
+use crate::support::{assert_contains, assert_contains_all};
 use specqlc::catalog::Catalog;
-
-const TENANT: &str = "00000000-0000-0000-0000-00000000000a";
-const USER: &str = "00000000-0000-0000-0000-0000000000ff";
 
 struct Version {
     name: String,
@@ -86,13 +86,9 @@ fn seed(db: &TestDb, version: &Version) {
     };
     for call in calls {
         let (schema, name) = call["call"].as_str().unwrap().split_once('.').unwrap();
-        let result = db.call_action(
-            schema,
-            name,
-            Some(TENANT),
-            Some(USER),
-            call["input"].clone(),
-        );
+        let result = db
+            .caller(schema, TENANT_A)
+            .call(name, call["input"].clone());
         assert!(
             result.success,
             "{} at {}: {result:?}",
@@ -124,6 +120,17 @@ fn down(db: &TestDb, project: &TempDir) {
     confiture_ok(project, &["migrate", "down", "--database-url", &db.url()]);
 }
 
+/// Runs `confiture migrate <direction>` (`up` or `down`), which must fail: `applied`
+/// says what it would have applied. Returns what Confiture printed.
+fn refused(db: &TestDb, project: &TempDir, direction: &str, applied: &str) -> String {
+    let out = confiture(
+        project,
+        &["migrate", direction, "--database-url", &db.url()],
+    );
+    assert!(!out.status.success(), "{applied} applied");
+    text(&out.stdout) + &text(&out.stderr)
+}
+
 /// Every version of `name` up (seeding and checking), then every down, then up again.
 fn evolve(name: &str) {
     let versions = versions(name);
@@ -148,7 +155,7 @@ fn evolve(name: &str) {
             let refused = specqlc(&args);
             let stderr = text(&refused.stderr);
             assert_eq!(refused.status.code(), Some(1), "{}: {stderr}", version.name);
-            assert!(stderr.contains("E0701"), "{stderr}");
+            assert_contains(&stderr, "E0701");
             assert_eq!(
                 before,
                 files(&project),
@@ -160,11 +167,7 @@ fn evolve(name: &str) {
         snapshot(&project, name, i + 1, &version.name);
         if version.destructive {
             // ...and Confiture refuses the gated file without its own flag.
-            let refused = confiture(&project, &["migrate", "up", "--database-url", &db.url()]);
-            assert!(
-                !refused.status.success(),
-                "confiture applied a destructive migration ungated"
-            );
+            refused(&db, &project, "up", "a destructive migration ungated");
             assert_catalog(&fresh[i - 1], &db, "after the refused up");
         }
         up(&db, &project, version.destructive);
@@ -269,30 +272,23 @@ fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
     db.batch("UPDATE inv.tb_item SET rating = NULL");
     up(&db, &project, false);
     seed(&db, &versions[0]);
-    db.batch(&format!(
-        "SELECT set_config('specql.tenant_id', '{TENANT}', false)"
-    ));
+    db.batch(&set_tenant(TENANT_A));
     db.batch("UPDATE inv.tb_item SET qty = 40000, rating = 9 WHERE name = 'Hammer'");
 
     // The down narrows qty back to smallint and the rating CHECK to 0..5: both fail.
-    let refused = confiture(&project, &["migrate", "down", "--database-url", &db.url()]);
-    assert!(
-        !refused.status.success(),
-        "a down over values that do not fit applied"
-    );
-    let report = text(&refused.stdout) + &text(&refused.stderr);
-    assert!(report.contains("out of range"), "{report}");
+    let report = refused(&db, &project, "down", "a down over values that do not fit");
+    assert_contains(&report, "out of range");
     assert_catalog(&fresh[1], &db, "after the failed down");
     assert_eq!(db.count("SELECT 1 FROM inv.tb_item WHERE qty = 40000"), 1);
 
     db.batch("UPDATE inv.tb_item SET qty = 4 WHERE qty = 40000");
-    let refused = confiture(&project, &["migrate", "down", "--database-url", &db.url()]);
-    assert!(
-        !refused.status.success(),
-        "a down over a rating the CHECK refuses applied"
+    let report = refused(
+        &db,
+        &project,
+        "down",
+        "a down over a rating the CHECK refuses",
     );
-    let report = text(&refused.stdout) + &text(&refused.stderr);
-    assert!(report.contains("tb_item_rating_check"), "{report}");
+    assert_contains(&report, "tb_item_rating_check");
     assert_catalog(&fresh[1], &db, "after the second failed down");
 
     db.batch("UPDATE inv.tb_item SET rating = 5 WHERE rating = 9");
@@ -317,13 +313,8 @@ fn a_migration_the_data_cannot_take_fails_whole_and_applies_once_fixed() {
         "-o",
         project.str(),
     ]);
-    let refused = confiture(&project, &["migrate", "up", "--database-url", &db.url()]);
-    assert!(
-        !refused.status.success(),
-        "SET NOT NULL over a NULL applied"
-    );
-    let report = text(&refused.stdout) + &text(&refused.stderr);
-    assert!(report.contains("label"), "{report}");
+    let report = refused(&db, &project, "up", "SET NOT NULL over a NULL");
+    assert_contains(&report, "label");
     // 0002 (pending again after the down) applies; 0003 fails whole.
     assert_catalog(&fresh[1], &db, "after the failed up");
     db.batch("UPDATE inv.tb_item SET label = 'fixed'");
@@ -377,11 +368,8 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
             let out = apply(version, false);
             let stderr = text(&out.stderr);
             assert_eq!(out.status.code(), Some(3), "{when}: {stderr}");
-            assert!(stderr.contains("E0604"), "{stderr}");
-            assert!(
-                stderr.contains("extra: column crm.tb_contact.hacked"),
-                "{stderr}"
-            );
+            assert_contains(&stderr, "E0604");
+            assert_contains(&stderr, "extra: column crm.tb_contact.hacked");
             assert!(
                 db.table_exists("crm", "tb_company"),
                 "{when}: drift left alone"
@@ -392,7 +380,7 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
             let out = apply(version, false);
             let stderr = text(&out.stderr);
             assert_eq!(out.status.code(), Some(1), "{when}: {stderr}");
-            assert!(stderr.contains("E0701"), "{stderr}");
+            assert_contains(&stderr, "E0701");
             assert!(db.table_exists("crm", "tb_deal"), "{when}: nothing applied");
         }
         let out = apply(version, version.destructive);
@@ -410,11 +398,7 @@ fn apply_evolves_changed_specs_and_refuses_drift() {
         seed(&db, version);
         check(&db, version, &when);
         let again = apply(version, false);
-        assert!(
-            text(&again.stderr).contains("already applied"),
-            "{}",
-            text(&again.stderr)
-        );
+        assert_contains(&text(&again.stderr), "already applied");
     }
 }
 
@@ -427,8 +411,7 @@ fn diff_reports_missing_extra_and_changed_objects_in_the_specs_words() {
     let url = db.url();
     let spec = version.dir.to_str().unwrap();
     specqlc_ok(&["apply", "--database-url", &url, spec]);
-    let clean = specqlc(&["diff", "--database-url", &url, spec]);
-    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
+    let clean = specqlc_exits(0, &["diff", "--database-url", &url, spec]);
     assert_eq!(text(&clean.stdout), "");
 
     db.batch(
@@ -436,26 +419,21 @@ fn diff_reports_missing_extra_and_changed_objects_in_the_specs_words() {
          DROP INDEX crm.uq_tb_contact_identifier;
          ALTER TABLE crm.tb_contact ALTER COLUMN status SET DEFAULT 'customer';",
     );
-    let out = specqlc(&["diff", "--database-url", &url, spec]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = specqlc_exits(1, &["diff", "--database-url", &url, spec]);
     let report = text(&out.stdout);
-    for expected in [
-        "extra: `hacked`, not a field of entity Contact, (column crm.tb_contact.hacked)",
-        "missing: index crm.uq_tb_contact_identifier",
-        "changed: field Contact.status (column crm.tb_contact.status)",
-        "DEFAULT 'customer'::text",
-    ] {
-        assert!(report.contains(expected), "{expected:?} in:\n{report}");
-    }
+    assert_contains_all(
+        &report,
+        &[
+            "extra: `hacked`, not a field of entity Contact, (column crm.tb_contact.hacked)",
+            "missing: index crm.uq_tb_contact_identifier",
+            "changed: field Contact.status (column crm.tb_contact.status)",
+            "DEFAULT 'customer'::text",
+        ],
+    );
 
     let out = specqlc(&["--format", "json", "diff", "--database-url", &url, spec]);
     let items: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-    let kinds: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["kind"].as_str().unwrap())
-        .collect();
+    let kinds = texts(&items, "kind");
     assert_eq!(kinds.len(), 3, "{items:#}");
     for kind in ["missing", "extra", "changed"] {
         assert!(kinds.contains(&kind), "{kind} in {items:#}");

@@ -5,6 +5,7 @@ use postgres::NoTls;
 use serde_json::json;
 
 use crate::support::TestDb;
+use crate::support::assert_contains;
 
 const TENANT: &str = "11111111-1111-1111-1111-111111111111";
 const USER: &str = "22222222-2222-2222-2222-222222222222";
@@ -68,7 +69,7 @@ fn url_and_client_reach_the_test_database() {
 #[test]
 fn plpgsql_check_is_available() {
     let db = TestDb::new();
-    assert_eq!(db.plpgsql_check("public"), Vec::<String>::new());
+    db.assert_plpgsql_clean("public");
     assert_eq!(
         db.count("SELECT FROM pg_extension WHERE extname = 'plpgsql_check'"),
         1,
@@ -155,7 +156,7 @@ fn plpgsql_check_checks_trigger_functions_against_their_tables() {
 }
 
 #[test]
-fn call_action_reads_the_mutation_result() {
+fn a_caller_reads_the_mutation_result() {
     let db = TestDb::new();
     db.batch(
         r#"CREATE SCHEMA app;
@@ -181,20 +182,22 @@ fn call_action_reads_the_mutation_result() {
     assert!(db.function_exists("Crm", "Echo"));
     assert!(!db.function_exists("Crm", "echo"));
 
-    let echoed = db.call_action("Crm", "Echo", Some(TENANT), Some(USER), json!({"n": 1}));
+    let crm = db.caller("Crm", TENANT).user(Some(USER));
+    let echoed = crm.call("Echo", json!({"n": 1}));
     assert!(echoed.success, "{echoed:?}");
     assert_eq!(echoed.error_code, None);
     assert_eq!(echoed.object_data, Some(json!({"n": 1, "by": USER})));
     assert_eq!(echoed.meta, Some(json!({"message": "echoed"})));
 
-    let refused = db.call_action("Crm", "Echo", Some(TENANT), None, json!({"typo": 1}));
+    let refused = crm.user(None).call("Echo", json!({"typo": 1}));
     assert!(!refused.success);
     assert_eq!(refused.error_code.as_deref(), Some("invalid_input"));
     assert_eq!(refused.error_message.as_deref(), Some("unknown key typo"));
     assert_eq!(refused.object_data, None);
 
-    let raised = db
-        .try_call_action("Crm", "Echo", None, Some(USER), json!({}))
+    let raised = crm
+        .tenant(None)
+        .try_call("Echo", json!({}))
         .expect_err("a NULL tenant raises");
     assert_eq!(raised.code, "22004");
     assert_eq!(raised.message, "p_tenant_id is required");
@@ -208,10 +211,7 @@ fn a_failing_batch_points_at_the_line_and_rolls_back() {
         .expect_err("the column is missing");
     assert_eq!(error.code, "42703");
     let report = error.to_string();
-    assert!(
-        report.contains("LINE 2: SELECT nope FROM t;\n               ^"),
-        "{report}"
-    );
+    assert_contains(&report, "LINE 2: SELECT nope FROM t;\n               ^");
     // A script is one implicit transaction.
     assert!(!db.table_exists("public", "t"));
     // A script that fails inside its own BEGIN does not poison the next call.

@@ -9,11 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::concurrency::call_on;
-use crate::strict_input::ok;
 use crate::support::TestDb;
-use crate::support::db::ActionResult;
-use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
+use crate::support::specs::{TENANT_A, TENANT_B, assert_error, database_with};
 
 const SPEC: &str = r#"
 entity: Node
@@ -38,17 +35,19 @@ fn db() -> TestDb {
     database_with(SPEC)
 }
 
-fn call(db: &TestDb, action: &str, input: Value) -> ActionResult {
-    db.call_action("tree", action, Some(TENANT_A), Some(USER_1), input)
+fn node(db: &TestDb, name: &str, parent: Option<&str>) -> String {
+    db.caller("tree", TENANT_A)
+        .id("create_node", json!({"name": name, "parent_id": parent}))
 }
 
-fn node(db: &TestDb, name: &str, parent: Option<&str>) -> String {
-    let row = ok(call(
-        db,
-        "create_node",
-        json!({"name": name, "parent_id": parent}),
-    ));
-    row["id"].as_str().unwrap().to_string()
+/// Nodes named `names`, each the child of the one before: their ids.
+fn chain<const N: usize>(db: &TestDb, names: [&str; N]) -> [String; N] {
+    let mut parent: Option<String> = None;
+    names.map(|name| {
+        let id = node(db, name, parent.as_deref());
+        parent = Some(id.clone());
+        id
+    })
 }
 
 /// name → parent's name, for every row.
@@ -73,9 +72,8 @@ fn cycles(db: &TestDb) -> i64 {
 #[test]
 fn a_row_cannot_become_its_own_parent_or_ancestor() {
     let db = db();
-    let a = node(&db, "a", None);
-    let b = node(&db, "b", Some(&a));
-    let c = node(&db, "c", Some(&b));
+    let nodes = db.caller("tree", TENANT_A);
+    let [a, b, c] = chain(&db, ["a", "b", "c"]);
     let before = tree(&db);
     let cases = [
         ("move_node", json!({"id": a, "parent_id": a})),
@@ -87,19 +85,15 @@ fn a_row_cannot_become_its_own_parent_or_ancestor() {
         ),
     ];
     for (action, input) in cases {
-        let result = call(&db, action, input.clone());
+        let result = nodes.call(action, input.clone());
         assert_error(&result, "hierarchy_cycle", "own ancestor");
         assert_eq!(tree(&db), before, "{action} {input} wrote nothing");
     }
     // Moving within the tree without a cycle is fine, and so is becoming a root.
-    let moved = ok(call(&db, "move_node", json!({"id": c, "parent_id": a})));
+    let moved = nodes.ok("move_node", json!({"id": c, "parent_id": a}));
     assert_eq!(moved["parent_id"], a.as_str());
-    ok(call(
-        &db,
-        "update_node",
-        json!({"id": b, "parent_id": null}),
-    ));
-    ok(call(&db, "move_node", json!({"id": a, "parent_id": b})));
+    nodes.ok("update_node", json!({"id": b, "parent_id": null}));
+    nodes.ok("move_node", json!({"id": a, "parent_id": b}));
     assert_eq!(
         tree(&db),
         json!([
@@ -109,18 +103,10 @@ fn a_row_cannot_become_its_own_parent_or_ancestor() {
         ])
     );
     // A parent of another tenant does not resolve.
-    let foreign = ok(db.call_action(
-        "tree",
-        "create_node",
-        Some(TENANT_B),
-        Some(USER_1),
-        json!({"name": "x"}),
-    ));
-    let r = call(
-        &db,
-        "move_node",
-        json!({"id": a, "parent_id": foreign["id"]}),
-    );
+    let foreign = db
+        .caller("tree", TENANT_B)
+        .id("create_node", json!({"name": "x"}));
+    let r = nodes.call("move_node", json!({"id": a, "parent_id": foreign}));
     assert_error(&r, "reference_not_found", "");
     assert_eq!(cycles(&db), 0);
 }
@@ -128,27 +114,25 @@ fn a_row_cannot_become_its_own_parent_or_ancestor() {
 #[test]
 fn a_filtered_update_checks_every_row_it_reparents() {
     let db = db();
-    let root = node(&db, "root", None);
-    let b = node(&db, "b", Some(&root));
-    let c = node(&db, "c", Some(&b));
+    let nodes = db.caller("tree", TENANT_A);
+    let [root, b, c] = chain(&db, ["root", "b", "c"]);
     node(&db, "d", Some(&b));
     let before = tree(&db);
     // Moving b's children (c, d) under c would make c its own parent.
-    let r = call(&db, "reparent_children", json!({"from": b, "to": c}));
+    let r = nodes.call("reparent_children", json!({"from": b, "to": c}));
     assert_error(&r, "hierarchy_cycle", "own ancestor");
     assert_eq!(tree(&db), before, "d was not moved either");
     // Moving root's children under c: b is c's parent.
-    let r = call(&db, "reparent_children", json!({"from": root, "to": c}));
+    let r = nodes.call("reparent_children", json!({"from": root, "to": c}));
     assert_error(&r, "hierarchy_cycle", "");
     assert_eq!(tree(&db), before);
-    let r = call(
-        &db,
+    let r = nodes.call(
         "reparent_children",
         json!({"from": b, "to": "00000000-0000-4000-8000-0000000000ff"}),
     );
     assert_error(&r, "reference_not_found", "");
     assert_eq!(tree(&db), before);
-    let r = call(&db, "reparent_children", json!({"from": b, "to": root}));
+    let r = nodes.call("reparent_children", json!({"from": b, "to": root}));
     assert!(r.success, "{r:?}");
     assert_eq!(
         tree(&db),
@@ -164,25 +148,18 @@ fn a_filtered_update_checks_every_row_it_reparents() {
 #[test]
 fn two_concurrent_moves_cannot_close_a_cycle_together() {
     let db = db();
+    let nodes = db.caller("tree", TENANT_A);
     let a = node(&db, "a", None);
     let b = node(&db, "b", None);
     let mut first = db.client();
     first.batch_execute("BEGIN").unwrap();
-    let moved = call_on(
-        &mut first,
-        "tree",
-        "move_node",
-        TENANT_A,
-        &json!({"id": a, "parent_id": b}),
-    );
+    let moved = nodes.call_on(&mut first, "move_node", &json!({"id": a, "parent_id": b}));
     assert!(moved.success, "{moved:?}");
     let second = thread::scope(|scope| {
         let second = scope.spawn(|| {
-            call_on(
+            nodes.call_on(
                 &mut db.client(),
-                "tree",
                 "move_node",
-                TENANT_A,
                 &json!({"id": b, "parent_id": a}),
             )
         });
@@ -210,6 +187,7 @@ fn two_concurrent_moves_cannot_close_a_cycle_together() {
 #[test]
 fn random_concurrent_moves_never_leave_a_cycle() {
     let db = db();
+    let nodes = db.caller("tree", TENANT_A);
     let ids: Vec<String> = (0..12).map(|n| node(&db, &format!("n{n}"), None)).collect();
     let (ids, db) = (&ids, &db);
     let started = Instant::now();
@@ -227,11 +205,9 @@ fn random_concurrent_moves_never_leave_a_cycle() {
                         x ^= x << 17;
                         let child = &ids[(x % 12) as usize];
                         let parent = &ids[((x >> 8) % 12) as usize];
-                        let r = call_on(
+                        let r = nodes.call_on(
                             &mut client,
-                            "tree",
                             "move_node",
-                            TENANT_A,
                             &json!({"id": child, "parent_id": parent}),
                         );
                         match (r.success, r.error_code.as_deref()) {
@@ -260,6 +236,5 @@ fn random_concurrent_moves_never_leave_a_cycle() {
 #[test]
 fn the_functions_pass_plpgsql_check_with_all_warnings() {
     let db = db();
-    let report = db.plpgsql_check("tree");
-    assert!(report.is_empty(), "{}", report.join("\n\n"));
+    db.assert_plpgsql_clean("tree");
 }

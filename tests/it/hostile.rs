@@ -11,15 +11,16 @@
 //! stored verbatim (in rows and notification payloads) or refused, never executed.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
 use crate::support::TestDb;
+use crate::support::cli::specqlc_ok;
 use crate::support::db::ActionResult;
-use crate::support::db::next_notification;
-use crate::support::specs::{TENANT_A, USER_1, check, compile, source};
+use crate::support::db::{next_notification, texts};
+use crate::support::specs::{TENANT_A, check, compile, source};
+use crate::support::tools::{pg_bin, run_ok};
 
 /// Every character sequence that could end a literal, a dollar-quoted body, a
 /// statement or start a comment, and a classic injection payload.
@@ -123,13 +124,11 @@ fn db() -> TestDb {
 }
 
 fn call(db: &TestDb, action: &str, input: Value) -> ActionResult {
-    db.call_action("hostile", action, Some(TENANT_A), Some(USER_1), input)
+    db.caller("hostile", TENANT_A).call(action, input)
 }
 
 fn create(db: &TestDb, input: Value) -> Value {
-    let result = call(db, "create_thing", input);
-    assert!(result.success, "{result:?}");
-    result.object_data.expect("object_data")
+    db.caller("hostile", TENANT_A).ok("create_thing", input)
 }
 
 fn assert_canary_alive(db: &TestDb) {
@@ -237,14 +236,8 @@ fn assert_spec_text_round_trips(db: &TestDb, expected: &str) {
         "SELECT nspname AS name FROM pg_namespace \
          WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'specqlc') ORDER BY 1",
     );
-    let names: Vec<&str> = schemas
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        texts(&schemas, "name"),
         [
             "app", "benign", "canary", "common", "core", "hostile", "public"
         ]
@@ -256,24 +249,22 @@ fn every_hazard() -> String {
     format!("{HOSTILE} {CONTROL}")
 }
 
-#[test]
-fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_on() {
-    applied(Via::Psql, true);
+/// One test per way in and `standard_conforming_strings` setting: `name: via, setting`.
+macro_rules! round_trips {
+    ($($test:ident: $via:expr, $setting:expr;)*) => {$(
+        #[test]
+        fn $test() {
+            applied($via, $setting);
+        }
+    )*};
 }
 
-#[test]
-fn every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_off() {
-    applied(Via::Psql, false);
-}
-
-#[test]
-fn every_literal_slot_round_trips_through_confiture_build_with_standard_conforming_strings_off() {
-    applied(Via::ConfitureBuild, false);
-}
-
-#[test]
-fn every_literal_slot_round_trips_through_apply_with_standard_conforming_strings_off() {
-    applied(Via::Apply, false);
+round_trips! {
+    every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_on: Via::Psql, true;
+    every_literal_slot_round_trips_through_psql_with_standard_conforming_strings_off: Via::Psql, false;
+    every_literal_slot_round_trips_through_confiture_build_with_standard_conforming_strings_off:
+        Via::ConfitureBuild, false;
+    every_literal_slot_round_trips_through_apply_with_standard_conforming_strings_off: Via::Apply, false;
 }
 
 /// How the compiled spec reaches the database.
@@ -322,37 +313,21 @@ fn applied(via: Via, standard_conforming_strings: bool) {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("hostile.yaml");
     std::fs::write(&path, spec("hostile", &text)).unwrap();
-    let specqlc = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_specqlc"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("specqlc runs");
-        assert!(
-            out.status.success(),
-            "specqlc {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let specqlc = |args: &[&str]| specqlc_ok(args).stdout;
     let spec_path = path.to_str().unwrap();
     let script = match via {
         Via::Psql => Some(specqlc(&["compile", "-o", "-", spec_path])),
         Via::ConfitureBuild => {
             let project = dir.join("project");
             specqlc(&["compile", spec_path, "-o", project.to_str().unwrap()]);
-            let out = Command::new(crate::confiture::confiture_path())
-                .args(["build", "--env", "local"])
-                .current_dir(&project)
-                .env("NO_COLOR", "1")
-                .env_remove("DATABASE_URL")
-                .env_remove("CONFITURE_DATABASE_URL")
-                .output()
-                .expect("confiture runs");
-            assert!(
-                out.status.success(),
-                "confiture build: {}",
-                String::from_utf8_lossy(&out.stderr)
+            run_ok(
+                Command::new(crate::confiture::confiture_path())
+                    .args(["build", "--env", "local"])
+                    .current_dir(&project)
+                    .env("NO_COLOR", "1")
+                    .env_remove("DATABASE_URL")
+                    .env_remove("CONFITURE_DATABASE_URL"),
+                "confiture build",
             );
             Some(std::fs::read(project.join("db/generated/schema_local.sql")).unwrap())
         }
@@ -367,7 +342,7 @@ fn applied(via: Via, standard_conforming_strings: bool) {
             !script.iter().any(|&b| b != b'\n' && b.is_ascii_control()),
             "the script holds no raw control character but newlines"
         );
-        let mut psql = Command::new(psql())
+        let mut psql = Command::new(pg_bin("psql"))
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -384,15 +359,6 @@ fn applied(via: Via, standard_conforming_strings: bool) {
         );
     }
     assert_spec_text_round_trips(&db, &text);
-}
-
-fn psql() -> PathBuf {
-    let debian = PathBuf::from("/usr/lib/postgresql/15/bin/psql");
-    if debian.is_file() {
-        debian
-    } else {
-        PathBuf::from("psql")
-    }
 }
 
 #[test]

@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::concurrency::call_on;
-use crate::strict_input::ok;
 use crate::support::TestDb;
+use crate::support::actions::{id_of, ok};
 use crate::support::db::ActionResult;
 use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_from};
 
@@ -19,22 +18,13 @@ fn db() -> TestDb {
     database_from("identifiers.yaml")
 }
 
-fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {
-    db.call_action("lib", action, Some(tenant), Some(USER_1), input)
-}
-
 /// Creates an author in tenant A; returns (id, identifier).
 fn author(db: &TestDb, first: Option<&str>, last: &str) -> (String, Value) {
-    let row = ok(call(
-        db,
+    let row = db.caller("lib", TENANT_A).ok(
         "create_author",
-        TENANT_A,
         json!({"first_name": first, "last_name": last}),
-    ));
-    (
-        row["id"].as_str().unwrap().to_string(),
-        row["identifier"].clone(),
-    )
+    );
+    (id_of(&row), row["identifier"].clone())
 }
 
 fn stored_identifier(db: &TestDb, id: &str) -> Value {
@@ -74,6 +64,8 @@ fn the_slug_rule_folds_diacritics_and_collapses_everything_else() {
 #[test]
 fn a_taken_identifier_gets_the_first_free_suffix_per_tenant_among_live_rows() {
     let db = db();
+    let lib = db.caller("lib", TENANT_A);
+    let lib_b = db.caller("lib", TENANT_B);
     let (first, _) = author(&db, Some("John"), "Smith");
     let (_, second) = author(&db, Some("John"), "Smith");
     let (third_id, third) = author(&db, Some("john"), "SMITH");
@@ -86,23 +78,16 @@ fn a_taken_identifier_gets_the_first_free_suffix_per_tenant_among_live_rows() {
         ]
     );
     // Per tenant: tenant B starts afresh.
-    let other = ok(call(
-        &db,
+    let other = lib_b.ok(
         "create_author",
-        TENANT_B,
         json!({"first_name": "John", "last_name": "Smith"}),
-    ));
+    );
     assert_eq!(other["identifier"], "john-smith");
     // A soft-deleted row frees its identifier; the first free suffix fills the gap.
-    ok(call(&db, "delete_author", TENANT_A, json!({"id": first})));
+    lib.ok("delete_author", json!({"id": first}));
     let (_, again) = author(&db, Some("John"), "Smith");
     assert_eq!(again, "john-smith");
-    ok(call(
-        &db,
-        "delete_author",
-        TENANT_A,
-        json!({"id": third_id}),
-    ));
+    lib.ok("delete_author", json!({"id": third_id}));
     let (_, fourth) = author(&db, Some("John"), "Smith");
     assert_eq!(fourth, "john-smith-3");
     let (_, fifth) = author(&db, Some("John"), "Smith");
@@ -120,43 +105,33 @@ fn a_taken_identifier_gets_the_first_free_suffix_per_tenant_among_live_rows() {
 #[test]
 fn the_identifier_is_recomputed_only_when_a_source_changes() {
     let db = db();
+    let lib = db.caller("lib", TENANT_A);
     let (a, _) = author(&db, Some("Ann"), "Lee");
     let (b, _) = author(&db, Some("Ann"), "Lee");
     assert_eq!(stored_identifier(&db, &b), "ann-lee-2");
     // A non-source field, or a source set to its current value: unchanged, even though
     // a lower suffix is free after the delete.
-    ok(call(&db, "delete_author", TENANT_A, json!({"id": a})));
-    let same = ok(call(
-        &db,
+    lib.ok("delete_author", json!({"id": a}));
+    let same = lib.ok(
         "update_author",
-        TENANT_A,
         json!({"id": b, "country": "UK", "last_name": "Lee"}),
-    ));
+    );
     assert_eq!(same["identifier"], "ann-lee-2");
     // A different value: recomputed, with the first free suffix.
     let (_, _) = author(&db, Some("Bo"), "Ek");
-    let renamed = ok(call(
-        &db,
+    let renamed = lib.ok(
         "update_author",
-        TENANT_A,
         json!({"id": b, "first_name": "Bo", "last_name": "Ek"}),
-    ));
+    );
     assert_eq!(renamed["identifier"], "bo-ek-2");
     // Back to the old name, which is free again: no suffix; and clearing an optional
     // source recomputes too.
-    let back = ok(call(
-        &db,
+    let back = lib.ok(
         "update_author",
-        TENANT_A,
         json!({"id": b, "first_name": "Ann", "last_name": "Lee"}),
-    ));
+    );
     assert_eq!(back["identifier"], "ann-lee");
-    let cleared = ok(call(
-        &db,
-        "update_author",
-        TENANT_A,
-        json!({"id": b, "first_name": null}),
-    ));
+    let cleared = lib.ok("update_author", json!({"id": b, "first_name": null}));
     assert_eq!(cleared["identifier"], "lee");
     assert_eq!(stored_identifier(&db, &b), "lee");
 }
@@ -164,21 +139,18 @@ fn the_identifier_is_recomputed_only_when_a_source_changes() {
 #[test]
 fn a_filtered_update_recomputes_each_rows_identifier() {
     let db = db();
+    let lib = db.caller("lib", TENANT_A);
     let mut ids = Vec::new();
     for first in ["Ann", "Bob", "Cy"] {
-        let row = ok(call(
-            &db,
+        let row = lib.ok(
             "create_author",
-            TENANT_A,
             json!({"first_name": first, "last_name": "Old", "country": "FR"}),
-        ));
+        );
         ids.push(row["id"].as_str().unwrap().to_string());
     }
     let (other, _) = author(&db, Some("Ann"), "New");
-    let result = call(
-        &db,
+    let result = lib.call(
         "rename_country",
-        TENANT_A,
         json!({"country": "FR", "last_name": "New"}),
     );
     assert!(result.success, "{result:?}");
@@ -190,7 +162,7 @@ fn a_filtered_update_recomputes_each_rows_identifier() {
     assert_eq!(stored_identifier(&db, &other), "ann-new");
     // Required source set NULL by the filtered update: invalid_input, nothing written.
     let before = db.query_json("SELECT * FROM lib.tb_author ORDER BY pk_author");
-    let refused = call(&db, "rename_country", TENANT_A, json!({"country": "FR"}));
+    let refused = lib.call("rename_country", json!({"country": "FR"}));
     assert_error(&refused, "invalid_input", "last_name");
     assert_eq!(
         db.query_json("SELECT * FROM lib.tb_author ORDER BY pk_author"),
@@ -201,47 +173,37 @@ fn a_filtered_update_recomputes_each_rows_identifier() {
 #[test]
 fn an_underived_identifier_comes_from_input_and_a_taken_one_is_unique_violation() {
     let db = db();
-    let shelf = ok(call(
-        &db,
+    let lib = db.caller("lib", TENANT_A);
+    let lib_b = db.caller("lib", TENANT_B);
+    let shelf = lib.ok(
         "create_shelf",
-        TENANT_A,
         json!({"label": "A", "identifier": "shelf-a"}),
-    ));
+    );
     assert_eq!(shelf["identifier"], "shelf-a");
-    let none = ok(call(&db, "create_shelf", TENANT_A, json!({"label": "B"})));
+    let none = lib.ok("create_shelf", json!({"label": "B"}));
     assert_eq!(none["identifier"], Value::Null);
-    let taken = call(
-        &db,
+    let taken = lib.call(
         "create_shelf",
-        TENANT_A,
         json!({"label": "C", "identifier": "shelf-a"}),
     );
     assert_error(&taken, "unique_violation", "");
-    ok(call(
-        &db,
+    lib_b.ok(
         "create_shelf",
-        TENANT_B,
         json!({"label": "C", "identifier": "shelf-a"}),
-    ));
-    let moved = ok(call(
-        &db,
+    );
+    let moved = lib.ok(
         "update_shelf",
-        TENANT_A,
         json!({"id": none["id"], "identifier": "shelf-b"}),
-    ));
+    );
     assert_eq!(moved["identifier"], "shelf-b");
-    let clash = call(
-        &db,
+    let clash = lib.call(
         "update_shelf",
-        TENANT_A,
         json!({"id": none["id"], "identifier": "shelf-a"}),
     );
     assert_error(&clash, "unique_violation", "");
     // A derived identifier is not input.
-    let smuggled = call(
-        &db,
+    let smuggled = lib.call(
         "create_author",
-        TENANT_A,
         json!({"last_name": "X", "identifier": "mine"}),
     );
     assert_error(&smuggled, "invalid_input", "\"identifier\"");
@@ -267,35 +229,30 @@ fn wait_until_blocked(db: &TestDb) {
 #[test]
 fn a_create_and_a_rename_that_race_an_uncommitted_row_take_the_next_suffix() {
     let db = db();
+    let lib = db.caller("lib", TENANT_A);
     let (bob, _) = author(&db, Some("Bob"), "Ray");
     let mut holder = db.client();
     holder.batch_execute("BEGIN").unwrap();
     // Uncommitted: invisible to the others' search for a free identifier.
-    let held = call_on(
+    let held = lib.call_on(
         &mut holder,
-        "lib",
         "create_author",
-        TENANT_A,
         &json!({"first_name": "Zed", "last_name": "Zed"}),
     );
     assert_eq!(held.object_data.unwrap()["identifier"], "zed-zed");
     let (created, renamed) = thread::scope(|scope| {
         let create = scope.spawn(|| {
-            call_on(
+            lib.call_on(
                 &mut db.client(),
-                "lib",
                 "create_author",
-                TENANT_A,
                 &json!({"first_name": "Zed", "last_name": "Zed"}),
             )
         });
         wait_until_blocked(&db);
         let rename = scope.spawn(|| {
-            call_on(
+            lib.call_on(
                 &mut db.client(),
-                "lib",
                 "update_author",
-                TENANT_A,
                 &json!({"id": bob, "first_name": "Zed", "last_name": "Zed"}),
             )
         });
@@ -332,13 +289,13 @@ fn a_create_and_a_rename_that_race_an_uncommitted_row_take_the_next_suffix() {
 #[test]
 fn the_functions_pass_plpgsql_check_with_all_warnings() {
     let db = db();
-    let report = db.plpgsql_check("lib");
-    assert!(report.is_empty(), "{}", report.join("\n\n"));
+    db.assert_plpgsql_clean("lib");
 }
 
 #[test]
 fn concurrent_renames_and_creates_of_one_name_get_distinct_suffixes() {
     let db = db();
+    let lib = db.caller("lib", TENANT_A);
     let ids: Vec<String> = (0..160)
         .map(|n| author(&db, None, &format!("Row {n}")).0)
         .collect();
@@ -357,9 +314,9 @@ fn concurrent_renames_and_creates_of_one_name_get_distinct_suffixes() {
                             Some(id) => {
                                 let mut input = input;
                                 input["id"] = json!(id);
-                                call_on(&mut client, "lib", "update_author", TENANT_A, &input)
+                                lib.call_on(&mut client, "update_author", &input)
                             }
-                            None => call_on(&mut client, "lib", "create_author", TENANT_A, &input),
+                            None => lib.call_on(&mut client, "create_author", &input),
                         });
                     }
                     out

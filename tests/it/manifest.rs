@@ -74,6 +74,24 @@ struct Case {
     twice: bool,
 }
 
+impl Case {
+    fn valid(what: impl Into<String>, input: Value) -> Case {
+        Case {
+            what: what.into(),
+            input,
+            valid: true,
+            twice: false,
+        }
+    }
+
+    fn invalid(what: impl Into<String>, input: Value) -> Case {
+        Case {
+            valid: false,
+            ..Case::valid(what, input)
+        }
+    }
+}
+
 struct Gen<'a> {
     db: &'a TestDb,
     project: &'a Project,
@@ -230,19 +248,31 @@ fn validator(schema: &Value) -> jsonschema::Validator {
         .unwrap_or_else(|e| panic!("not a valid JSON Schema ({e}): {schema}"))
 }
 
+/// The text field `a` of the manifest's `action` beside its `b`.
+fn pair<'a>(action: &'a Value, a: &str, b: &str) -> (&'a str, &'a str) {
+    let text = |key: &str| {
+        action[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no text `{key}` in {action}"))
+    };
+    (text(a), text(b))
+}
+
+/// The array of strings `value[key]`, as a set.
+fn string_set<'a>(value: &'a Value, key: &str) -> BTreeSet<&'a str> {
+    value[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no array `{key}` in {value}"))
+        .iter()
+        .map(|item| item.as_str().expect("a string"))
+        .collect()
+}
+
 fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
     let schema = &action["input"];
-    let entity = (
-        action["schema"].as_str().unwrap(),
-        action["entity"].as_str().unwrap(),
-    );
+    let entity = pair(action, "schema", "entity");
     let properties = schema["properties"].as_object().expect("properties");
-    let required: BTreeSet<&str> = schema["required"]
-        .as_array()
-        .expect("required")
-        .iter()
-        .map(|k| k.as_str().unwrap())
-        .collect();
+    let required = string_set(schema, "required");
     let all: Map<String, Value> = properties
         .iter()
         .map(|(k, s)| (k.clone(), generator.valid(k, s, entity)))
@@ -261,38 +291,6 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
             (k.clone(), if nullable { Value::Null } else { v.clone() })
         })
         .collect();
-    let mut out = vec![
-        Case {
-            what: "required keys only".into(),
-            input: Value::Object(minimal.clone()),
-            valid: true,
-            twice: false,
-        },
-        Case {
-            what: "every key".into(),
-            input: Value::Object(all.clone()),
-            valid: true,
-            twice: false,
-        },
-        Case {
-            what: "optional keys null".into(),
-            input: Value::Object(nulls),
-            valid: true,
-            twice: false,
-        },
-        Case {
-            what: "a JSON array instead of an object".into(),
-            input: json!([minimal.clone()]),
-            valid: false,
-            twice: false,
-        },
-    ];
-    out.push(Case {
-        what: "every key, twice in one transaction".into(),
-        input: Value::Object(all.clone()),
-        valid: true,
-        twice: true,
-    });
     let nowhere: Map<String, Value> = all
         .iter()
         .map(|(k, v)| {
@@ -301,66 +299,63 @@ fn cases(generator: &Gen, action: &Value) -> Vec<Case> {
             (k.clone(), if uuid { json!(NOWHERE) } else { v.clone() })
         })
         .collect();
-    out.push(Case {
-        what: "every key, ids of no row".into(),
-        input: Value::Object(nowhere),
-        valid: true,
-        twice: false,
-    });
+    // Every key, with `key` set to `value`.
+    let all_with = |key: &str, value: Value| {
+        let mut input = all.clone();
+        input.insert(key.to_string(), value);
+        Value::Object(input)
+    };
     let mut unknown = minimal.clone();
     unknown.insert("zz_no_such_key".into(), json!(1));
-    out.push(Case {
-        what: "an unknown key".into(),
-        input: Value::Object(unknown),
-        valid: false,
-        twice: false,
-    });
+    let mut out = vec![
+        Case::valid("required keys only", Value::Object(minimal.clone())),
+        Case::valid("every key", Value::Object(all.clone())),
+        Case::valid("optional keys null", Value::Object(nulls)),
+        Case::invalid(
+            "a JSON array instead of an object",
+            json!([minimal.clone()]),
+        ),
+        Case {
+            twice: true,
+            ..Case::valid(
+                "every key, twice in one transaction",
+                Value::Object(all.clone()),
+            )
+        },
+        Case::valid("every key, ids of no row", Value::Object(nowhere)),
+        Case::invalid("an unknown key", Value::Object(unknown)),
+    ];
     for key in &required {
         let mut input = all.clone();
         input.remove(*key);
-        out.push(Case {
-            what: format!("required key `{key}` missing"),
-            input: Value::Object(input),
-            valid: false,
-            twice: false,
-        });
+        out.push(Case::invalid(
+            format!("required key `{key}` missing"),
+            Value::Object(input),
+        ));
     }
     for (key, s) in properties {
         if let Some(bad) = wrong_type(s) {
-            let mut input = all.clone();
-            input.insert(key.clone(), bad);
-            out.push(Case {
-                what: format!("key `{key}` of the wrong JSON type"),
-                input: Value::Object(input),
-                valid: false,
-                twice: false,
-            });
+            out.push(Case::invalid(
+                format!("key `{key}` of the wrong JSON type"),
+                all_with(key, bad),
+            ));
         }
         if is_enum(s) {
-            let mut input = all.clone();
             let bad = if s["type"] == "array" || s["anyOf"][0]["type"] == "array" {
                 json!(["zz-not-a-value"])
             } else {
                 json!("zz-not-a-value")
             };
-            input.insert(key.clone(), bad);
-            out.push(Case {
-                what: format!("key `{key}` outside its enum"),
-                input: Value::Object(input),
-                valid: false,
-                twice: false,
-            });
+            out.push(Case::invalid(
+                format!("key `{key}` outside its enum"),
+                all_with(key, bad),
+            ));
         }
-        // A list of enum values: the enum sits on the items.
         if s["anyOf"][0]["items"].get("enum").is_some() || s["items"].get("enum").is_some() {
-            let mut input = all.clone();
-            input.insert(key.clone(), json!(["zz-not-a-value"]));
-            out.push(Case {
-                what: format!("key `{key}` with an element outside its enum"),
-                input: Value::Object(input),
-                valid: false,
-                twice: false,
-            });
+            out.push(Case::invalid(
+                format!("key `{key}` with an element outside its enum"),
+                all_with(key, json!(["zz-not-a-value"])),
+            ));
         }
     }
     out
@@ -384,16 +379,8 @@ fn sweep(path: &str) {
     let mut observed = BTreeSet::new();
     let mut problems = Vec::new();
     for action in manifest["actions"].as_array().expect("actions") {
-        let (schema, name) = (
-            action["schema"].as_str().unwrap(),
-            action["name"].as_str().unwrap(),
-        );
-        let codes: BTreeSet<&str> = action["error_codes"]
-            .as_array()
-            .expect("error_codes")
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
+        let (schema, name) = pair(action, "schema", "name");
+        let codes = string_set(action, "error_codes");
         let validator = validator(&action["input"]);
         for case in cases(&generator, action) {
             let what = format!("{schema}.{name} with {} {}", case.what, case.input);

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::cli::{specqlc, text};
+use crate::support::{assert_contains, assert_contains_all};
 
 const BASE: &str = "entity: Item
 schema: inv
@@ -18,6 +19,25 @@ fields:
 actions:
   - name: create_item
 ";
+
+/// `BASE` with its `note` field replaced by `fields` (YAML lines).
+fn note_as(fields: &str) -> String {
+    BASE.replace("  note: text\n", fields)
+}
+
+/// What a `migrate new` printed on stderr (the temporary path replaced), and its exit.
+struct Run {
+    code: Option<i32>,
+    report: String,
+}
+
+impl Run {
+    /// The report, once the exit code is asserted to be `code`.
+    fn exits(self, code: i32) -> String {
+        assert_eq!(self.code, Some(code), "{}", self.report);
+        self.report
+    }
+}
 
 /// A project whose first migration holds `BASE`, and a folder for the next spec.
 struct Project {
@@ -32,28 +52,33 @@ impl Project {
         std::fs::create_dir_all(root.join("v1")).unwrap();
         std::fs::create_dir_all(root.join("v2")).unwrap();
         std::fs::write(root.join("v1/item.yaml"), BASE).unwrap();
-        let out = specqlc(&[
-            "migrate",
-            "new",
-            "init",
-            path(&root.join("v1")),
-            "-o",
-            path(&root.join("proj")),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        Project { root }
+        let project = Project { root };
+        project.migrate_new("init", "v1", &[]).exits(0);
+        project
     }
 
-    /// `migrate new next` with `spec` as the second version: (exit code, stderr with the
-    /// temporary path replaced).
-    fn next(&self, spec: &str, extra: &[&str]) -> (Option<i32>, String) {
+    /// `migrate new next` with `spec` as the second version.
+    fn next(&self, spec: &str, extra: &[&str]) -> Run {
+        self.next_named("next", spec, extra)
+    }
+
+    /// [`Project::next`] under another migration name.
+    fn next_named(&self, name: &str, spec: &str, extra: &[&str]) -> Run {
         std::fs::write(self.root.join("v2/item.yaml"), spec).unwrap();
-        let (v2, proj) = (self.root.join("v2"), self.root.join("proj"));
-        let mut args = vec!["migrate", "new", "next", path(&v2), "-o", path(&proj)];
+        self.migrate_new(name, "v2", extra)
+    }
+
+    /// `migrate new <name>` of the specs in the folder `version`.
+    fn migrate_new(&self, name: &str, version: &str, extra: &[&str]) -> Run {
+        let (specs, proj) = (self.root.join(version), self.root.join("proj"));
+        let mut args = vec!["migrate", "new", name, path(&specs), "-o", path(&proj)];
         args.extend_from_slice(extra);
         let out = specqlc(&args);
         let stderr = text(&out.stderr).replace(path(&self.root), "<DIR>");
-        (out.status.code(), stderr)
+        Run {
+            code: out.status.code(),
+            report: stderr,
+        }
     }
 
     fn migrations(&self) -> usize {
@@ -81,35 +106,30 @@ fn snapshot(name: &str, report: &str) {
 fn a_dropped_field_is_refused_with_a_rename_hint_and_nothing_is_written() {
     let project = Project::new("drop");
     let before = project.migrations();
-    let spec = BASE.replace("  note: text\n", "  remark: text\n");
-    let (code, report) = project.next(&spec, &[]);
-    assert_eq!(code, Some(1), "{report}");
-    assert!(report.contains("error[E0701]"), "{report}");
-    assert!(report.contains("renamed_from: note"), "{report}");
+    let spec = note_as("  remark: text\n");
+    let report = project.next(&spec, &[]).exits(1);
+    assert_contains(&report, "error[E0701]");
+    assert_contains(&report, "renamed_from: note");
     assert_eq!(project.migrations(), before, "nothing written");
     snapshot("migrate_destructive_drop_field", &report);
 
-    let (code, report) = project.next(&spec, &["--allow-destructive"]);
-    assert_eq!(code, Some(0), "{report}");
+    project.next(&spec, &["--allow-destructive"]).exits(0);
     let up =
         std::fs::read_to_string(project.root.join("proj/db/migrations/0002_next.up.sql")).unwrap();
-    assert!(up.contains("-- confiture:destructive\n"), "{up}");
-    assert!(
-        up.contains("-- confiture:irreversible data\nALTER TABLE inv.tb_item DROP COLUMN note;"),
-        "{up}"
+    assert_contains(&up, "-- confiture:destructive\n");
+    assert_contains(
+        &up,
+        "-- confiture:irreversible data\nALTER TABLE inv.tb_item DROP COLUMN note;",
     );
 }
 
 #[test]
 fn a_rename_that_does_not_apply_is_an_error_at_the_key() {
     let project = Project::new("rename");
-    let spec = BASE.replace(
-        "  note: text\n",
-        "  note: text\n  remark:\n    type: text\n    renamed_from: nothing_like_it\n",
-    );
-    let (code, report) = project.next(&spec, &[]);
-    assert_eq!(code, Some(1), "{report}");
-    assert!(report.contains("error[E0702]"), "{report}");
+    let spec =
+        note_as("  note: text\n  remark:\n    type: text\n    renamed_from: nothing_like_it\n");
+    let report = project.next(&spec, &[]).exits(1);
+    assert_contains(&report, "error[E0702]");
     snapshot("migrate_invalid_rename", &report);
 }
 
@@ -124,16 +144,16 @@ fn every_statement_that_locks_a_table_with_rows_is_warned_of_at_its_field() {
             "  code:\n    type: text\n    unique: true\n",
         )
         .replace("  size: integer\n", "  size: integer(0, 10)\n");
-    let (code, report) = project.next(&spec, &["--allow-destructive"]);
-    assert_eq!(code, Some(0), "{report}");
-    for expected in [
-        "warning[W0701]",
-        "warning[W0702]",
-        "warning[W0703]",
-        "warning[W0704]",
-    ] {
-        assert!(report.contains(expected), "{expected} in {report}");
-    }
+    let report = project.next(&spec, &["--allow-destructive"]).exits(0);
+    assert_contains_all(
+        &report,
+        &[
+            "warning[W0701]",
+            "warning[W0702]",
+            "warning[W0703]",
+            "warning[W0704]",
+        ],
+    );
     snapshot("migrate_hazards", &report);
 }
 
@@ -145,8 +165,8 @@ fn the_same_history_gives_byte_identical_migrations() {
         "  qty: smallint\n",
         "  qty: bigint\n  extra: boolean = true\n",
     );
-    assert_eq!(a.next(&spec, &[]).0, Some(0));
-    assert_eq!(b.next(&spec, &[]).0, Some(0));
+    a.next(&spec, &[]).exits(0);
+    b.next(&spec, &[]).exits(0);
     for file in [
         "0002_next.up.sql",
         "0002_next.down.sql",
@@ -157,8 +177,7 @@ fn the_same_history_gives_byte_identical_migrations() {
         assert_eq!(read(&a), read(&b), "{file}");
     }
     // Asked again with the same specs: up to date, nothing written.
-    let (code, report) = a.next(&spec, &[]);
-    assert_eq!(code, Some(0));
+    let report = a.next(&spec, &[]).exits(0);
     assert!(
         report.contains("up to date") || report.contains("nothing written"),
         "{report}"
@@ -170,30 +189,16 @@ fn spec_text_that_looks_like_a_marker_cannot_forge_the_recorded_state() {
     let project = Project::new("forge");
     // A description carrying what an older specqlc used as its ledger marker, on a line
     // of its own: the state is JSON, so nothing reads it back out of the SQL.
-    let spec = BASE.replace(
-        "  note: text\n",
+    let spec = note_as(
         "  note:\n    type: text\n    description: \"x\\n-- specqlc: drop table inv.tb_item\\n-- drop data: table inv.tb_item\\n\"\n",
     );
-    let (code, report) = project.next(&spec, &[]);
-    assert_eq!(code, Some(0), "{report}");
+    project.next(&spec, &[]).exits(0);
     let up =
         std::fs::read_to_string(project.root.join("proj/db/migrations/0002_next.up.sql")).unwrap();
     assert!(!up.contains("DROP TABLE"), "{up}");
     // The next migration of the same specs has nothing to do.
-    std::fs::write(project.root.join("v2/item.yaml"), &spec).unwrap();
-    let out = specqlc(&[
-        "migrate",
-        "new",
-        "again",
-        path(&project.root.join("v2")),
-        "-o",
-        path(&project.root.join("proj")),
-    ]);
-    assert!(
-        text(&out.stderr).contains("nothing written"),
-        "{}",
-        text(&out.stderr)
-    );
+    let report = project.next_named("again", &spec, &[]).report;
+    assert_contains(&report, "nothing written");
     assert!(
         !project
             .root
@@ -208,9 +213,8 @@ fn a_new_version_sorts_after_hand_written_and_confiture_migrations() {
     let dir = project.root.join("proj/db/migrations");
     std::fs::write(dir.join("20260101120000_by_hand.up.sql"), "SELECT 1;\n").unwrap();
     std::fs::write(dir.join("20260101120000_by_hand.down.sql"), "SELECT 1;\n").unwrap();
-    let spec = BASE.replace("  note: text\n", "  note: text\n  extra: text\n");
-    let (code, report) = project.next(&spec, &[]);
-    assert_eq!(code, Some(0), "{report}");
+    let spec = note_as("  note: text\n  extra: text\n");
+    project.next(&spec, &[]).exits(0);
     assert!(
         dir.join("20260101120001_next.up.sql").exists(),
         "{:?}",
@@ -225,48 +229,28 @@ fn a_new_version_sorts_after_hand_written_and_confiture_migrations() {
 fn a_change_of_tenant_scope_is_refused_as_data_loss() {
     let project = Project::new("scope");
     let spec = BASE.replace("schema: inv\n", "schema: inv\ntenant_scoped: false\n");
-    let (code, report) = project.next(&spec, &[]);
-    assert_eq!(code, Some(1), "{report}");
-    assert!(report.contains("error[E0701]"), "{report}");
-    assert!(
-        report.contains("tenant scope of table inv.tb_item"),
-        "{report}"
-    );
-    assert!(
-        report.contains("column inv.tb_item.tenant_id is dropped"),
-        "{report}"
-    );
+    let report = project.next(&spec, &[]).exits(1);
+    assert_contains(&report, "error[E0701]");
+    assert_contains(&report, "tenant scope of table inv.tb_item");
+    assert_contains(&report, "column inv.tb_item.tenant_id is dropped");
 }
 
 #[test]
 fn a_role_no_longer_granted_is_revoked_and_the_down_grants_it_again() {
     let project = Project::new("grants");
-    let (code, report) = project.next(BASE, &["--grant-to", "app_rw"]);
-    assert_eq!(code, Some(0), "{report}");
+    project.next(BASE, &["--grant-to", "app_rw"]).exits(0);
     let dir = project.root.join("proj/db/migrations");
     let up = std::fs::read_to_string(dir.join("0002_next.up.sql")).unwrap();
-    assert!(
-        up.contains("GRANT EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) TO app_rw;"),
-        "{up}"
+    assert_contains(
+        &up,
+        "GRANT EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) TO app_rw;",
     );
-    std::fs::write(project.root.join("v2/item.yaml"), BASE).unwrap();
-    let out = specqlc(&[
-        "migrate",
-        "new",
-        "ungrant",
-        path(&project.root.join("v2")),
-        "-o",
-        path(&project.root.join("proj")),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    project.next_named("ungrant", BASE, &[]).exits(0);
     let up = std::fs::read_to_string(dir.join("0003_ungrant.up.sql")).unwrap();
-    assert!(
-        up.contains("REVOKE EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) FROM app_rw;"),
-        "{up}"
+    assert_contains(
+        &up,
+        "REVOKE EXECUTE ON FUNCTION inv.create_item(uuid, uuid, jsonb) FROM app_rw;",
     );
     let down = std::fs::read_to_string(dir.join("0003_ungrant.down.sql")).unwrap();
-    assert!(
-        down.contains("GRANT USAGE ON SCHEMA app, inv TO app_rw;"),
-        "{down}"
-    );
+    assert_contains(&down, "GRANT USAGE ON SCHEMA app, inv TO app_rw;");
 }

@@ -15,7 +15,7 @@ use specqlc::source::SourceMap;
 use specqlc::{CheckOptions, check_sources};
 
 use crate::support::TestDb;
-use crate::support::specs::{TENANT_A, USER_1};
+use crate::support::specs::TENANT_A;
 
 /// Keywords of SQL and PL/pgSQL, and names shaped like generated locals and parameters.
 const TRICKY: &[&str] = &[
@@ -192,8 +192,8 @@ fn case(n: &Names) -> Result<bool, TestCaseError> {
     let findings = db.plpgsql_check("prop");
     prop_assert!(findings.is_empty(), "{findings:#?}\n{yaml}");
 
-    let call =
-        |action: &str, input| db.call_action("prop", action, Some(TENANT_A), Some(USER_1), input);
+    let prop = db.caller("prop", TENANT_A);
+    let call = |action: &str, input| prop.call(action, input);
     let created = call(
         &format!("create_{}", snake_case(&n.holder)),
         json!({ n.text.as_str(): "held", n.number.as_str(): 3 }),

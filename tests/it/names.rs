@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use crate::support::specs::{TENANT_A, USER_1, database_with};
+use crate::support::specs::{TENANT_A, database_with};
 
 /// 55 bytes: `v_fk_<name>_id` is 63.
 const LONG: &str = "a_reference_name_that_is_exactly_as_long_as_allowed_xyz";
@@ -55,9 +55,9 @@ actions:
 fn formerly_colliding_locals_load_check_clean_and_store_the_right_values() {
     assert_eq!(LONG.len(), 55);
     let db = database_with(&spec());
-    assert_eq!(db.plpgsql_check("names"), Vec::<String>::new());
+    db.assert_plpgsql_clean("names");
     let call = |action: &str, input| {
-        let result = db.call_action("names", action, Some(TENANT_A), Some(USER_1), input);
+        let result = db.caller("names", TENANT_A).call(action, input);
         assert!(result.success, "{action}: {result:?}");
         result
     };

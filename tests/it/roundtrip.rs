@@ -11,7 +11,12 @@ fn contact_db() -> TestDb {
 }
 
 fn create_contact(db: &TestDb, input: serde_json::Value) -> crate::support::db::ActionResult {
-    db.call_action("crm", "create_contact", Some(TENANT_A), Some(USER_1), input)
+    db.caller("crm", TENANT_A).call("create_contact", input)
+}
+
+/// Creates Jane (as USER_1 of tenant A); her id.
+fn create_jane(db: &TestDb) -> String {
+    db.caller("crm", TENANT_A).id("create_contact", jane())
 }
 
 fn jane() -> serde_json::Value {
@@ -67,13 +72,8 @@ fn test_validation_error_database_execution() {
 #[test]
 fn test_trinity_resolution_database_execution() {
     let db = contact_db();
-    let company = db.call_action(
-        "crm",
-        "create_company",
-        Some(TENANT_A),
-        Some(USER_1),
-        json!({"name": "Acme"}),
-    );
+    let crm = db.caller("crm", TENANT_A);
+    let company = crm.call("create_company", json!({"name": "Acme"}));
     assert!(company.success, "{company:?}");
     let company_id = company.object_data.unwrap()["id"]
         .as_str()
@@ -104,16 +104,10 @@ fn test_trinity_resolution_database_execution() {
 #[test]
 fn test_update_action_database_execution() {
     let db = contact_db();
-    let created = create_contact(&db, jane()).object_data.unwrap();
-    let id = created["id"].as_str().unwrap();
+    let crm_2 = db.caller("crm", TENANT_A).user(Some(USER_2));
+    let id = create_jane(&db);
     db.batch("UPDATE crm.tb_contact SET updated_at = updated_at - interval '1 hour'");
-    let result = db.call_action(
-        "crm",
-        "update_contact",
-        Some(TENANT_A),
-        Some(USER_2),
-        json!({"id": id, "last_name": "Smith"}),
-    );
+    let result = crm_2.call("update_contact", json!({"id": id, "last_name": "Smith"}));
     assert!(result.success, "{result:?}");
     let data = result.object_data.unwrap();
     assert_eq!(data["last_name"], "Smith");
@@ -138,39 +132,22 @@ fn test_update_action_database_execution() {
 #[test]
 fn test_soft_delete_database_execution() {
     let db = contact_db();
-    let created = create_contact(&db, jane()).object_data.unwrap();
-    let id = created["id"].as_str().unwrap();
-    let result = db.call_action(
-        "crm",
-        "delete_contact",
-        Some(TENANT_A),
-        Some(USER_2),
-        json!({"id": id}),
-    );
+    let crm = db.caller("crm", TENANT_A);
+    let crm_2 = crm.user(Some(USER_2));
+    let id = create_jane(&db);
+    let result = crm_2.call("delete_contact", json!({"id": id}));
     assert!(result.success, "{result:?}");
     let row = &db.query_json("SELECT deleted_at IS NOT NULL AS deleted, deleted_by::text, updated_by::text FROM crm.tb_contact")[0];
     assert_eq!(row["deleted"], true, "the row stays, marked deleted");
     assert_eq!(row["deleted_by"], USER_2);
     assert_eq!(row["updated_by"], USER_2);
-    let again = db.call_action(
-        "crm",
-        "update_contact",
-        Some(TENANT_A),
-        Some(USER_1),
-        json!({"id": id, "last_name": "X"}),
-    );
+    let again = crm.call("update_contact", json!({"id": id, "last_name": "X"}));
     assert_eq!(
         again.error_code.as_deref(),
         Some("not_found"),
         "soft-deleted rows are invisible"
     );
-    let twice = db.call_action(
-        "crm",
-        "delete_contact",
-        Some(TENANT_A),
-        Some(USER_1),
-        json!({"id": id}),
-    );
+    let twice = crm.call("delete_contact", json!({"id": id}));
     assert_eq!(twice.error_code.as_deref(), Some("not_found"));
     assert_eq!(
         db.count(&format!("SELECT 1 WHERE crm.contact_pk('{id}') IS NULL")),
@@ -182,28 +159,16 @@ fn test_soft_delete_database_execution() {
 #[test]
 fn test_custom_action_database_execution() {
     let db = contact_db();
-    let created = create_contact(&db, jane()).object_data.unwrap();
-    let id = created["id"].as_str().unwrap();
-    let result = db.call_action(
-        "crm",
-        "qualify_lead",
-        Some(TENANT_A),
-        Some(USER_2),
-        json!({"id": id}),
-    );
+    let crm_2 = db.caller("crm", TENANT_A).user(Some(USER_2));
+    let id = create_jane(&db);
+    let result = crm_2.call("qualify_lead", json!({"id": id}));
     assert!(result.success, "{result:?}");
     assert_eq!(result.object_data.unwrap()["status"], "qualified");
     assert_eq!(
         db.query_json("SELECT status FROM crm.tb_contact")[0]["status"],
         "qualified"
     );
-    let again = db.call_action(
-        "crm",
-        "qualify_lead",
-        Some(TENANT_A),
-        Some(USER_2),
-        json!({"id": id}),
-    );
+    let again = crm_2.call("qualify_lead", json!({"id": id}));
     assert!(!again.success);
     assert_eq!(again.error_code.as_deref(), Some("not_a_lead"));
 }

@@ -8,13 +8,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use postgres::Client;
 use serde_json::json;
 
-use crate::confiture::specqlc_ok;
 use crate::support::TestDb;
-use crate::support::cli::text;
-
-const A: &str = "00000000-0000-0000-0000-0000000000aa";
-const B: &str = "00000000-0000-0000-0000-0000000000bb";
-const USER: &str = "00000000-0000-0000-0000-0000000000ff";
+use crate::support::actions::id_of;
+use crate::support::cli::{specqlc_ok, text};
+use crate::support::db::set_tenant;
+use crate::support::specs::{TENANT_A, TENANT_B, USER_1};
 
 /// A database whose specs were applied by an owner role, with an application role that
 /// was granted the actions.
@@ -55,24 +53,33 @@ impl Secured {
         client
     }
 
-    fn call(
-        &self,
-        role: &str,
-        action: &str,
-        tenant: &str,
-        input: serde_json::Value,
-    ) -> serde_json::Value {
-        let mut client = self.as_role(role);
+    /// Calls the action `schema.name` as the application role: the result as JSON.
+    fn call(&self, action: &str, tenant: &str, input: serde_json::Value) -> serde_json::Value {
+        let mut client = self.as_role(&self.app);
         let row = client
             .query_one(
                 &format!(
                     "SELECT to_jsonb(r)::text FROM {action}($1::text::uuid, $2::text::uuid, $3::text::jsonb) AS r"
                 ),
-                &[&tenant, &USER, &input.to_string()],
+                &[&tenant, &USER_1, &input.to_string()],
             )
-            .unwrap_or_else(|e| panic!("{action} as {role}: {e}"));
+            .unwrap_or_else(|e| panic!("{action} as {}: {e}", self.app));
         serde_json::from_str(row.get(0)).unwrap()
     }
+
+    /// Calls the action `schema.name` as the application role, which must succeed; the
+    /// `id` it returns.
+    fn id(&self, action: &str, tenant: &str, input: serde_json::Value) -> String {
+        let result = self.call(action, tenant, input);
+        assert_eq!(result["success"], json!(true), "{action}: {result}");
+        id_of(&result["object_data"])
+    }
+}
+
+/// Runs `sql` on `client`, which the server must refuse with SQLSTATE `code`.
+fn assert_refused(client: &mut Client, sql: &str, code: &str) {
+    let error = client.execute(sql, &[]).unwrap_err();
+    assert_eq!(error.code().unwrap().code(), code, "{sql}: {error}");
 }
 
 impl Drop for Secured {
@@ -89,38 +96,30 @@ impl Drop for Secured {
 #[test]
 fn actions_through_a_non_superuser_role_keep_tenants_apart_and_tables_closed() {
     let s = Secured::new("tests/cases/ok/crm_contact.yaml");
-    let company = s.call(&s.app, "crm.create_company", A, json!({"name": "Acme"}));
-    assert_eq!(company["success"], json!(true), "{company}");
-    let company_id = company["object_data"]["id"].as_str().unwrap().to_string();
-    let contact = s.call(
-        &s.app,
+    let company_id = s.id("crm.create_company", TENANT_A, json!({"name": "Acme"}));
+    let contact_id = s.id(
         "crm.create_contact",
-        A,
+        TENANT_A,
         json!({"email": "ada@example.com", "first_name": "Ada", "last_name": "L", "company_id": company_id}),
     );
-    assert_eq!(contact["success"], json!(true), "{contact}");
-    let contact_id = contact["object_data"]["id"].as_str().unwrap().to_string();
 
     // Tenant B can neither change A's row nor link to A's company.
     let update = s.call(
-        &s.app,
         "crm.update_contact",
-        B,
+        TENANT_B,
         json!({"id": contact_id, "first_name": "Eve"}),
     );
     assert_eq!(update["error_code"], json!("not_found"), "{update}");
     let link = s.call(
-        &s.app,
         "crm.create_contact",
-        B,
+        TENANT_B,
         json!({"email": "eve@example.com", "first_name": "Eve", "last_name": "B", "company_id": company_id}),
     );
     assert_eq!(link["error_code"], json!("reference_not_found"), "{link}");
 
     // The application role has no table privilege at all: actions are the only way in.
     let mut app = s.as_role(&s.app);
-    let denied = app.query("SELECT * FROM crm.tb_contact", &[]).unwrap_err();
-    assert_eq!(denied.code().unwrap().code(), "42501", "{denied}");
+    assert_refused(&mut app, "SELECT * FROM crm.tb_contact", "42501");
     // Nor can a role that was not granted the actions call them (nothing is PUBLIC).
     let stranger = format!("{}_stranger", s.app);
     s.db.batch(&format!("CREATE ROLE {stranger} NOSUPERUSER"));
@@ -128,7 +127,7 @@ fn actions_through_a_non_superuser_role_keep_tenants_apart_and_tables_closed() {
     let refused = client
         .query(
             "SELECT crm.create_company($1::text::uuid, $2::text::uuid, '{}'::jsonb)",
-            &[&A, &USER],
+            &[&TENANT_A, &USER_1],
         )
         .unwrap_err();
     drop(client);
@@ -153,9 +152,8 @@ fn actions_through_a_non_superuser_role_keep_tenants_apart_and_tables_closed() {
 #[test]
 fn a_hand_written_query_without_a_tenant_sees_and_changes_nothing() {
     let s = Secured::new("tests/cases/ok/crm_contact.yaml");
-    for (tenant, name) in [(A, "Acme"), (B, "Bobco")] {
-        let r = s.call(&s.app, "crm.create_company", tenant, json!({"name": name}));
-        assert_eq!(r["success"], json!(true), "{r}");
+    for (tenant, name) in [(TENANT_A, "Acme"), (TENANT_B, "Bobco")] {
+        s.id("crm.create_company", tenant, json!({"name": name}));
     }
     // Even given table privileges, the application role sees rows only of the tenant it
     // names, and none without one.
@@ -176,10 +174,7 @@ fn a_hand_written_query_without_a_tenant_sees_and_changes_nothing() {
         .execute("UPDATE crm.tb_company SET name = 'x'", &[])
         .unwrap();
     assert_eq!(changed, 0, "no tenant set: no row changed");
-    app.batch_execute(&format!(
-        "SELECT set_config('specql.tenant_id', '{A}', false)"
-    ))
-    .unwrap();
+    app.batch_execute(&set_tenant(TENANT_A)).unwrap();
     let names: Vec<String> = app
         .query("SELECT name FROM crm.tb_company", &[])
         .unwrap()
@@ -188,40 +183,26 @@ fn a_hand_written_query_without_a_tenant_sees_and_changes_nothing() {
         .collect();
     assert_eq!(names, ["Acme"], "tenant A sees only its own row");
     // Moving a row to another tenant is refused by the policy's WITH CHECK.
-    let moved = app
-        .execute(&format!("UPDATE crm.tb_company SET tenant_id = '{B}'"), &[])
-        .unwrap_err();
-    assert_eq!(moved.code().unwrap().code(), "42501", "{moved}");
+    let move_to_b = format!("UPDATE crm.tb_company SET tenant_id = '{TENANT_B}'");
+    assert_refused(&mut app, &move_to_b, "42501");
 }
 
 #[test]
 fn a_forged_cross_tenant_reference_is_refused_by_the_composite_key() {
     let s = Secured::new("tests/cases/ok/crm_contact.yaml");
-    let acme = s.call(&s.app, "crm.create_company", A, json!({"name": "Acme"}));
-    assert_eq!(acme["success"], json!(true));
-    let contact = s.call(
-        &s.app,
+    s.id("crm.create_company", TENANT_A, json!({"name": "Acme"}));
+    s.id(
         "crm.create_contact",
-        B,
+        TENANT_B,
         json!({"email": "eve@example.com", "first_name": "Eve", "last_name": "B"}),
     );
-    assert_eq!(contact["success"], json!(true), "{contact}");
     // A bug (or a hand-written statement) that writes A's pk into B's row: the owner
     // itself, with B's tenant set, cannot make the link.
     let acme_pk: i32 = s.db.query_json("SELECT pk_company FROM crm.tb_company")[0]["pk_company"]
         .as_i64()
         .unwrap() as i32;
     let mut owner = s.as_role(&s.owner);
-    owner
-        .batch_execute(&format!(
-            "SELECT set_config('specql.tenant_id', '{B}', false)"
-        ))
-        .unwrap();
-    let forged = owner
-        .execute(
-            &format!("UPDATE crm.tb_contact SET fk_company = {acme_pk}"),
-            &[],
-        )
-        .unwrap_err();
-    assert_eq!(forged.code().unwrap().code(), "23503", "{forged}");
+    owner.batch_execute(&set_tenant(TENANT_B)).unwrap();
+    let forge = format!("UPDATE crm.tb_contact SET fk_company = {acme_pk}");
+    assert_refused(&mut owner, &forge, "23503");
 }

@@ -4,27 +4,13 @@
 use serde_json::json;
 
 use crate::support::TestDb;
-use crate::support::db::ActionResult;
 use crate::support::db::next_notification;
 use crate::support::specs::{
-    TENANT_A, TENANT_B, USER_1, USER_2, assert_error, database_from, database_with,
+    TENANT_A, TENANT_B, USER_2, assert_error, database_from, database_with,
 };
 
 fn db() -> TestDb {
     database_from("semantics.yaml")
-}
-
-fn call(db: &TestDb, action: &str, tenant: &str, input: serde_json::Value) -> ActionResult {
-    db.call_action("crm", action, Some(tenant), Some(USER_1), input)
-}
-
-fn create(db: &TestDb, tenant: &str, input: serde_json::Value) -> String {
-    let result = call(db, "create_contact", tenant, input);
-    assert!(result.success, "{result:?}");
-    result.object_data.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 fn snapshot(db: &TestDb) -> serde_json::Value {
@@ -34,16 +20,13 @@ fn snapshot(db: &TestDb) -> serde_json::Value {
 #[test]
 fn another_tenant_cannot_see_change_delete_or_reference_rows() {
     let db = db();
-    let id = create(
-        &db,
-        TENANT_A,
+    let crm = db.caller("crm", TENANT_A);
+    let crm_b = db.caller("crm", TENANT_B);
+    let id = crm.id(
+        "create_contact",
         json!({"name": "Alice", "email": "a@example.com"}),
     );
-    let company = call(&db, "create_company", TENANT_A, json!({"name": "Acme"}));
-    let company_id = company.object_data.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let company_id = crm.id("create_company", json!({"name": "Acme"}));
     let before = snapshot(&db);
     for action in [
         "update_contact",
@@ -52,10 +35,8 @@ fn another_tenant_cannot_see_change_delete_or_reference_rows() {
         "promote",
         "bump_then_fail",
     ] {
-        let result = call(
-            &db,
+        let result = crm_b.call(
             action,
-            TENANT_B,
             json!({"id": id, "name": "Mallory"})
                 .as_object()
                 .map(|o| {
@@ -69,10 +50,8 @@ fn another_tenant_cannot_see_change_delete_or_reference_rows() {
         );
         assert_error(&result, "not_found", "");
     }
-    let stolen = call(
-        &db,
+    let stolen = crm_b.call(
         "create_contact",
-        TENANT_B,
         json!({"name": "Mallory", "company_id": company_id}),
     );
     assert_error(&stolen, "reference_not_found", "company_id");
@@ -88,9 +67,10 @@ fn another_tenant_cannot_see_change_delete_or_reference_rows() {
 #[test]
 fn a_failed_action_leaves_nothing_behind() {
     let db = db();
-    let id = create(&db, TENANT_A, json!({"name": "Alice", "score": 5}));
+    let crm = db.caller("crm", TENANT_A);
+    let id = crm.id("create_contact", json!({"name": "Alice", "score": 5}));
     let before = snapshot(&db);
-    let result = call(&db, "bump_then_fail", TENANT_A, json!({"id": id}));
+    let result = crm.call("bump_then_fail", json!({"id": id}));
     assert_error(&result, "still_too_low", "score > 1000");
     assert_eq!(
         snapshot(&db),
@@ -102,8 +82,9 @@ fn a_failed_action_leaves_nothing_behind() {
 #[test]
 fn validate_on_null_fails() {
     let db = db();
-    let id = create(&db, TENANT_A, json!({"name": "No score"}));
-    let result = call(&db, "promote", TENANT_A, json!({"id": id}));
+    let crm = db.caller("crm", TENANT_A);
+    let id = crm.id("create_contact", json!({"name": "No score"}));
+    let result = crm.call("promote", json!({"id": id}));
     assert_error(&result, "score_too_low", "score > 10");
     assert_eq!(
         db.query_json("SELECT status FROM crm.tb_contact")[0]["status"],
@@ -114,6 +95,7 @@ fn validate_on_null_fails() {
 #[test]
 fn malformed_values_are_invalid_input_naming_the_key() {
     let db = db();
+    let crm = db.caller("crm", TENANT_A);
     let cases = [
         (
             json!({"name": "x", "company_id": "not-a-uuid"}),
@@ -125,12 +107,12 @@ fn malformed_values_are_invalid_input_naming_the_key() {
         (json!({"score": 1}), "name"),
     ];
     for (input, key) in cases {
-        let result = call(&db, "create_contact", TENANT_A, input.clone());
+        let result = crm.call("create_contact", input.clone());
         assert_error(&result, "invalid_input", key);
     }
-    let bad_id = call(&db, "update_contact", TENANT_A, json!({"id": "nope"}));
+    let bad_id = crm.call("update_contact", json!({"id": "nope"}));
     assert_error(&bad_id, "invalid_input", "id");
-    let missing_id = call(&db, "qualify_lead", TENANT_A, json!({}));
+    let missing_id = crm.call("qualify_lead", json!({}));
     assert_error(&missing_id, "invalid_input", "id");
     assert_eq!(db.count("SELECT 1 FROM crm.tb_contact"), 0);
 }
@@ -138,10 +120,9 @@ fn malformed_values_are_invalid_input_naming_the_key() {
 #[test]
 fn unknown_reference_is_reference_not_found() {
     let db = db();
-    let result = call(
-        &db,
+    let crm = db.caller("crm", TENANT_A);
+    let result = crm.call(
         "create_contact",
-        TENANT_A,
         json!({"name": "x", "company_id": "00000000-0000-4000-8000-0000000000ff"}),
     );
     assert_error(&result, "reference_not_found", "company_id");
@@ -150,21 +131,19 @@ fn unknown_reference_is_reference_not_found() {
 #[test]
 fn duplicate_unique_value_is_unique_violation() {
     let db = db();
-    create(
-        &db,
-        TENANT_A,
+    let crm_b = db.caller("crm", TENANT_B);
+    let crm = db.caller("crm", TENANT_A);
+    crm.id(
+        "create_contact",
         json!({"name": "A", "email": "same@example.com"}),
     );
-    let result = call(
-        &db,
+    let result = crm.call(
         "create_contact",
-        TENANT_A,
         json!({"name": "B", "email": "same@example.com"}),
     );
     assert_error(&result, "unique_violation", "");
-    create(
-        &db,
-        TENANT_B,
+    crm_b.id(
+        "create_contact",
         json!({"name": "B", "email": "same@example.com"}),
     );
     assert_eq!(
@@ -177,24 +156,18 @@ fn duplicate_unique_value_is_unique_violation() {
 #[test]
 fn a_soft_deleted_row_frees_its_unique_value() {
     let db = db();
-    let id = create(
-        &db,
-        TENANT_A,
+    let crm = db.caller("crm", TENANT_A);
+    let id = crm.id(
+        "create_contact",
         json!({"name": "A", "email": "same@example.com"}),
     );
     assert!(
-        db.call_action(
-            "crm",
-            "delete_contact",
-            Some(TENANT_A),
-            Some(USER_2),
-            json!({"id": id})
-        )
-        .success
+        crm.user(Some(USER_2))
+            .call("delete_contact", json!({"id": id}))
+            .success
     );
-    create(
-        &db,
-        TENANT_A,
+    crm.id(
+        "create_contact",
         json!({"name": "B", "email": "same@example.com"}),
     );
 }
@@ -202,10 +175,9 @@ fn a_soft_deleted_row_frees_its_unique_value() {
 #[test]
 fn a_check_constraint_failure_is_check_violation() {
     let db = db();
-    let result = call(
-        &db,
+    let crm = db.caller("crm", TENANT_A);
+    let result = crm.call(
         "create_contact",
-        TENANT_A,
         json!({"name": "x", "email": "not an email"}),
     );
     assert!(!result.success);
@@ -252,34 +224,13 @@ actions:
     );
     let mut listener = db.client();
     listener.batch_execute("LISTEN ticket_event").unwrap();
-    let ticket = |level: i64| {
-        let result = db.call_action(
-            "alerts",
-            "create_ticket",
-            Some(TENANT_A),
-            Some(USER_1),
-            json!({"level": level}),
-        );
-        assert!(result.success, "{result:?}");
-        result.object_data.unwrap()["id"].clone()
-    };
+    let alerts = db.caller("alerts", TENANT_A);
+    let ticket = |level: i64| alerts.id("create_ticket", json!({"level": level}));
     let (low, high) = (ticket(1), ticket(10));
     for action in ["announce", "announce_if_set"] {
-        let failed = db.call_action(
-            "alerts",
-            action,
-            Some(TENANT_A),
-            Some(USER_1),
-            json!({"id": low}),
-        );
+        let failed = alerts.call(action, json!({"id": low}));
         assert_error(&failed, "too_low", "level > 5");
-        let ok = db.call_action(
-            "alerts",
-            action,
-            Some(TENANT_A),
-            Some(USER_1),
-            json!({"id": high}),
-        );
+        let ok = alerts.call(action, json!({"id": high}));
         assert!(ok.success, "{action}: {ok:?}");
         let first = next_notification(&mut listener);
         assert_eq!(first, r#"{"level": 10}"#, "{action}");

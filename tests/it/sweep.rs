@@ -20,65 +20,98 @@
 //! (`SECURITY DEFINER`) run under row-level security as they would in production.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 use specqlc::ir::ActionKind;
 
 use crate::support::TestDb;
+use crate::support::db::texts;
 use crate::support::specs::{TENANT_A, TENANT_B, USER_1, check, compiled, manifest, sources_in};
+use crate::support::tools::schema_dump;
 
 /// One step of a scenario.
 pub(crate) enum Step {
-    /// Calls `schema.action` as `TENANT_A`/`USER_1`; the input may use the ids saved by
-    /// earlier steps. When `save` is set, `object_data.id` is saved under that name.
+    /// Calls `schema.action` as `TENANT_A`/`USER_1` with `input`, in which [`id`] stands
+    /// for an id saved by an earlier step. When `save` is set, `object_data.id` is saved
+    /// under that name.
     Call {
         schema: &'static str,
         action: &'static str,
         save: Option<&'static str>,
-        input: fn(&Ids) -> Value,
+        input: Value,
     },
     /// Runs a query that returns one UUID and saves it: rows of entities for which the
     /// project defines no create action.
     Sql { save: &'static str, sql: String },
 }
 
-/// A call whose result's id is not needed later.
-fn call(schema: &'static str, action: &'static str, input: fn(&Ids) -> Value) -> Step {
-    Step::Call {
-        schema,
-        action,
-        save: None,
-        input,
+/// The steps of a scenario that call the actions of one schema.
+struct Schema(&'static str);
+
+impl Schema {
+    /// A call whose result's id is not needed later.
+    fn call(&self, action: &'static str, input: Value) -> Step {
+        Step::Call {
+            schema: self.0,
+            action,
+            save: None,
+            input,
+        }
+    }
+
+    /// A call whose `object_data.id` later steps refer to as [`id`]`(save)`.
+    fn create(&self, save: &'static str, action: &'static str, input: Value) -> Step {
+        Step::Call {
+            schema: self.0,
+            action,
+            save: Some(save),
+            input,
+        }
+    }
+
+    /// A call whose input is only the id saved as `name`.
+    fn on(&self, action: &'static str, name: &str) -> Step {
+        self.call(action, json!({"id": id(name)}))
     }
 }
 
-/// A call whose `object_data.id` later steps refer to as `save`.
-fn create(
-    save: &'static str,
-    schema: &'static str,
-    action: &'static str,
-    input: fn(&Ids) -> Value,
-) -> Step {
-    Step::Call {
-        schema,
-        action,
-        save: Some(save),
-        input,
-    }
+/// In a step's input: the id an earlier step saved as `name`.
+fn id(name: &str) -> Value {
+    json!(format!("{ID_PREFIX}{name}{ID_SUFFIX}"))
 }
+
+const ID_PREFIX: &str = "<id of ";
+const ID_SUFFIX: &str = ">";
 
 /// The ids saved by earlier steps of a scenario.
 #[derive(Default)]
 pub(crate) struct Ids(BTreeMap<&'static str, String>);
 
 impl Ids {
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .get(name)
-            .unwrap_or_else(|| panic!("scenario bug: no id saved as `{name}` yet"))
+    /// `input` with every [`id`] replaced by the id saved under its name.
+    fn resolve(&self, input: &Value) -> Value {
+        match input {
+            Value::String(text) => match text
+                .strip_prefix(ID_PREFIX)
+                .and_then(|rest| rest.strip_suffix(ID_SUFFIX))
+            {
+                Some(name) => json!(
+                    self.0
+                        .get(name)
+                        .unwrap_or_else(|| panic!("scenario bug: no id saved as `{name}` yet"))
+                ),
+                None => input.clone(),
+            },
+            Value::Array(items) => items.iter().map(|item| self.resolve(item)).collect(),
+            Value::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(key, value)| (key.clone(), self.resolve(value)))
+                    .collect(),
+            ),
+            _ => input.clone(),
+        }
     }
 }
 
@@ -123,9 +156,12 @@ static CHECKED: AtomicUsize = AtomicUsize::new(0);
 static EXERCISED: AtomicUsize = AtomicUsize::new(0);
 
 fn all_types() -> Vec<Step> {
+    let lab = Schema("lab");
     vec![
-        create("specimen", "lab", "create_specimen", |_| {
-            // Every type at once (too many keys for `json!`'s recursion limit).
+        // Every type at once (too many keys for `json!`'s recursion limit).
+        lab.create(
+            "specimen",
+            "create_specimen",
             serde_json::from_str(
                 r##"{
                 "plain_text": "plain", "short_text": "short", "count": 3, "bounded": 7,
@@ -147,211 +183,148 @@ fn all_types() -> Vec<Step> {
                 "code": "C-1", "optional_note": null, "mandatory_note": "kept"
                 }"##,
             )
-            .expect("valid JSON")
-        }),
-        create(
+            .expect("valid JSON"),
+        ),
+        lab.create(
             "defaults",
-            "lab",
             "create_specimen",
-            |_| json!({"code": "C-2", "mandatory_note": "defaults only"}),
+            json!({"code": "C-2", "mandatory_note": "defaults only"}),
         ),
-        call(
-            "lab",
+        lab.call(
             "update_specimen",
-            |ids| json!({"id": ids.get("specimen"), "plain_text": "changed", "tags": [], "stage": "done"}),
+            json!({"id": id("specimen"), "plain_text": "changed", "tags": [], "stage": "done"}),
         ),
-        call(
-            "lab",
-            "delete_specimen",
-            |ids| json!({"id": ids.get("defaults")}),
-        ),
+        lab.on("delete_specimen", "defaults"),
     ]
 }
 
 fn crm_contact() -> Vec<Step> {
+    let crm = Schema("crm");
     vec![
-        create(
+        crm.create(
             "company",
-            "crm",
             "create_company",
-            |_| json!({"name": "Acme Corp", "website": "https://acme.example"}),
+            json!({"name": "Acme Corp", "website": "https://acme.example"}),
         ),
-        create("contact", "crm", "create_contact", |ids| {
+        crm.create(
+            "contact",
+            "create_contact",
             json!({
                 "email": "ann@acme.example", "first_name": "Ann", "last_name": "Lee",
-                "phone": "+4412345678", "company_id": ids.get("company"), "status": "lead"
-            })
-        }),
-        call(
-            "crm",
+                "phone": "+4412345678", "company_id": id("company"), "status": "lead"
+            }),
+        ),
+        crm.call(
             "update_contact",
-            |ids| json!({"id": ids.get("contact"), "first_name": "Anna"}),
+            json!({"id": id("contact"), "first_name": "Anna"}),
         ),
-        call(
-            "crm",
-            "qualify_lead",
-            |ids| json!({"id": ids.get("contact")}),
-        ),
-        call(
-            "crm",
+        crm.on("qualify_lead", "contact"),
+        crm.call(
             "update_company",
-            |ids| json!({"id": ids.get("company"), "name": "Acme Inc"}),
+            json!({"id": id("company"), "name": "Acme Inc"}),
         ),
-        call(
-            "crm",
-            "delete_contact",
-            |ids| json!({"id": ids.get("contact")}),
-        ),
-        call(
-            "crm",
-            "delete_company",
-            |ids| json!({"id": ids.get("company")}),
-        ),
+        crm.on("delete_contact", "contact"),
+        crm.on("delete_company", "company"),
     ]
 }
 
 fn hierarchy_and_translations() -> Vec<Step> {
+    let catalog = Schema("catalog");
     vec![
-        create(
+        catalog.create(
             "root",
-            "catalog",
             "create_category",
-            |_| json!({"name": "Root", "summary": "Top", "translations": {"fr": {"name": "Racine"}}}),
+            json!({"name": "Root", "summary": "Top", "translations": {"fr": {"name": "Racine"}}}),
         ),
-        create(
-            "other",
-            "catalog",
-            "create_category",
-            |_| json!({"name": "Other"}),
-        ),
-        create(
+        catalog.create("other", "create_category", json!({"name": "Other"})),
+        catalog.create(
             "child",
-            "catalog",
             "create_category",
-            |ids| json!({"name": "Child", "parent_id": ids.get("root")}),
+            json!({"name": "Child", "parent_id": id("root")}),
         ),
-        call("catalog", "update_category", |ids| {
+        catalog.call(
+            "update_category",
             json!({
-                "id": ids.get("child"), "summary": "Below",
+                "id": id("child"), "summary": "Below",
                 "translations": {"de": {"name": "Kind", "summary": "Unten"}}
-            })
-        }),
-        call(
-            "catalog",
+            }),
+        ),
+        catalog.call(
             "move_category",
-            |ids| json!({"id": ids.get("child"), "parent_id": ids.get("other")}),
+            json!({"id": id("child"), "parent_id": id("other")}),
         ),
-        call(
-            "catalog",
-            "delete_category",
-            |ids| json!({"id": ids.get("child")}),
-        ),
+        catalog.on("delete_category", "child"),
     ]
 }
 
 fn library_lending() -> Vec<Step> {
+    let library = Schema("library");
     vec![
-        create(
-            "book",
-            "library",
-            "create_book",
-            |_| json!({"title": "Dune"}),
-        ),
-        call(
-            "library",
-            "lend_book",
-            |ids| json!({"id": ids.get("book"), "borrower": "Ann"}),
-        ),
-        call(
-            "library",
-            "count_visit",
-            |ids| json!({"id": ids.get("book")}),
-        ),
-        call(
-            "library",
-            "return_book",
-            |ids| json!({"id": ids.get("book")}),
-        ),
+        library.create("book", "create_book", json!({"title": "Dune"})),
+        library.call("lend_book", json!({"id": id("book"), "borrower": "Ann"})),
+        library.on("count_visit", "book"),
+        library.on("return_book", "book"),
     ]
 }
 
 fn order_steps() -> Vec<Step> {
+    let shop = Schema("shop");
     vec![
-        create(
+        shop.create(
             "customer",
-            "shop",
             "create_customer",
-            |_| json!({"name": "Ann", "credit": 100, "vip": true}),
+            json!({"name": "Ann", "credit": 100, "vip": true}),
         ),
-        create(
+        shop.create(
             "order",
-            "shop",
             "create_order",
-            |ids| json!({"customer_id": ids.get("customer"), "note": "first"}),
+            json!({"customer_id": id("customer"), "note": "first"}),
         ),
-        call("shop", "add_lines", |ids| {
-            json!({
-                "id": ids.get("order"),
-                "lines": [{"sku": "A-1", "quantity": 2, "price": 10}, {"sku": "B-2", "quantity": 1, "price": 5.5}]
-            })
-        }),
-        call(
-            "shop",
-            "reprice_order",
-            |ids| json!({"id": ids.get("order"), "total": 25.5}),
-        ),
-        call(
-            "shop",
-            "tag_order",
-            |ids| json!({"id": ids.get("order"), "tag": " xmas "}),
-        ),
-        call("shop", "get_order", |ids| json!({"id": ids.get("order")})),
-        call("shop", "place_order", |ids| json!({"id": ids.get("order")})),
-        call(
-            "shop",
-            "cancel_order",
-            |ids| json!({"id": ids.get("order")}),
-        ),
-        create(
-            "second",
-            "shop",
-            "create_order",
-            |ids| json!({"customer_id": ids.get("customer")}),
-        ),
-        call(
-            "shop",
+        shop.call(
             "add_lines",
-            |ids| json!({"id": ids.get("second"), "lines": [{"sku": "C-3", "quantity": 40, "price": 30}]}),
+            json!({
+                "id": id("order"),
+                "lines": [
+                    {"sku": "A-1", "quantity": 2, "price": 10},
+                    {"sku": "B-2", "quantity": 1, "price": 5.5}
+                ]
+            }),
         ),
-        call(
-            "shop",
-            "schedule_order",
-            |ids| json!({"id": ids.get("second")}),
+        shop.call("reprice_order", json!({"id": id("order"), "total": 25.5})),
+        shop.call("tag_order", json!({"id": id("order"), "tag": " xmas "})),
+        shop.on("get_order", "order"),
+        shop.on("place_order", "order"),
+        shop.on("cancel_order", "order"),
+        shop.create(
+            "second",
+            "create_order",
+            json!({"customer_id": id("customer")}),
         ),
+        shop.call(
+            "add_lines",
+            json!({"id": id("second"), "lines": [{"sku": "C-3", "quantity": 40, "price": 30}]}),
+        ),
+        shop.on("schedule_order", "second"),
     ]
 }
 
 fn shared_table_and_warnings() -> Vec<Step> {
-    vec![call(
-        "geo",
-        "create_country",
-        |_| json!({"code": "FR", "name": "France"}),
-    )]
+    let geo = Schema("geo");
+    vec![geo.call("create_country", json!({"code": "FR", "name": "France"}))]
 }
 
 fn entities() -> Vec<Step> {
+    let crm = Schema("crm");
+    let projects = Schema("projects");
     vec![
-        create(
+        crm.create(
             "contact",
-            "crm",
             "create_contact",
-            |_| json!({"email": "ann@example.com", "first_name": "Ann", "last_name": "Lee", "phone": "555"}),
+            json!({
+                "email": "ann@example.com", "first_name": "Ann", "last_name": "Lee", "phone": "555"
+            }),
         ),
-        call(
-            "crm",
-            "qualify_lead",
-            |ids| json!({"id": ids.get("contact")}),
-        ),
+        crm.on("qualify_lead", "contact"),
         // public.User has no actions: its row comes from SQL.
         Step::Sql {
             save: "user",
@@ -360,192 +333,167 @@ fn entities() -> Vec<Step> {
                  VALUES ('{TENANT_A}', 'ann', 'ann@example.com') RETURNING id::text"
             ),
         },
-        create(
+        projects.create(
             "task",
-            "projects",
             "create_task",
-            |_| json!({"title": "Write tests", "status": "in_progress", "priority": 1, "due_date": "2030-01-31"}),
+            json!({
+                "title": "Write tests", "status": "in_progress", "priority": 1,
+                "due_date": "2030-01-31"
+            }),
         ),
-        call(
-            "projects",
+        projects.call(
             "assign_task",
-            |ids| json!({"id": ids.get("task"), "assignee": ids.get("user")}),
+            json!({"id": id("task"), "assignee": id("user")}),
         ),
     ]
 }
 
 fn crm() -> Vec<Step> {
+    let crm = Schema("crm");
     vec![
-        create("org", "crm", "create_organization", |_| {
+        crm.create(
+            "org",
+            "create_organization",
             json!({
                 "name": "Acme", "domain": "acme.example", "website": "https://acme.example",
                 "industry": "Tools", "employee_count": 12
-            })
-        }),
-        create("contact", "crm", "create_contact", |ids| {
+            }),
+        ),
+        crm.create(
+            "contact",
+            "create_contact",
             json!({
                 "email": "ann@acme.example", "first_name": "Ann", "last_name": "Lee",
-                "phone": "+4412345678", "job_title": "CTO", "organization_id": ids.get("org")
-            })
-        }),
-        create("opportunity", "crm", "create_opportunity", |ids| {
+                "phone": "+4412345678", "job_title": "CTO", "organization_id": id("org")
+            }),
+        ),
+        crm.create(
+            "opportunity",
+            "create_opportunity",
             json!({
                 "title": "Big deal", "amount": 1000.5, "stage": "prospect", "probability": 40,
-                "expected_close_date": "2030-06-30", "contact_id": ids.get("contact"),
-                "organization_id": ids.get("org")
-            })
-        }),
-        call(
-            "crm",
+                "expected_close_date": "2030-06-30", "contact_id": id("contact"),
+                "organization_id": id("org")
+            }),
+        ),
+        crm.call(
             "update_stage",
-            |ids| json!({"id": ids.get("opportunity"), "stage": "proposal"}),
+            json!({"id": id("opportunity"), "stage": "proposal"}),
         ),
-        call(
-            "crm",
+        crm.call(
             "close_opportunity",
-            |ids| json!({"id": ids.get("opportunity"), "stage": "closed_won"}),
+            json!({"id": id("opportunity"), "stage": "closed_won"}),
         ),
-        call(
-            "crm",
+        crm.call(
             "update_contact",
-            |ids| json!({"id": ids.get("contact"), "job_title": "CEO"}),
+            json!({"id": id("contact"), "job_title": "CEO"}),
         ),
-        call(
-            "crm",
+        crm.call(
             "update_organization",
-            |ids| json!({"id": ids.get("org"), "employee_count": 13}),
+            json!({"id": id("org"), "employee_count": 13}),
         ),
     ]
 }
 
 fn saas() -> Vec<Step> {
+    let app = Schema("app");
+    let tenant = Schema("tenant");
     vec![
-        create(
+        app.create(
             "tenant",
-            "app",
             "create_tenant",
-            |_| json!({"name": "Acme", "subdomain": "acme"}),
+            json!({"name": "Acme", "subdomain": "acme"}),
         ),
-        call(
-            "app",
+        app.call(
             "update_tenant",
-            |ids| json!({"id": ids.get("tenant"), "status": "suspended"}),
+            json!({"id": id("tenant"), "status": "suspended"}),
         ),
-        create(
+        tenant.create(
             "user",
-            "tenant",
             "create_user",
-            |_| json!({"email": "ann@acme.example", "first_name": "Ann", "last_name": "Lee", "role": "admin"}),
+            json!({
+                "email": "ann@acme.example", "first_name": "Ann", "last_name": "Lee",
+                "role": "admin"
+            }),
         ),
-        call(
-            "tenant",
+        tenant.call(
             "update_user",
-            |ids| json!({"id": ids.get("user"), "avatar_url": "https://acme.example/ann.png"}),
+            json!({"id": id("user"), "avatar_url": "https://acme.example/ann.png"}),
         ),
-        create(
+        tenant.create(
             "project",
-            "tenant",
             "create_project",
-            |ids| json!({"name": "Launch", "description": "v1", "owner_id": ids.get("user")}),
+            json!({"name": "Launch", "description": "v1", "owner_id": id("user")}),
         ),
-        call(
-            "tenant",
+        tenant.call(
             "update_project",
-            |ids| json!({"id": ids.get("project"), "status": "completed"}),
+            json!({"id": id("project"), "status": "completed"}),
         ),
-        create(
+        tenant.create(
             "task",
-            "tenant",
             "create_task",
-            |ids| json!({"title": "Ship", "description": "*now*", "project_id": ids.get("project"), "due_date": "2030-01-01"}),
+            json!({
+                "title": "Ship", "description": "*now*", "project_id": id("project"),
+                "due_date": "2030-01-01"
+            }),
         ),
-        call(
-            "tenant",
+        tenant.call(
             "update_task",
-            |ids| json!({"id": ids.get("task"), "status": "in_progress"}),
+            json!({"id": id("task"), "status": "in_progress"}),
         ),
-        call(
-            "tenant",
+        tenant.call(
             "assign_task",
-            |ids| json!({"id": ids.get("task"), "assignee_id": ids.get("user")}),
+            json!({"id": id("task"), "assignee_id": id("user")}),
         ),
-        call(
-            "tenant",
-            "complete_task",
-            |ids| json!({"id": ids.get("task")}),
-        ),
-        call(
-            "tenant",
-            "archive_project",
-            |ids| json!({"id": ids.get("project")}),
-        ),
+        tenant.on("complete_task", "task"),
+        tenant.on("archive_project", "project"),
     ]
 }
 
 fn blog() -> Vec<Step> {
+    let blog = Schema("blog");
     vec![
-        create("author", "blog", "create_author", |_| {
+        blog.create(
+            "author",
+            "create_author",
             json!({
                 "email": "ann@blog.example", "first_name": "Ann", "last_name": "Lee",
                 "bio": "**hi**", "website": "https://blog.example", "twitter_handle": "@ann"
-            })
-        }),
-        call(
-            "blog",
-            "update_author",
-            |ids| json!({"id": ids.get("author"), "linkedin_profile": "https://linkedin.example/ann"}),
+            }),
         ),
-        call("blog", "get_author", |ids| json!({"id": ids.get("author")})),
-        create("post", "blog", "create_post", |ids| {
+        blog.call(
+            "update_author",
+            json!({"id": id("author"), "linkedin_profile": "https://linkedin.example/ann"}),
+        ),
+        blog.on("get_author", "author"),
+        blog.create(
+            "post",
+            "create_post",
             json!({
                 "title": "Hello", "slug": "hello-world", "content": "# Hello",
-                "author_id": ids.get("author"), "reading_time": 3
-            })
-        }),
-        call(
-            "blog",
+                "author_id": id("author"), "reading_time": 3
+            }),
+        ),
+        blog.call(
             "update_post",
-            |ids| json!({"id": ids.get("post"), "excerpt": "Hi", "word_count": 2}),
+            json!({"id": id("post"), "excerpt": "Hi", "word_count": 2}),
         ),
-        call("blog", "publish_post", |ids| json!({"id": ids.get("post")})),
-        call(
-            "blog",
-            "unpublish_post",
-            |ids| json!({"id": ids.get("post")}),
-        ),
-        create(
-            "tag",
-            "blog",
-            "create_tag",
-            |_| json!({"name": "Rust", "slug": "rust"}),
-        ),
-        call(
-            "blog",
-            "update_tag",
-            |ids| json!({"id": ids.get("tag"), "color": "#b7410e"}),
-        ),
-        create(
+        blog.on("publish_post", "post"),
+        blog.on("unpublish_post", "post"),
+        blog.create("tag", "create_tag", json!({"name": "Rust", "slug": "rust"})),
+        blog.call("update_tag", json!({"id": id("tag"), "color": "#b7410e"})),
+        blog.create(
             "comment",
-            "blog",
             "create_comment",
-            |ids| json!({"author_name": "Bob", "content": "Nice", "post_id": ids.get("post")}),
+            json!({"author_name": "Bob", "content": "Nice", "post_id": id("post")}),
         ),
-        call(
-            "blog",
-            "approve_comment",
-            |ids| json!({"id": ids.get("comment")}),
-        ),
-        create(
+        blog.on("approve_comment", "comment"),
+        blog.create(
             "spam",
-            "blog",
             "create_comment",
-            |ids| json!({"author_name": "Eve", "content": "Buy", "post_id": ids.get("post")}),
+            json!({"author_name": "Eve", "content": "Buy", "post_id": id("post")}),
         ),
-        call(
-            "blog",
-            "reject_comment",
-            |ids| json!({"id": ids.get("spam")}),
-        ),
+        blog.on("reject_comment", "spam"),
     ]
 }
 
@@ -722,7 +670,7 @@ fn isolation(db: &TestDb, path: &str, scenario: &[Step], ids: &Ids) {
             continue;
         };
         // A's valid input, with A's ids, as the scenario called it.
-        let valid = input(ids);
+        let valid = ids.resolve(input);
         let keys: Vec<String> = valid
             .as_object()
             .map(|o| {
@@ -821,7 +769,7 @@ pub(crate) fn run_scenario(db: &TestDb, path: &str, scenario: &[Step]) -> (BTree
                 save,
                 input,
             } => {
-                let input = input(&ids);
+                let input = ids.resolve(input);
                 let function = format!("{schema}.{action}");
                 exercised.insert(function.clone());
                 let outcome =
@@ -900,12 +848,9 @@ fn mutation_functions(db: &TestDb, schemas: &[String]) -> BTreeSet<String> {
     )))
 }
 
+/// The text column `v` of every row.
 fn strings(rows: Value) -> BTreeSet<String> {
-    rows.as_array()
-        .expect("rows")
-        .iter()
-        .map(|row| row["v"].as_str().expect("a text column v").to_string())
-        .collect()
+    texts(&rows, "v").into_iter().map(String::from).collect()
 }
 
 /// What a second apply must leave alone.
@@ -954,7 +899,7 @@ impl Catalog {
             })
             .collect();
         Catalog {
-            dump: schema_dump(db),
+            dump: schema_dump(db, &[]),
             oids,
             rows,
         }
@@ -1000,37 +945,6 @@ fn diff_lines(before: &str, after: &str) -> Vec<String> {
         .map(|l| format!("- {l}"))
         .chain(new.difference(&old).map(|l| format!("+ {l}")))
         .collect()
-}
-
-/// `pg_dump --schema-only` of `db`, without the per-run `\restrict` keys of recent
-/// pg_dump releases.
-fn schema_dump(db: &TestDb) -> String {
-    let out = Command::new(pg_dump())
-        .args(["--schema-only", "--no-owner", "--dbname"])
-        .arg(db.url())
-        .output()
-        .expect("pg_dump runs");
-    assert!(
-        out.status.success(),
-        "pg_dump failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("pg_dump prints UTF-8")
-        .lines()
-        .filter(|line| !line.starts_with("\\restrict") && !line.starts_with("\\unrestrict"))
-        .map(|line| format!("{line}\n"))
-        .collect()
-}
-
-/// Debian's PostgreSQL 15 `pg_dump`, else the one on PATH.
-fn pg_dump() -> PathBuf {
-    let debian = PathBuf::from("/usr/lib/postgresql/15/bin/pg_dump");
-    if debian.is_file() {
-        debian
-    } else {
-        PathBuf::from("pg_dump")
-    }
 }
 
 /// A new ok case or a corpus project that starts to check clean must join the sweep.

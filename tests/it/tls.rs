@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
+use crate::support::assert_contains;
 use crate::support::cluster::{Cluster, SUPERUSER};
+use crate::support::tools::run_ok;
 
 /// A CA, a server certificate it signed (for `localhost` and 127.0.0.1) and a second,
 /// unrelated CA, made in a scratch directory and read into memory; the scratch directory
@@ -101,15 +103,9 @@ impl Certificates {
 }
 
 fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI runs");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new("openssl").args(args).current_dir(dir),
+        &format!("openssl {args:?}"),
     );
 }
 
@@ -250,7 +246,7 @@ fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
         "the server answers on 127.0.0.2"
     );
     let error = mismatch("verify-full").expect_err("the name is not in the certificate");
-    assert!(error.contains("not valid for name"), "{error}");
+    assert_contains(&error, "not valid for name");
     assert_eq!(mismatch("verify-ca"), Ok(true));
 }
 

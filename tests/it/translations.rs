@@ -6,19 +6,13 @@
 
 use serde_json::{Value, json};
 
-use crate::strict_input::ok;
 use crate::support::TestDb;
-use crate::support::db::ActionResult;
-use crate::support::specs::{TENANT_A, TENANT_B, USER_1, assert_error, database_with};
+use crate::support::specs::{TENANT_A, TENANT_B, assert_error, database_with};
 
 const SPEC: &str = include_str!("../cases/ok/hierarchy_and_translations.yaml");
 
 fn db() -> TestDb {
     database_with(SPEC)
-}
-
-fn call(db: &TestDb, action: &str, tenant: &str, input: Value) -> ActionResult {
-    db.call_action("catalog", action, Some(tenant), Some(USER_1), input)
 }
 
 /// Every stored translation row: locale, name, summary, tenant.
@@ -32,10 +26,9 @@ fn stored(db: &TestDb) -> Value {
 #[test]
 fn translations_round_trip_through_create_update_and_other_actions() {
     let db = db();
-    let created = ok(call(
-        &db,
+    let catalog = db.caller("catalog", TENANT_A);
+    let created = catalog.ok(
         "create_category",
-        TENANT_A,
         json!({
             "name": "Germany",
             "translations": {
@@ -43,7 +36,7 @@ fn translations_round_trip_through_create_update_and_other_actions() {
                 "pt-BR": {"name": "Alemanha", "summary": "País"}
             }
         }),
-    ));
+    );
     assert_eq!(
         created["translations"],
         json!({
@@ -60,10 +53,8 @@ fn translations_round_trip_through_create_update_and_other_actions() {
     );
     let id = created["id"].as_str().unwrap().to_string();
     // Upsert: a key given replaces, a key absent stays, null clears, a new locale adds.
-    let updated = ok(call(
-        &db,
+    let updated = catalog.ok(
         "update_category",
-        TENANT_A,
         json!({
             "id": id,
             "translations": {
@@ -72,7 +63,7 @@ fn translations_round_trip_through_create_update_and_other_actions() {
                 "de": {"name": "Deutschland"}
             }
         }),
-    ));
+    );
     let expected = json!({
         "de": {"name": "Deutschland", "summary": null},
         "fr": {"name": "Allemagne", "summary": "Pays d'Europe"},
@@ -81,41 +72,25 @@ fn translations_round_trip_through_create_update_and_other_actions() {
     assert_eq!(updated["translations"], expected);
     assert_eq!(db.count("SELECT 1 FROM catalog.tl_category"), 3);
     // An update without `translations` leaves them alone; every action returns them.
-    let renamed = ok(call(
-        &db,
-        "update_category",
-        TENANT_A,
-        json!({"id": id, "name": "Deutschland"}),
-    ));
+    let renamed = catalog.ok("update_category", json!({"id": id, "name": "Deutschland"}));
     assert_eq!(renamed["translations"], expected);
-    let moved = ok(call(
-        &db,
-        "move_category",
-        TENANT_A,
-        json!({"id": id, "parent_id": null}),
-    ));
+    let moved = catalog.ok("move_category", json!({"id": id, "parent_id": null}));
     assert_eq!(moved["translations"], expected);
-    let deleted = ok(call(&db, "delete_category", TENANT_A, json!({"id": id})));
+    let deleted = catalog.ok("delete_category", json!({"id": id}));
     assert_eq!(deleted["translations"], expected);
     // Without translations: an empty object.
-    let plain = ok(call(
-        &db,
-        "create_category",
-        TENANT_A,
-        json!({"name": "Plain"}),
-    ));
+    let plain = catalog.ok("create_category", json!({"name": "Plain"}));
     assert_eq!(plain["translations"], json!({}));
 }
 
 #[test]
 fn a_bad_locale_or_key_is_invalid_input_and_writes_nothing() {
     let db = db();
-    let id = ok(call(
-        &db,
+    let catalog = db.caller("catalog", TENANT_A);
+    let id = catalog.ok(
         "create_category",
-        TENANT_A,
         json!({"name": "Spain", "translations": {"es": {"name": "España"}}}),
-    ))["id"]
+    )["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -146,7 +121,7 @@ fn a_bad_locale_or_key_is_invalid_input_and_writes_nothing() {
                 json!({"name": "New", "translations": translations}),
             ),
         ] {
-            let r = call(&db, action, TENANT_A, input);
+            let r = catalog.call(action, input);
             assert_error(&r, "invalid_input", mentions);
             assert_eq!(
                 db.query_json("SELECT * FROM catalog.tb_category"),
@@ -156,10 +131,8 @@ fn a_bad_locale_or_key_is_invalid_input_and_writes_nothing() {
         }
     }
     // `translations` is only a key of the standard create and update.
-    let r = call(
-        &db,
+    let r = catalog.call(
         "move_category",
-        TENANT_A,
         json!({"id": id, "translations": {"fr": {"name": "Espagne"}}}),
     );
     assert_error(&r, "invalid_input", "\"translations\"");
@@ -168,18 +141,16 @@ fn a_bad_locale_or_key_is_invalid_input_and_writes_nothing() {
 #[test]
 fn translations_stay_in_their_tenant() {
     let db = db();
-    let a = ok(call(
-        &db,
+    let catalog = db.caller("catalog", TENANT_A);
+    let catalog_b = db.caller("catalog", TENANT_B);
+    let a = catalog.ok(
         "create_category",
-        TENANT_A,
         json!({"name": "Italy", "translations": {"it": {"name": "Italia"}}}),
-    ));
-    let b = ok(call(
-        &db,
+    );
+    let b = catalog_b.ok(
         "create_category",
-        TENANT_B,
         json!({"name": "Italy", "translations": {"it": {"name": "Italia (B)"}}}),
-    ));
+    );
     assert_eq!(
         a["translations"],
         json!({"it": {"name": "Italia", "summary": null}})
@@ -188,10 +159,8 @@ fn translations_stay_in_their_tenant() {
         b["translations"],
         json!({"it": {"name": "Italia (B)", "summary": null}})
     );
-    let r = call(
-        &db,
+    let r = catalog_b.call(
         "update_category",
-        TENANT_B,
         json!({"id": a["id"], "translations": {"it": {"name": "stolen"}}}),
     );
     assert_error(&r, "not_found", "");

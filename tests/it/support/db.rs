@@ -62,6 +62,37 @@ pub struct ActionResult {
     pub meta: Option<Value>,
 }
 
+impl ActionResult {
+    /// The query that calls `schema.name` with `$1` the tenant, `$2` the user (both text)
+    /// and `$3` the input (JSON text), and returns the columns [`ActionResult::from_row`]
+    /// reads.
+    pub fn query(schema: &str, name: &str) -> String {
+        format!(
+            "SELECT success, error_code, error_message, object_data::text, _meta::text \
+             FROM {}.{}($1::text::uuid, $2::text::uuid, $3::text::jsonb)",
+            quote_ident(schema),
+            quote_ident(name)
+        )
+    }
+
+    /// Reads a row of [`ActionResult::query`]; `schema.name` is for the panic message.
+    pub fn from_row(row: &postgres::Row, schema: &str, name: &str) -> ActionResult {
+        let json = |column: usize| {
+            row.get::<_, Option<String>>(column)
+                .map(|text| serde_json::from_str(&text).expect("the server returns valid JSON"))
+        };
+        ActionResult {
+            success: row
+                .get::<_, Option<bool>>(0)
+                .unwrap_or_else(|| panic!("{schema}.{name} returned success = NULL")),
+            error_code: row.get(1),
+            error_message: row.get(2),
+            object_data: json(3),
+            meta: json(4),
+        }
+    }
+}
+
 /// An error the server reported, rendered as psql would: message, the failing line with
 /// a caret under the position, detail, hint and PL/pgSQL context.
 #[derive(Clone)]
@@ -145,21 +176,8 @@ impl TestDb {
         self.query_one(sql, &[&schema, &name]).get(0)
     }
 
-    /// Calls the action `schema.name(p_tenant_id, p_user_id, p_input)`; panics if it
-    /// raises instead of returning a result.
-    pub fn call_action(
-        &self,
-        schema: &str,
-        name: &str,
-        tenant: Option<&str>,
-        user: Option<&str>,
-        input: Value,
-    ) -> ActionResult {
-        self.try_call_action(schema, name, tenant, user, input)
-            .unwrap_or_else(|error| panic!("{schema}.{name} raised: {error}"))
-    }
-
-    /// Calls an action like [`TestDb::call_action`], for tests that expect it to raise.
+    /// Calls the action `schema.name(p_tenant_id, p_user_id, p_input)`, for tests that
+    /// expect it to raise; [`TestDb::caller`] calls actions that must return a result.
     pub fn try_call_action(
         &self,
         schema: &str,
@@ -168,29 +186,12 @@ impl TestDb {
         user: Option<&str>,
         input: Value,
     ) -> Result<ActionResult, SqlError> {
-        let sql = format!(
-            "SELECT success, error_code, error_message, object_data::text, _meta::text \
-             FROM {}.{}($1::text::uuid, $2::text::uuid, $3::text::jsonb)",
-            quote_ident(schema),
-            quote_ident(name)
-        );
+        let sql = ActionResult::query(schema, name);
         let input = input.to_string();
         let row = self.with_client(&sql, |client| {
             client.query_one(&sql, &[&tenant, &user, &input])
         })?;
-        let json = |column: usize| {
-            row.get::<_, Option<String>>(column)
-                .map(|text| serde_json::from_str(&text).expect("the server returns valid JSON"))
-        };
-        Ok(ActionResult {
-            success: row
-                .get::<_, Option<bool>>(0)
-                .unwrap_or_else(|| panic!("{schema}.{name} returned success = NULL")),
-            error_code: row.get(1),
-            error_message: row.get(2),
-            object_data: json(3),
-            meta: json(4),
-        })
+        Ok(ActionResult::from_row(&row, schema, name))
     }
 
     /// The number of rows `query` returns.
@@ -244,6 +245,17 @@ impl TestDb {
             .collect()
     }
 
+    /// Asserts that [`TestDb::plpgsql_check`] reports nothing on `schema`; the failure
+    /// lists the findings.
+    pub fn assert_plpgsql_clean(&self, schema: &str) {
+        let findings = self.plpgsql_check(schema);
+        assert!(
+            findings.is_empty(),
+            "plpgsql_check on {schema}:\n{}",
+            findings.join("\n\n")
+        );
+    }
+
     fn query_one(
         &self,
         sql: &str,
@@ -270,6 +282,25 @@ impl TestDb {
             SqlError::new(error, sql)
         })
     }
+}
+
+/// The text in `column` of every row of `rows` (as [`TestDb::query_json`] returns them).
+pub fn texts<'a>(rows: &'a Value, column: &str) -> Vec<&'a str> {
+    rows.as_array()
+        .unwrap_or_else(|| panic!("not rows: {rows}"))
+        .iter()
+        .map(|row| {
+            row[column]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text `{column}` in {row}"))
+        })
+        .collect()
+}
+
+/// The statement that names `tenant` for the rest of the session, as a hand-written
+/// session would: row-level security reads `specql.tenant_id`.
+pub fn set_tenant(tenant: &str) -> String {
+    format!("SELECT set_config('specql.tenant_id', '{tenant}', false)")
 }
 
 /// The payload of the next notification `listener` (a client that ran `LISTEN`)

@@ -2,10 +2,12 @@
 //! the `specqlc` binary ([`cli`]), insta settings, and isolated PostgreSQL databases
 //! ([`db`]).
 
+pub mod actions;
 pub mod cli;
 pub mod cluster;
 pub mod db;
 pub mod specs;
+pub mod tools;
 
 pub use db::TestDb;
 
@@ -16,4 +18,17 @@ pub fn settings() -> insta::Settings {
     settings.set_snapshot_path("../../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings
+}
+
+/// Asserts that `text` (a report, an output) contains `expected`; the failure shows both.
+pub fn assert_contains(text: &str, expected: &str) {
+    assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+}
+
+/// Asserts that `text` contains every one of `expected`; the failure names the first
+/// one missing and shows the text.
+pub fn assert_contains_all(text: &str, expected: &[&str]) {
+    for expected in expected {
+        assert_contains(text, expected);
+    }
 }
