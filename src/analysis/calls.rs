@@ -2,7 +2,7 @@
 //! names (resolved by `lower`), or none for a function outside the specs.
 
 use crate::ir::visit::for_each_step;
-use crate::ir::{Action, ActionId, ActionKind, StepKind};
+use crate::ir::{Action, ActionId, ActionKind, Effect};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallFact {
@@ -15,17 +15,16 @@ pub fn of(action: &Action) -> Vec<CallFact> {
     let mut calls = Vec::new();
     if let ActionKind::Custom(steps) = &action.kind {
         for_each_step(steps, |step| {
-            if let StepKind::Call {
+            if let Effect::Call {
                 schema,
                 function,
                 target,
-                ..
-            } = &step.kind
+            } = step.effect()
             {
                 calls.push(CallFact {
-                    schema: schema.clone(),
-                    function: function.clone(),
-                    target: *target,
+                    schema: schema.to_string(),
+                    function: function.to_string(),
+                    target,
                 });
             }
         });

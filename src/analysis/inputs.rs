@@ -5,9 +5,8 @@
 
 use super::RowRole;
 use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
-use crate::ir::{
-    Action, ActionKind, EntityId, Expr, ExprKind, FieldRef, Project, Row, Step, StepKind, Ty,
-};
+use crate::ir::{Action, ActionKind, EntityId, Expr, ExprKind, FieldRef, Project, Row, Step, Ty};
+use crate::ir::{Effect, Update};
 use crate::source::Span;
 
 /// How a key's value is interpreted.
@@ -190,29 +189,24 @@ impl Collect<'_> {
 
 impl<'ir> Visitor<'ir> for Collect<'_> {
     fn visit_step(&mut self, step: &'ir Step) {
-        match &step.kind {
-            StepKind::Update {
+        match step.effect() {
+            Effect::Update(Update {
                 entity,
                 from_input: true,
                 ..
-            } => self.entity(*entity, Mode::Update, step.span),
-            StepKind::Insert {
+            }) => self.entity(entity, Mode::Update, step.span),
+            Effect::Insert {
                 entity,
                 values: None,
-            } => self.entity(*entity, Mode::Create, step.span),
-            StepKind::Foreach { input_key, .. } => {
-                self.inputs.add(input_key.clone(), Mode::Array, Ty::Jsonb);
-                self.claim(input_key.clone(), Claimant::Array, step.span);
+            } => self.entity(entity, Mode::Create, step.span),
+            Effect::Loop { input_key } => {
+                self.inputs
+                    .add(input_key.to_string(), Mode::Array, Ty::Jsonb);
+                self.claim(input_key.to_string(), Claimant::Array, step.span);
             }
-            StepKind::Update { .. }
-            | StepKind::Insert { .. }
-            | StepKind::Validate { .. }
-            | StepKind::If { .. }
-            | StepKind::Delete { .. }
-            | StepKind::Call { .. }
-            | StepKind::Notify { .. }
-            | StepKind::Select { .. }
-            | StepKind::Return { .. } => {}
+            // Input it does not read as a whole (its expressions are visited below).
+            Effect::Update(_) | Effect::Insert { .. } => {}
+            Effect::Delete { .. } | Effect::Select { .. } | Effect::Call { .. } | Effect::None => {}
         }
         walk_step(self, step);
     }

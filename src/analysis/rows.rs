@@ -5,6 +5,7 @@
 
 use crate::ir::visit::{for_each_expr, for_each_step};
 use crate::ir::{Action, ActionKind, EntityId, ExprKind, Row, Step, StepKind};
+use crate::ir::{Effect, Update};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowRole {
@@ -47,24 +48,20 @@ fn creates_row(steps: &[Step], entity: EntityId) -> bool {
 fn uses_own_row(steps: &[Step], entity: EntityId) -> bool {
     let mut uses = false;
     for_each_step(steps, |step| {
-        uses |= match &step.kind {
-            StepKind::Update {
+        uses |= match step.effect() {
+            Effect::Update(Update {
                 entity: target,
                 filter,
                 ..
-            }
-            | StepKind::Delete {
+            })
+            | Effect::Delete {
                 entity: target,
                 filter,
-            } => *target == entity && filter.is_none(),
-            StepKind::Select { .. } => true,
-            StepKind::Validate { .. }
-            | StepKind::If { .. }
-            | StepKind::Insert { .. }
-            | StepKind::Call { .. }
-            | StepKind::Notify { .. }
-            | StepKind::Foreach { .. }
-            | StepKind::Return { .. } => false,
+            } => target == entity && filter.is_none(),
+            Effect::Select { .. } => true,
+            Effect::Insert { .. } | Effect::Call { .. } | Effect::Loop { .. } | Effect::None => {
+                false
+            }
         }
     });
     for_each_expr(steps, |e| {

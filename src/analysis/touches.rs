@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::ir::Effect;
 use crate::ir::analysis::{TableKind, columns};
 use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
-use crate::ir::{Action, ActionKind, EntityId, Expr, ExprKind, FieldType, Project, Step, StepKind};
+use crate::ir::{Action, ActionKind, EntityId, Expr, ExprKind, FieldType, Project, Step};
 
 /// The tables and columns one action reads or writes, and the functions it calls.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -95,44 +96,33 @@ impl Collect<'_> {
 
 impl<'ir> Visitor<'ir> for Collect<'_> {
     fn visit_step(&mut self, step: &'ir Step) {
-        match &step.kind {
-            StepKind::Update {
-                entity,
-                set,
-                from_input,
-                ..
-            } => {
-                if *from_input {
-                    self.whole_row(*entity);
+        match step.effect() {
+            Effect::Update(update) => {
+                if update.from_input {
+                    self.whole_row(update.entity);
                 }
-                let e = self.project.entity(*entity);
-                for a in set {
+                let e = self.project.entity(update.entity);
+                for a in update.set {
                     let column = e.field(a.field).column();
-                    self.add(*entity, TableKind::Main, column);
+                    self.add(update.entity, TableKind::Main, column);
                 }
-                self.row_write(*entity, &["updated_at", "updated_by", "deleted_at"]);
+                self.row_write(update.entity, &["updated_at", "updated_by", "deleted_at"]);
             }
-            StepKind::Insert { entity, .. } | StepKind::Select { entity } => {
-                self.whole_row(*entity)
-            }
-            StepKind::Delete { entity, .. } => {
+            Effect::Insert { entity, .. } | Effect::Select { entity } => self.whole_row(entity),
+            Effect::Delete { entity, .. } => {
                 self.row_write(
-                    *entity,
+                    entity,
                     &["deleted_at", "deleted_by", "updated_at", "updated_by"],
                 );
             }
-            StepKind::Call {
+            Effect::Call {
                 schema, function, ..
             } => {
                 self.touches
                     .calls
-                    .insert((schema.clone(), function.clone()));
+                    .insert((schema.to_string(), function.to_string()));
             }
-            StepKind::Validate { .. }
-            | StepKind::If { .. }
-            | StepKind::Notify { .. }
-            | StepKind::Foreach { .. }
-            | StepKind::Return { .. } => {}
+            Effect::Loop { .. } | Effect::None => {}
         }
         walk_step(self, step);
     }

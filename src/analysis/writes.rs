@@ -3,6 +3,7 @@
 
 use crate::ir::visit::for_each_step;
 use crate::ir::{Action, ActionKind, EntityId, Step, StepKind};
+use crate::ir::{Effect, Update};
 
 /// True when the action may write.
 pub fn action_writes(action: &Action) -> bool {
@@ -44,20 +45,17 @@ fn step_writes(kind: &StepKind) -> bool {
 pub fn written_entities(action: &Action, entity: EntityId) -> Vec<EntityId> {
     let mut out = vec![entity];
     if let ActionKind::Custom(steps) = &action.kind {
-        for_each_step(steps, |step| match &step.kind {
-            StepKind::Update { entity, .. } | StepKind::Insert { entity, .. } => {
-                if !out.contains(entity) {
-                    out.push(*entity);
+        for_each_step(steps, |step| match step.effect() {
+            Effect::Update(Update { entity, .. }) | Effect::Insert { entity, .. } => {
+                if !out.contains(&entity) {
+                    out.push(entity);
                 }
             }
-            StepKind::Validate { .. }
-            | StepKind::If { .. }
-            | StepKind::Delete { .. }
-            | StepKind::Call { .. }
-            | StepKind::Notify { .. }
-            | StepKind::Foreach { .. }
-            | StepKind::Select { .. }
-            | StepKind::Return { .. } => {}
+            Effect::Delete { .. }
+            | Effect::Select { .. }
+            | Effect::Call { .. }
+            | Effect::Loop { .. }
+            | Effect::None => {}
         });
     }
     out

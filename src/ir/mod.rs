@@ -7,11 +7,13 @@
 
 pub mod analysis;
 mod dump;
+mod effect;
 mod expr;
 mod types;
 pub mod visit;
 
 pub use dump::dump;
+pub use effect::{Effect, Update};
 pub use expr::*;
 pub use types::*;
 

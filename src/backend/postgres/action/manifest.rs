@@ -25,6 +25,7 @@ use serde_json::{Map, Value, json};
 use super::input::Mode;
 use crate::analysis::{ActionFacts, Facts, RowRole};
 use crate::backend::postgres::checks;
+use crate::ir::Effect;
 use crate::ir::visit::{Visitor, for_each_step, walk_expr, walk_step};
 use crate::ir::{
     Action, ActionId, ActionKind, EntityId, Expr, ExprKind, FieldRef, FieldType, Project, Rich,
@@ -486,33 +487,26 @@ impl Writes<'_> {
 
 impl<'ir> Visitor<'ir> for Writes<'_> {
     fn visit_step(&mut self, step: &'ir Step) {
-        match &step.kind {
-            StepKind::Validate { error, .. } => {
-                self.codes.insert(error.clone());
-            }
-            StepKind::Update {
-                entity,
-                set,
-                from_input,
-                ..
-            } => {
-                if *from_input {
-                    self.every_field_from_input(*entity, true);
+        if let Some(code) = step.error_code() {
+            self.codes.insert(code.to_string());
+        }
+        match step.effect() {
+            Effect::Update(update) => {
+                if update.from_input {
+                    self.every_field_from_input(update.entity, true);
                 }
-                self.updates.insert(*entity);
-                self.assigned(*entity, set);
+                self.updates.insert(update.entity);
+                self.assigned(update.entity, update.set);
             }
-            StepKind::Insert { entity, values } => match values {
-                None => self.every_field_from_input(*entity, false),
-                Some(values) => self.assigned(*entity, values),
+            Effect::Insert { entity, values } => match values {
+                None => self.every_field_from_input(entity, false),
+                Some(values) => self.assigned(entity, values),
             },
-            StepKind::If { .. }
-            | StepKind::Delete { .. }
-            | StepKind::Call { .. }
-            | StepKind::Notify { .. }
-            | StepKind::Foreach { .. }
-            | StepKind::Select { .. }
-            | StepKind::Return { .. } => {}
+            Effect::Delete { .. }
+            | Effect::Select { .. }
+            | Effect::Call { .. }
+            | Effect::Loop { .. }
+            | Effect::None => {}
         }
         walk_step(self, step);
     }

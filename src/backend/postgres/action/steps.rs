@@ -12,7 +12,7 @@ use super::{Ctx, live_in_tenant, table};
 use crate::analysis::writes::steps_write;
 use crate::backend::postgres::quote::{Ident, Literal, Qualified};
 use crate::ir::visit::{Visitor, walk_expr, walk_step, walk_steps};
-use crate::ir::{Expr, ExprKind, Step, StepKind, Ty};
+use crate::ir::{Expr, ExprKind, Step, StepKind, Ty, Update};
 
 /// `id` → `v_row`, locked, within the tenant and among live rows; `not_found` otherwise.
 pub fn emit_find_target(ctx: &mut Ctx) {
@@ -115,7 +115,15 @@ fn emit_step(ctx: &mut Ctx, step: &Step) {
             filter,
         } => match filter {
             None if *entity == ctx.eid => emit_update_target(ctx, set, *from_input),
-            _ => emit_update_filtered(ctx, *entity, set, *from_input, filter.as_ref()),
+            _ => emit_update_filtered(
+                ctx,
+                Update {
+                    entity: *entity,
+                    set,
+                    from_input: *from_input,
+                    filter: filter.as_ref(),
+                },
+            ),
         },
         StepKind::Insert { entity, values } => match values {
             None => emit_insert_from_input(ctx, *entity),

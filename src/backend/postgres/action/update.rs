@@ -10,7 +10,7 @@ use super::input::{self, Mode};
 use super::insert::{assigned_value, input_value};
 use super::{Ctx, col, live_in_tenant, table};
 use crate::backend::postgres::quote::{Ident, Literal};
-use crate::ir::{Assignment, EntityId, ExprKind, FieldId, FieldRef, FieldType};
+use crate::ir::{Assignment, EntityId, ExprKind, FieldId, FieldRef, FieldType, Update};
 
 /// Updates the action's row from `set` and/or input (`from_input`).
 pub(super) fn emit_update_target(ctx: &mut Ctx, set: &[Assignment], from_input: bool) {
@@ -212,13 +212,13 @@ pub(super) fn emit_write_target(ctx: &mut Ctx, sets: &[String]) {
 /// concurrent filtered updates lock rows in one order) when an assignment needs the
 /// row-by-row rules of a target update: a reference value to resolve
 /// (`reference_not_found`), an identifier source (recomputed), the parent (cycle check).
-pub(super) fn emit_update_filtered(
-    ctx: &mut Ctx,
-    eid: EntityId,
-    set: &[Assignment],
-    from_input: bool,
-    filter: Option<&crate::ir::Expr>,
-) {
+pub(super) fn emit_update_filtered(ctx: &mut Ctx, update: Update<'_>) {
+    let Update {
+        entity: eid,
+        set,
+        from_input,
+        filter,
+    } = update;
     let e = ctx.project.entity(eid);
     let from_input_fields: Vec<FieldId> = if from_input {
         e.field_ids()
@@ -242,7 +242,7 @@ pub(super) fn emit_update_filtered(
         || e.parent.is_some_and(touches)
         || (from_input && e.identifier_from.is_empty() && ctx.inputs.get("identifier").is_some());
     if per_row {
-        emit_update_each(ctx, eid, set, from_input, filter);
+        emit_update_each(ctx, update);
         return;
     }
     let mut sets = Vec::new();
@@ -274,19 +274,14 @@ pub(super) fn emit_update_filtered(
 }
 
 /// The per-row form of [`emit_update_filtered`].
-pub(super) fn emit_update_each(
-    ctx: &mut Ctx,
-    eid: EntityId,
-    set: &[Assignment],
-    from_input: bool,
-    filter: Option<&crate::ir::Expr>,
-) {
+pub(super) fn emit_update_each(ctx: &mut Ctx, step: Update<'_>) {
+    let eid = step.entity;
     let e = ctx.project.entity(eid);
     let rowtype = format!("{}%ROWTYPE", table(e));
     let row = ctx.temp("each", &rowtype);
     let new = ctx.temp("each_new", &rowtype);
     let mut cond = live_in_tenant(e, "t");
-    if let Some(f) = filter {
+    if let Some(f) = step.filter {
         cond.push_str(&format!(" AND {}", sql(ctx, f, "t")));
     }
     // A failure on a later row must undo the writes to earlier ones.
@@ -303,7 +298,7 @@ pub(super) fn emit_update_each(
         alias: &row,
         refresh: false,
     };
-    emit_row_update(ctx, &update, set, from_input);
+    emit_row_update(ctx, &update, step.set, step.from_input);
     ctx.code.close("END LOOP;");
     refresh_own_row(ctx, eid);
 }
