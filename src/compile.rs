@@ -49,7 +49,7 @@ pub fn plan_and_emit(project: &Project) -> (Plan, Output) {
     plan_and_emit_from(project, Facts::new(project))
 }
 
-/// [`plan_and_emit`] with the facts the check already computed ([`crate::Checked::facts`]).
+/// [`plan_and_emit`] with the facts the check already computed ([`crate::Checked::ir`]).
 pub fn plan_and_emit_from(project: &Project, facts: Facts) -> (Plan, Output) {
     let plan = plan::build_from(project, facts);
     let output = postgres::emit(project, &plan);

@@ -16,12 +16,16 @@ use crate::{lower, passes};
 pub struct Checked {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
-    pub project: Option<Project>,
-    /// The action facts of `project` (present with it), which the plan reuses.
-    pub facts: Option<Facts>,
+    /// The IR and its action facts (which the plan reuses), when there were no errors.
+    pub ir: Option<(Project, Facts)>,
 }
 
 impl Checked {
+    /// The checked project, when there were no errors.
+    pub fn project(&self) -> Option<&Project> {
+        self.ir.as_ref().map(|(project, _)| project)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -46,16 +50,11 @@ pub fn check_paths(paths: &[PathBuf], options: CheckOptions) -> Result<Checked, 
 /// Checks already-loaded sources: load → lower → passes.
 pub fn check_sources(sources: SourceMap, options: CheckOptions) -> Checked {
     let (project, facts, diags) = check(&sources, &options);
-    let (project, facts) = if diags.has_errors() {
-        (None, None)
-    } else {
-        (Some(project), Some(facts))
-    };
+    let ir = (!diags.has_errors()).then_some((project, facts));
     Checked {
         sources,
         diagnostics: diags.into_sorted(),
-        project,
-        facts,
+        ir,
     }
 }
 

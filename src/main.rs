@@ -280,7 +280,7 @@ fn load(
 
 /// The checked project and its action facts.
 fn project(checked: Checked) -> Result<(Project, Facts), Stop> {
-    checked.project.zip(checked.facts).ok_or(Stop::Specs)
+    checked.ir.ok_or(Stop::Specs)
 }
 
 /// [`project`] with the sources that later diagnostics point into.
@@ -288,7 +288,7 @@ fn project_and_sources(
     checked: Checked,
 ) -> Result<(specqlc::source::SourceMap, Project, Facts), Stop> {
     let sources = checked.sources;
-    let (project, facts) = checked.project.zip(checked.facts).ok_or(Stop::Specs)?;
+    let (project, facts) = checked.ir.ok_or(Stop::Specs)?;
     Ok((sources, project, facts))
 }
 
@@ -311,7 +311,7 @@ fn summary(checked: &Checked) -> Option<String> {
 /// `checked 2 files: 3 entities, 7 actions, 0 warnings`: what a clean `check` looked at.
 fn check_summary(checked: &Checked) -> String {
     let files = checked.sources.files().count();
-    let (entities, actions) = checked.project.as_ref().map_or((0, 0), |p| {
+    let (entities, actions) = checked.project().map_or((0, 0), |p| {
         (
             p.entities.len(),
             p.entities.iter().map(|e| e.actions.len()).sum(),

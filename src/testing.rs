@@ -18,7 +18,8 @@ pub(crate) fn project_of_files(files: &[(&str, &str)]) -> Project {
     }
     let checked = crate::check_sources(sources, crate::CheckOptions::default());
     let report = crate::diag::render::to_plain_string(&checked.sources, &checked.diagnostics);
-    checked
-        .project
-        .unwrap_or_else(|| panic!("the fixture spec checks:\n{report}"))
+    let (project, _) = checked
+        .ir
+        .unwrap_or_else(|| panic!("the fixture spec checks:\n{report}"));
+    project
 }

@@ -31,7 +31,7 @@ fn ok_cases_check_clean() {
             "{} should check clean:\n{report}",
             path.display()
         );
-        let project = checked.project.expect("a project without errors");
+        let (project, _) = checked.ir.expect("a project without errors");
         snapshot_settings(path).bind(|| {
             insta::assert_snapshot!("ir", format!("{report}{}", specqlc::ir::dump(&project)));
         });

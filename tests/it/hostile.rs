@@ -546,7 +546,7 @@ fn functions_ignore_a_hostile_search_path() {
 #[test]
 fn nul_in_any_literal_slot_is_refused_at_load() {
     let checked = check(source("nul.yaml", &spec("hostile", "before\0after")));
-    assert!(checked.project.is_none());
+    assert!(checked.project().is_none());
     let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.id).collect();
     assert_eq!(codes, ["E0108"], "{:?}", checked.diagnostics);
 }

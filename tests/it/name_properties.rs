@@ -171,7 +171,7 @@ fn case(n: &Names) -> Result<bool, TestCaseError> {
     let mut sources = SourceMap::new();
     sources.add("prop.yaml", yaml.as_str());
     let checked = check_sources(sources, CheckOptions::default());
-    let Some(project) = &checked.project else {
+    let Some(project) = checked.project() else {
         // Refused: every diagnostic is a user error with a code, none is a bug.
         prop_assert!(checked.has_errors());
         for d in &checked.diagnostics {

@@ -31,7 +31,7 @@ fn compile_never_panics(text: &str) {
         );
         let _ = specqlc::diag::render::to_plain_string(&checked.sources, std::slice::from_ref(d));
     }
-    if let Some(project) = &checked.project {
+    if let Some(project) = checked.project() {
         let _ = specqlc::plan_and_emit(project).1.script();
     }
 }

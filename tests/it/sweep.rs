@@ -966,7 +966,7 @@ fn every_ok_case_and_clean_corpus_project_is_swept() {
     }
     for candidate in candidates {
         let checked = check(sources_in(&candidate));
-        if checked.project.is_some_and(|p| !p.entities.is_empty()) {
+        if checked.project().is_some_and(|p| !p.entities.is_empty()) {
             expected.insert(candidate);
         }
     }

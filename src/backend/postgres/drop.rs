@@ -1,10 +1,11 @@
 //! Stage 6 (PostgreSQL), backwards: plan objects → the statements that remove them, for
 //! the `.down.sql` of a migration.
 //!
-//! Input: the project, its [`plan::Plan`] and the [`Output`] emitted from it. Output:
-//! one statement per object, in reverse plan order, so dependents go before what they
-//! depend on. Every drop is `RESTRICT` (never `CASCADE`): a down migration must not
-//! silently take another project's objects with it, so a foreign dependent makes it fail.
+//! Input: the project, its [`super::plan::Plan`] and the [`super::Output`] emitted from
+//! it. Output: one statement per object, in reverse plan order, so dependents go before
+//! what they depend on. Every drop is `RESTRICT` (never `CASCADE`): a down migration
+//! must not silently take another project's objects with it, so a foreign dependent
+//! makes it fail.
 //!
 //! Shared objects are dropped only when unused: a project schema goes only when it is
 //! empty, and the framework prelude (schemas `app`, `common`, `core`, type
