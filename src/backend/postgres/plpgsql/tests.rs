@@ -122,3 +122,20 @@ fn a_statement_over_several_lines_keeps_each_line_at_its_level() {
         "    SELECT x\n    FROM t\n    ;\n        RETURN ROW(1,\n        2);\n"
     );
 }
+
+/// A line formatted in place is laid out as [`lines`] lays out the same text: one line
+/// directly; text over several lines (also `\r\n`), or none, by `lines` itself.
+#[test]
+fn a_line_formatted_in_place_is_laid_out_as_its_text_would_be() {
+    let name = "v_x";
+    for text in ["x := 1;", "SELECT a\nFROM t;", "a\r\nb", "", "trailing\n"] {
+        let mut expected = String::from("before\n");
+        write::lines(&mut expected, text, 2);
+        let mut written = String::from("before\n");
+        line_of_display(&mut written, format_args!("{text}"), 2);
+        assert_eq!(written, expected, "{text:?}");
+    }
+    let mut out = String::new();
+    line_of_display(&mut out, format_args!("{name} := {};", 42), 1);
+    assert_eq!(out, "    v_x := 42;\n");
+}
