@@ -4,7 +4,7 @@
 //! Column names here are the single source of truth for the Trinity and audit columns;
 //! the backend's table builder uses the same functions.
 
-use super::{EntityId, Project};
+use super::{Entity, EntityId, Project};
 use crate::backend::postgres::naming;
 
 /// The audit and soft-delete columns every entity table ends with, in table order.
@@ -24,6 +24,18 @@ pub enum TableKind {
     Main,
     /// `tl_<snake>` (translations)
     Translation,
+}
+
+impl TableKind {
+    /// The tables `e` has: its main table, and its translation table when it translates
+    /// a field.
+    pub fn of(e: &Entity) -> &'static [TableKind] {
+        if e.translated.is_empty() {
+            &[TableKind::Main]
+        } else {
+            &[TableKind::Main, TableKind::Translation]
+        }
+    }
 }
 
 /// The column names of one of an entity's tables, in table order.

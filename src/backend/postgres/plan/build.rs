@@ -140,25 +140,16 @@ impl Builder<'_> {
 
     fn tables(&mut self, e: &Entity) {
         let schema_key = ObjectKey::Schema(e.schema.clone());
-        let main = self.add(
-            ObjectKind::Table,
-            table_key(e, TableKind::Main),
-            Some(e.span),
-            Target::Table(e.id, TableKind::Main),
-        );
-        self.require(main, &schema_key);
-        self.require(main, &ObjectKey::PreludeFunctions);
-        self.policy(e, TableKind::Main);
-        if !e.translated.is_empty() {
-            let tl = self.add(
+        for &kind in TableKind::of(e) {
+            let table = self.add(
                 ObjectKind::Table,
-                table_key(e, TableKind::Translation),
+                table_key(e, kind),
                 Some(e.span),
-                Target::Table(e.id, TableKind::Translation),
+                Target::Table(e.id, kind),
             );
-            self.require(tl, &schema_key);
-            self.require(tl, &ObjectKey::PreludeFunctions);
-            self.policy(e, TableKind::Translation);
+            self.require(table, &schema_key);
+            self.require(table, &ObjectKey::PreludeFunctions);
+            self.policy(e, kind);
         }
     }
 
@@ -187,16 +178,7 @@ impl Builder<'_> {
         let main_key = table_key(e, TableKind::Main);
         let table = e.table();
 
-        if e.tenant_scoped {
-            self.index(
-                e,
-                TableKind::Main,
-                naming::index(&table, "tenant_id"),
-                vec!["tenant_id".into()],
-                false,
-                e.span,
-            );
-        }
+        self.tenant_index(e, TableKind::Main, &table);
         let scope = |column: String| -> Vec<String> {
             if e.tenant_scoped {
                 vec!["tenant_id".into(), column]
@@ -314,15 +296,14 @@ impl Builder<'_> {
         );
         self.require(fk, &tl_key);
         self.require(fk, main_key);
+        self.tenant_index(e, TableKind::Translation, &tl_table);
+    }
+
+    /// The index on `tenant_id` of table `kind` (named `table`) of a tenant-scoped entity.
+    fn tenant_index(&mut self, e: &Entity, kind: TableKind, table: &str) {
         if e.tenant_scoped {
-            self.index(
-                e,
-                TableKind::Translation,
-                naming::index(&tl_table, "tenant_id"),
-                vec!["tenant_id".into()],
-                false,
-                e.span,
-            );
+            let name = naming::index(table, "tenant_id");
+            self.index(e, kind, name, vec!["tenant_id".into()], false, e.span);
         }
     }
 
